@@ -1,0 +1,88 @@
+import type { SiteConfig } from './types.ts';
+
+/**
+ * Where every public file lives, relative to the site root (the `site/` prefix of the bucket, the CLI's --out
+ * folder, the dev server's root). One place, so the publisher, the CLI, the pages and the stack agree.
+ */
+export const SITE_FILES = {
+  rss: 'feed.xml',
+  atom: 'atom.xml',
+  json: 'feed.json',
+  index: 'index.html',
+  archive: 'archive/index.html',
+  stylesheet: 'style.css',
+} as const;
+
+/** Page of one post: `posts/<slug>/index.html`. */
+export const postPagePath = (slug: string): string => `posts/${slug}/index.html`;
+
+/** Archive page of one month: `archive/2024/11/index.html` for `2024-11`. */
+export const monthPagePath = (month: string): string => `archive/${month.replace('-', '/')}/index.html`;
+
+/** Public URL of a site file, from its path (`index.html` is dropped so links stay pretty). */
+export const siteUrl = (site: Pick<SiteConfig, 'baseUrl'>, path: string): string =>
+  new URL(path.replace(/(^|\/)index\.html$/, '$1'), site.baseUrl).href;
+
+/**
+ * Public URL of a post: the configured permalink pattern, or the archive page.
+ * @example postUrl({ baseUrl: 'https://a.example/' }, 'hello', date) // 'https://a.example/posts/hello/'
+ */
+export const postUrl = (
+  site: Pick<SiteConfig, 'baseUrl' | 'permalink' | 'timeZone'>,
+  slug: string,
+  date: Date,
+): string => {
+  if (!site.permalink) return siteUrl(site, postPagePath(slug));
+  const parts = datePartsIn(date, site.timeZone);
+  return site.permalink
+    .replaceAll(':year', parts.year)
+    .replaceAll(':month', parts.month)
+    .replaceAll(':day', parts.day)
+    .replaceAll(':slug', slug);
+};
+
+/** Calendar year, month and day of an instant in a time zone, zero-padded. */
+export const datePartsIn = (date: Date, timeZone: string): { year: string; month: string; day: string } => {
+  const formatted = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(date)
+    .split('-');
+  return { year: formatted[0] ?? '1970', month: formatted[1] ?? '01', day: formatted[2] ?? '01' };
+};
+
+/** The archive month (`YYYY-MM`) a post belongs to, in the site's time zone. */
+export const monthOf = (date: Date, timeZone: string): string => {
+  const { year, month } = datePartsIn(date, timeZone);
+  return `${year}-${month}`;
+};
+
+/** Content-Type and Cache-Control for a public file, by its path. Feeds are polled, so they stay short-lived. */
+export const httpHeadersFor = (path: string): { contentType: string; cacheControl: string } => {
+  const shortLived = 'public, max-age=300, stale-while-revalidate=60';
+  if (path.endsWith('.xml') && path.includes('atom'))
+    return { contentType: 'application/atom+xml; charset=utf-8', cacheControl: shortLived };
+  if (path.endsWith('.xml')) return { contentType: 'application/rss+xml; charset=utf-8', cacheControl: shortLived };
+  if (path.endsWith('feed.json'))
+    return { contentType: 'application/feed+json; charset=utf-8', cacheControl: shortLived };
+  if (path.endsWith('.html')) return { contentType: 'text/html; charset=utf-8', cacheControl: shortLived };
+  if (path.endsWith('.css')) return { contentType: 'text/css; charset=utf-8', cacheControl: 'public, max-age=3600' };
+  return { contentType: contentTypeByExtension(path), cacheControl: 'public, max-age=86400' };
+};
+
+const EXTENSION_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  svg: 'image/svg+xml',
+  ico: 'image/x-icon',
+  pdf: 'application/pdf',
+  mp3: 'audio/mpeg',
+  mp4: 'video/mp4',
+  txt: 'text/plain; charset=utf-8',
+  json: 'application/json',
+};
+
+const contentTypeByExtension = (path: string): string =>
+  EXTENSION_TYPES[path.slice(path.lastIndexOf('.') + 1).toLowerCase()] ?? 'application/octet-stream';

@@ -1,0 +1,123 @@
+/**
+ * The shared vocabulary of the core. Values only: nothing here touches I/O or the clock.
+ */
+
+/** One thing wrong with an input, phrased for the author who has to fix it. */
+export interface Problem {
+  /** The file as the author knows it: a path relative to the posts folder or the S3 key. */
+  file: string;
+  /** 1-based line in the source file, when the problem has one. */
+  line?: number;
+  /** The front matter field (or `body`) the problem is about. */
+  field?: string;
+  /** What is wrong, naming the offending value where that helps. */
+  message: string;
+  /** What the author should do about it. */
+  fix: string;
+  /** Errors stop the post from publishing; warnings are reported and the post still publishes. */
+  severity: 'error' | 'warning';
+}
+
+export interface Author {
+  name: string;
+  email?: string;
+  url?: string;
+}
+
+/** Site-wide settings; see site-config.ts for validation and defaults. */
+export interface SiteConfig {
+  title: string;
+  description: string;
+  /** Absolute http(s) URL of the public site, always ending in `/`. */
+  baseUrl: string;
+  /** BCP 47 language tag, e.g. `en` or `en-GB`. */
+  language: string;
+  author?: Author;
+  /** How many of the newest posts the feeds carry. */
+  feedSize: number;
+  /** Posts listed per archive page. */
+  pageSize: number;
+  /** IANA time zone used for date-only and zone-less front matter dates, and for displaying dates. */
+  timeZone: string;
+  /**
+   * When set, post links in feeds and mail point at an existing blog instead of the archive pages.
+   * Placeholders: `:year`, `:month`, `:day`, `:slug`. Example: `https://blog.example.com/:year/:month/:slug/`.
+   */
+  permalink?: string;
+  /** Largest Markdown file accepted, in bytes. */
+  maxPostBytes: number;
+  /** Host names whose iframes survive sanitizing (video players and the like). */
+  iframeHosts: string[];
+}
+
+/** A post parsed from Markdown, ready for publishing decisions (drafts and schedules are not decided yet). */
+export interface Post {
+  /** Path of the source relative to the posts root, with `/` separators, e.g. `2024/hello-world.md`. */
+  sourcePath: string;
+  /** URL path segment for the post's page; unique across the site. */
+  slug: string;
+  /** Stable id the author set in front matter (`id`), if any. */
+  authorId?: string;
+  title: string;
+  /** When the post is dated (front matter `date`, else `publishDate`). */
+  date: Date;
+  /** Last modification (front matter `lastmod`/`updated`/`last_modified_at`), if any and later than `date`. */
+  updated?: Date;
+  /** Hold until this instant (front matter `publishDate`), if later than `date`. */
+  publishAt?: Date;
+  /** Withdraw after this instant (front matter `expiryDate`). */
+  expiresAt?: Date;
+  draft: boolean;
+  /** Plain text summary: front matter description/summary, else the excerpt before `<!--more-->`, else the opening text. */
+  summary: string;
+  /** Sanitized HTML of the whole body, every URL absolute. */
+  html: string;
+  /** Sanitized HTML of the excerpt (before `<!--more-->`), or undefined when the post has no marker. */
+  excerptHtml?: string;
+  tags: string[];
+  categories: string[];
+  authors: Author[];
+  /** First image of the post (absolute URL), for cards and feed thumbnails. */
+  image?: string;
+  /** Public URL of the post's page (archive page or the configured permalink). */
+  url: string;
+}
+
+/** The result of parsing one file: a post when there is no error, and every problem found either way. */
+export interface ParseResult {
+  post?: Post;
+  problems: Problem[];
+}
+
+/**
+ * A post as it is published: what feeds, pages and mail are rendered from. Serialisable (dates are ISO strings),
+ * because the publish function stores it and renders from the store.
+ */
+export interface PublishedPost {
+  /** The feed item id (RSS guid, Atom id, JSON Feed id). Never changes once published. */
+  id: string;
+  sourcePath: string;
+  slug: string;
+  url: string;
+  title: string;
+  /** ISO 8601 instant. */
+  date: string;
+  /** ISO 8601 instant; absent when never edited after `date`. */
+  updated?: string;
+  summary: string;
+  html: string;
+  excerptHtml?: string;
+  tags: string[];
+  categories: string[];
+  authors: Author[];
+  image?: string;
+}
+
+/** What list pages need of a post: everything but the bodies. */
+export type PostSummary = Omit<PublishedPost, 'html' | 'excerptHtml'>;
+
+/** One month of the archive, e.g. `{ month: '2024-11', count: 3 }`. */
+export interface MonthRef {
+  month: string;
+  count: number;
+}
