@@ -39,7 +39,7 @@ const schema = z
       .number()
       .int()
       .min(1024)
-      .max(1024 * 1024)
+      .max(300 * 1024)
       .default(256 * 1024),
     iframeHosts: z
       .array(z.string().regex(/^[a-z0-9.-]+$/, 'must be a bare host name such as www.youtube-nocookie.com'))

@@ -121,3 +121,10 @@ export interface MonthRef {
   month: string;
   count: number;
 }
+
+/** A file of the public site. */
+export interface PublicFile {
+  /** Path below the site root, e.g. `posts/hello/index.html`. */
+  path: string;
+  body: string | Uint8Array;
+}

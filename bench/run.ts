@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseSiteConfig } from '../functions/core/site-config.ts';
+import { writeCorpus } from './corpus.ts';
+import { timeHugoBuild } from './hugo.ts';
+import { measureIncrementalPublish } from './publish.ts';
+
+/**
+ * `npm run bench`: full builds of synthetic corpora (ours and Hugo's on the same posts), and the cost of one
+ * incremental publish into a store holding 10 and 10,000 posts. Prints a table, then one JSON line.
+ */
+const siteInput = {
+  title: 'Bench',
+  baseUrl: 'https://bench.example/',
+  feedSize: 20,
+  pageSize: 20,
+  timeZone: 'UTC',
+};
+
+const fullBuild = (dir: string, out: string, config: string): { ms: number; maxRssMb: number } => {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'full-build.ts'), dir, out, config], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const line = child.stdout.trim().split('\n').pop() ?? '';
+  if (child.status !== 0 || !line.startsWith('{')) throw new Error(`full build failed: ${child.stderr}`);
+  const result = JSON.parse(line) as { code: number; ms: number; maxRssMb: number };
+  if (result.code !== 0) throw new Error(`full build rejected posts (exit ${result.code})`);
+  return result;
+};
+
+const main = async (): Promise<void> => {
+  const work = await mkdtemp(join(tmpdir(), 'feedmail-bench-'));
+  try {
+    const config = join(work, 'site.config.json');
+    await writeFile(config, JSON.stringify(siteInput));
+    const site = parseSiteConfig(siteInput);
+
+    await writeCorpus(join(work, 'corpus-1000'), 1000);
+    await writeCorpus(join(work, 'corpus-10000'), 10_000);
+    const build1000 = fullBuild(join(work, 'corpus-1000'), join(work, 'out-1000'), config);
+    const build10000 = fullBuild(join(work, 'corpus-10000'), join(work, 'out-10000'), config);
+    const hugo10000 = await timeHugoBuild(join(work, 'corpus-10000'), join(work, 'hugo'));
+
+    const at10 = await measureIncrementalPublish(site, 10);
+    const at10000 = await measureIncrementalPublish(site, 10_000);
+
+    const figures = {
+      full_build_ms_1000: Math.round(build1000.ms),
+      full_build_ms_10000: Math.round(build10000.ms),
+      peak_rss_mb_10000: Math.round(build10000.maxRssMb),
+      hugo_build_ms_10000: hugo10000 === null ? null : Math.round(hugo10000),
+      publish_ms_at_10: Math.round(at10.ms),
+      publish_ms_at_10000: Math.round(at10000.ms),
+      publish_requests_at_10: at10.requests,
+      publish_requests_at_10000: at10000.requests,
+    };
+    const rows: [string, string][] = [
+      ['full build, 1,000 posts', `${figures.full_build_ms_1000} ms`],
+      ['full build, 10,000 posts', `${figures.full_build_ms_10000} ms (peak RSS ${figures.peak_rss_mb_10000} MB)`],
+      ['hugo build, 10,000 posts', figures.hugo_build_ms_10000 === null ? 'hugo not installed' : `${figures.hugo_build_ms_10000} ms`],
+      ['incremental publish, 10 posts stored', `${figures.publish_ms_at_10} ms, ${at10.s3Requests} S3 + ${at10.dynamoRequests} DynamoDB requests`],
+      [
+        'incremental publish, 10,000 posts stored',
+        `${figures.publish_ms_at_10000} ms, ${at10000.s3Requests} S3 + ${at10000.dynamoRequests} DynamoDB requests`,
+      ],
+    ];
+    const width = Math.max(...rows.map(([name]) => name.length));
+    console.log('Benchmark (in-process S3 and DynamoDB stand-ins; times are wall clock on this machine)');
+    for (const [name, value] of rows) console.log(`  ${name.padEnd(width)}  ${value}`);
+    console.log(JSON.stringify(figures));
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+};
+
+await main();

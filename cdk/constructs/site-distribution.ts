@@ -1,0 +1,208 @@
+import { Annotations, Duration, Validations } from 'aws-cdk-lib';
+import {
+  AccessLevel,
+  AllowedMethods,
+  CachedMethods,
+  CachePolicy,
+  CacheQueryStringBehavior,
+  Distribution,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  HttpVersion,
+  PriceClass,
+  ResponseHeadersPolicy,
+  Function as ViewerFunction,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { SiteConfig } from '../../functions/core/types.ts';
+import { ACCESS_LOG_PREFIXES } from './access-log-bucket.ts';
+import { SITE_PREFIX } from './content-bucket.ts';
+
+/**
+ * CloudFront Function (cloudfront-js-2.0) run on viewer requests. S3 through OAC has no index documents, so
+ * `/posts/hello/` becomes `/posts/hello/index.html`, and an extensionless path (`/posts/hello`) is redirected to its
+ * trailing-slash form so relative links in the page resolve against the right folder. A last segment containing a
+ * dot is taken for a file.
+ */
+export const INDEX_REWRITE_CODE = `function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  if (uri.endsWith('/')) {
+    request.uri = uri + 'index.html';
+    return request;
+  }
+  var name = uri.substring(uri.lastIndexOf('/') + 1);
+  if (name.indexOf('.') !== -1) return request;
+  var query = [];
+  var params = request.querystring || {};
+  Object.keys(params).forEach(function (key) {
+    var param = params[key];
+    var values = param.multiValue ? param.multiValue : [param];
+    values.forEach(function (entry) {
+      query.push(entry.value === '' ? key : key + '=' + entry.value);
+    });
+  });
+  var location = uri + '/' + (query.length > 0 ? '?' + query.join('&') : '');
+  return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: location } } };
+}
+`;
+
+/**
+ * Content-Security-Policy for pages with no scripts: styles, fonts and images from the site itself, images and media
+ * from any https host (posts link to them), and iframes only from the hosts the sanitizer lets through.
+ */
+export const contentSecurityPolicyFor = (site: Pick<SiteConfig, 'baseUrl' | 'iframeHosts'>): string => {
+  // Pages link the stylesheet by absolute URL (baseUrl), which is not 'self' until the custom domain arrives.
+  const self = `'self' ${new URL(site.baseUrl).origin}`;
+  const frames = site.iframeHosts.length > 0 ? site.iframeHosts.map((host) => `https://${host}`).join(' ') : "'none'";
+  return [
+    "default-src 'none'",
+    "script-src 'none'",
+    `style-src ${self}`,
+    `font-src ${self}`,
+    `img-src ${self} https: data:`,
+    `media-src ${self} https:`,
+    `frame-src ${frames}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    'upgrade-insecure-requests',
+  ].join('; ');
+};
+
+export interface SiteDistributionProps {
+  /** The content bucket; only its `site/` prefix is served and readable by the distribution. */
+  contentBucket: IBucket;
+  /** Receives the CloudFront standard logs. */
+  accessLogs: IBucket;
+  site: Pick<SiteConfig, 'title' | 'baseUrl' | 'iframeHosts'>;
+}
+
+/** The public site: a CloudFront distribution serving the bucket's `site/` prefix through Origin Access Control. */
+export class SiteDistribution extends Construct {
+  readonly distribution: Distribution;
+
+  constructor(scope: Construct, id: string, props: SiteDistributionProps) {
+    super(scope, id);
+    const { contentBucket } = props;
+
+    // The origin gets a reference to the bucket rather than the bucket itself, so CDK cannot add its own policy
+    // statement, which would grant s3:GetObject on every key (drafts under posts/ included). The statement below
+    // grants site/* only.
+    const siteFiles = Bucket.fromBucketAttributes(this, 'SiteFiles', {
+      bucketArn: contentBucket.bucketArn,
+      bucketName: contentBucket.bucketName,
+      bucketRegionalDomainName: contentBucket.bucketRegionalDomainName,
+    });
+    const origin = S3BucketOrigin.withOriginAccessControl(siteFiles, {
+      originPath: `/${SITE_PREFIX.replace(/\/$/, '')}`,
+      originAccessLevels: [AccessLevel.READ],
+    });
+
+    const indexRewrite = new ViewerFunction(this, 'IndexRewrite', {
+      code: FunctionCode.fromInline(INDEX_REWRITE_CODE),
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'Serves index.html for folder paths; redirects extensionless paths to folder paths',
+    });
+
+    // TTLs bound what the origin's Cache-Control asks for: the publisher sends max-age=300 on feeds and pages and
+    // a day on images; the default applies only to an object stored without Cache-Control.
+    const cachePolicy = new CachePolicy(this, 'CachePolicy', {
+      comment: 'Honours the Cache-Control the publisher writes',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.minutes(5),
+      maxTtl: Duration.days(365),
+      queryStringBehavior: CacheQueryStringBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+
+    const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'Security headers for a static site without scripts',
+      securityHeadersBehavior: {
+        // No includeSubdomains: the future custom domain may have subdomains this site does not control.
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: false, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicyFor(props.site), override: true },
+      },
+    });
+
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: props.site.title.slice(0, 128),
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin,
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+        cachedMethods: CachedMethods.CACHE_GET_HEAD,
+        compress: true,
+        cachePolicy,
+        responseHeadersPolicy: securityHeaders,
+        functionAssociations: [{ function: indexRewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket: props.accessLogs,
+      logFilePrefix: ACCESS_LOG_PREFIXES.distribution,
+      // No minimumProtocolVersion: it has no effect with the default *.cloudfront.net certificate (fixed at TLSv1),
+      // and CDK ignores it with a warning. Set TLS_V1_2_2021 together with the certificate of the custom domain.
+    });
+
+    contentBucket.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowDistributionToReadSite',
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('cloudfront.amazonaws.com')],
+        actions: ['s3:GetObject'],
+        resources: [contentBucket.arnForObjects(`${SITE_PREFIX}*`)],
+        conditions: { StringEquals: { 'AWS:SourceArn': this.distribution.distributionArn } },
+      }),
+    );
+
+    Annotations.of(this).acknowledgeWarning(
+      '@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac',
+      'Intended: the bucket policy statement granting site/* only is added by this construct.',
+    );
+    Annotations.of(this).acknowledgeWarning(
+      '@aws-cdk/aws-cloudfront:emptyDomainNames',
+      'The site is served on its *.cloudfront.net name until the custom domain arrives (later issue).',
+    );
+    this.acknowledgeFindings();
+  }
+
+  get domainName(): string {
+    return this.distribution.distributionDomainName;
+  }
+
+  private acknowledgeFindings(): void {
+    const nag = Validations.of(this.distribution);
+    nag.acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'A public newsletter archive and feeds are meant for readers in every country; no geo restriction.',
+    });
+    nag.acknowledge({
+      id: 'AwsSolutions-CFR2',
+      reason:
+        'Static, read-only files with no scripts, forms or dynamic origin: nothing for WAF rules to protect beyond ' +
+        'the Shield Standard DDoS protection every distribution has; a web ACL would cost more than the site. ' +
+        'Revisit when the subscription API is fronted by this distribution.',
+    });
+    nag.acknowledge({
+      id: 'AwsSolutions-CFR4',
+      reason:
+        'The default *.cloudfront.net certificate fixes the viewer security policy at TLSv1; TLS_V1_2_2021 is set ' +
+        'with the custom domain certificate, which arrives in a later issue.',
+    });
+  }
+}

@@ -1,0 +1,387 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Claim, DirtyMark, PostIndex, SiteState, SourceRecord } from '../app/ports.ts';
+import { ConflictError, FeedmailError } from '../core/errors.ts';
+import type { MonthRef, PostSummary, PublishedPost } from '../core/types.ts';
+
+/**
+ * The post index in one DynamoDB table (pk/sk strings, plus the local secondary index `byDate`).
+ *
+ * | pk     | sk                      | what                                                        |
+ * |--------|-------------------------|-------------------------------------------------------------|
+ * | SRC    | source path             | one record per Markdown file; `byDate` set only if published |
+ * | CLAIM  | `slug:…` / `id:…`       | unique names and the feed id they were first published with |
+ * | DIRTY  | output key              | outputs to re-render, with the token of the latest change    |
+ * | SITE   | STATE                   | revision counters and the render lease                       |
+ * | MONTH  | `YYYY-MM`               | post count per archive month                                 |
+ * | DUE    | `<instant>#<source>`    | scheduled posts and expiries, for the timer                  |
+ *
+ * All published posts share one partition so that `byDate` (an LSI, the only index DynamoDB reads with strong
+ * consistency) lists the newest posts in one query whatever the total. A blog's write rate is far below a
+ * partition's limits.
+ */
+export const BY_DATE_INDEX = 'byDate';
+
+export class IndexStoreError extends FeedmailError {
+  override name = 'IndexStoreError';
+}
+
+export interface DynamoPostIndexOptions {
+  tableName: string;
+  client?: DynamoDBClient;
+  /** Random tokens for dirty marks (injectable for tests). */
+  token?: () => string;
+}
+
+export const createDynamoPostIndex = (options: DynamoPostIndexOptions): PostIndex => {
+  const doc = DynamoDBDocumentClient.from(options.client ?? new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const TableName = options.tableName;
+  const token = options.token ?? (() => crypto.randomUUID());
+
+  const conditional = async <T>(write: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await write();
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  };
+
+  const queryAll = async (input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> => {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await doc.send(new QueryCommand({ TableName, ConsistentRead: true, ...input, ExclusiveStartKey }));
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey && (input.Limit === undefined || items.length < input.Limit));
+    return input.Limit === undefined ? items : items.slice(0, input.Limit);
+  };
+
+  const getSource = async (sourcePath: string): Promise<SourceRecord | undefined> => {
+    const { Item } = await doc.send(
+      new GetCommand({ TableName, Key: { pk: 'SRC', sk: sourcePath }, ConsistentRead: true }),
+    );
+    return Item ? toSourceRecord(Item) : undefined;
+  };
+
+  const getClaim = async (name: string): Promise<Claim | undefined> => {
+    const { Item } = await doc.send(
+      new GetCommand({ TableName, Key: { pk: 'CLAIM', sk: name }, ConsistentRead: true }),
+    );
+    return Item ? toClaim(Item) : undefined;
+  };
+
+  const getSiteState = async (): Promise<SiteState> => {
+    const { Item } = await doc.send(
+      new GetCommand({ TableName, Key: { pk: 'SITE', sk: 'STATE' }, ConsistentRead: true }),
+    );
+    return {
+      revision: Number(Item?.revision ?? 0),
+      renderedRevision: Number(Item?.renderedRevision ?? 0),
+      ...(typeof Item?.lockOwner === 'string' ? { lockOwner: Item.lockOwner } : {}),
+      ...(typeof Item?.lockUntil === 'number' ? { lockUntil: Item.lockUntil } : {}),
+    };
+  };
+
+  return {
+    getSource,
+
+    async putSource(record) {
+      if (record.dueAt) {
+        // Written first: a stale DUE entry only causes a harmless extra reconcile, a missing one a post never published.
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: {
+              pk: 'DUE',
+              sk: `${record.dueAt}#${record.sourcePath}`,
+              sourcePath: record.sourcePath,
+              dueAt: record.dueAt,
+            },
+          }),
+        );
+      }
+      const item = fromSourceRecord(record);
+      const written = await conditional(() =>
+        doc.send(
+          new PutCommand({
+            TableName,
+            Item: item,
+            ConditionExpression: record.version === 1 ? 'attribute_not_exists(pk)' : 'version = :previous',
+            ...(record.version === 1 ? {} : { ExpressionAttributeValues: { ':previous': record.version - 1 } }),
+          }),
+        ),
+      );
+      if (!written)
+        throw new ConflictError(`${record.sourcePath} changed concurrently (expected version ${record.version - 1})`);
+    },
+
+    async claim(name, owner, postId) {
+      const claimed = await conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: 'CLAIM', sk: name },
+            UpdateExpression: 'SET #owner = :owner, postId = if_not_exists(postId, :postId)',
+            ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': owner, ':postId': postId ?? null },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      if (claimed?.Attributes) return toClaim(claimed.Attributes);
+      const current = await getClaim(name);
+      if (!current) throw new ConflictError(`claim ${name} vanished while being taken; the event will be retried`);
+      return current;
+    },
+
+    async transferClaim(name, from, to) {
+      const moved = await conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: 'CLAIM', sk: name },
+            UpdateExpression: 'SET #owner = :to',
+            ConditionExpression: '#owner = :from',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':from': from, ':to': to },
+          }),
+        ),
+      );
+      return moved !== undefined;
+    },
+
+    async releaseClaim(name, owner) {
+      await conditional(() =>
+        doc.send(
+          new DeleteCommand({
+            TableName,
+            Key: { pk: 'CLAIM', sk: name },
+            ConditionExpression: '#owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        ),
+      );
+    },
+
+    getClaim,
+
+    async markDirty(keys) {
+      for (const key of keys) {
+        await doc.send(new PutCommand({ TableName, Item: { pk: 'DIRTY', sk: key, token: token() } }));
+      }
+    },
+
+    async listDirty() {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'DIRTY' },
+      });
+      return items.map((item) => ({ key: String(item.sk), token: String(item.token) }));
+    },
+
+    async clearDirty(mark: DirtyMark) {
+      await conditional(() =>
+        doc.send(
+          new DeleteCommand({
+            TableName,
+            Key: { pk: 'DIRTY', sk: mark.key },
+            ConditionExpression: '#token = :token',
+            ExpressionAttributeNames: { '#token': 'token' },
+            ExpressionAttributeValues: { ':token': mark.token },
+          }),
+        ),
+      );
+    },
+
+    getSiteState,
+
+    async bumpRevision() {
+      const { Attributes } = await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: { pk: 'SITE', sk: 'STATE' },
+          UpdateExpression: 'ADD revision :one',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(Attributes?.revision);
+    },
+
+    async tryLock(owner, nowMs, leaseMs) {
+      const locked = await conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: 'SITE', sk: 'STATE' },
+            UpdateExpression: 'SET lockOwner = :owner, lockUntil = :until',
+            ConditionExpression: 'attribute_not_exists(lockOwner) OR lockUntil < :now OR lockOwner = :owner',
+            ExpressionAttributeValues: { ':owner': owner, ':until': nowMs + leaseMs, ':now': nowMs },
+          }),
+        ),
+      );
+      return locked !== undefined;
+    },
+
+    async markRendered(owner, revision, nowMs, leaseMs) {
+      const marked = await conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: 'SITE', sk: 'STATE' },
+            UpdateExpression: 'SET renderedRevision = :revision, lockUntil = :until',
+            ConditionExpression:
+              'lockOwner = :owner AND (attribute_not_exists(renderedRevision) OR renderedRevision < :revision)',
+            ExpressionAttributeValues: { ':owner': owner, ':revision': revision, ':until': nowMs + leaseMs },
+          }),
+        ),
+      );
+      if (marked) return true;
+      // Still the holder and someone already recorded this revision: carry on; otherwise the lease was lost.
+      const state = await getSiteState();
+      return state.lockOwner === owner;
+    },
+
+    async unlock(owner, revision) {
+      const released = await conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: 'SITE', sk: 'STATE' },
+            UpdateExpression: 'REMOVE lockOwner, lockUntil',
+            ConditionExpression: 'lockOwner = :owner AND revision = :revision',
+            ExpressionAttributeValues: { ':owner': owner, ':revision': revision },
+          }),
+        ),
+      );
+      if (released) return true;
+      const state = await getSiteState();
+      // Lost the lease: the new holder carries on. Otherwise a change arrived: render again.
+      return state.lockOwner !== owner;
+    },
+
+    async newestPosts(limit) {
+      const items = await queryAll({
+        IndexName: BY_DATE_INDEX,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'SRC' },
+        ScanIndexForward: false,
+        Limit: limit,
+      });
+      return items.map(toPublishedPost);
+    },
+
+    async postsInMonth(month) {
+      // byDate is a UTC instant and months are in the site's zone: read a day either side, keep the month's own.
+      const [year, mm] = month.split('-').map(Number) as [number, number];
+      const from = new Date(Date.UTC(year, mm - 1, 1) - 86_400_000).toISOString();
+      const to = new Date(Date.UTC(year, mm, 1) + 86_400_000).toISOString();
+      const items = await queryAll({
+        IndexName: BY_DATE_INDEX,
+        KeyConditionExpression: 'pk = :pk AND byDate BETWEEN :from AND :to',
+        FilterExpression: '#month = :month',
+        ProjectionExpression: 'summary',
+        ExpressionAttributeNames: { '#month': 'month' },
+        ExpressionAttributeValues: { ':pk': 'SRC', ':from': from, ':to': to, ':month': month },
+        ScanIndexForward: false,
+      });
+      return items.map((item) => JSON.parse(String(item.summary)) as PostSummary);
+    },
+
+    async listMonths() {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'MONTH' },
+      });
+      return items
+        .map((item): MonthRef => ({ month: String(item.sk), count: Number(item.count) }))
+        .sort((a, b) => (a.month < b.month ? 1 : -1));
+    },
+
+    async putMonth({ month, count }) {
+      if (count === 0) await doc.send(new DeleteCommand({ TableName, Key: { pk: 'MONTH', sk: month } }));
+      else await doc.send(new PutCommand({ TableName, Item: { pk: 'MONTH', sk: month, count } }));
+    },
+
+    async listDue(at) {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk AND sk <= :at',
+        ExpressionAttributeValues: { ':pk': 'DUE', ':at': `${at}#\u{10ffff}` },
+      });
+      return items.map((item) => ({ sourcePath: String(item.sourcePath), dueAt: String(item.dueAt) }));
+    },
+
+    async clearDue(sourcePath, dueAt) {
+      await doc.send(new DeleteCommand({ TableName, Key: { pk: 'DUE', sk: `${dueAt}#${sourcePath}` } }));
+    },
+  };
+};
+
+/** DynamoDB items hold at most 400 KB: bodies are stored gzipped, which keeps even the largest accepted post well under. */
+const fromSourceRecord = (record: SourceRecord): Record<string, unknown> => {
+  const { post, problems, ...rest } = record;
+  const item: Record<string, unknown> = {
+    pk: 'SRC',
+    sk: record.sourcePath,
+    ...rest,
+    problems: JSON.stringify(problems),
+  };
+  if (post) {
+    const { html, excerptHtml, ...summary } = post;
+    item.summary = JSON.stringify(summary);
+    item.body = gzipSync(JSON.stringify({ html, excerptHtml }));
+    if (record.status === 'published') item.byDate = `${post.date}#${record.sourcePath}`;
+  }
+  return item;
+};
+
+const toSourceRecord = (item: Record<string, unknown>): SourceRecord => {
+  const record: SourceRecord = {
+    sourcePath: String(item.sk),
+    version: Number(item.version),
+    status: item.status as SourceRecord['status'],
+    claims: Array.isArray(item.claims) ? item.claims.map(String) : [],
+    problems: typeof item.problems === 'string' ? JSON.parse(item.problems) : [],
+  };
+  if (typeof item.etag === 'string') record.etag = item.etag;
+  if (typeof item.month === 'string') record.month = item.month;
+  if (typeof item.dueAt === 'string') record.dueAt = item.dueAt;
+  if (typeof item.summary === 'string') record.post = toPublishedPost(item);
+  return record;
+};
+
+const toPublishedPost = (item: Record<string, unknown>): PublishedPost => {
+  const summary = JSON.parse(String(item.summary)) as PostSummary;
+  if (!(item.body instanceof Uint8Array)) throw new IndexStoreError(`post ${summary.sourcePath} has no stored body`);
+  const body = JSON.parse(gunzipSync(item.body).toString('utf8')) as { html: string; excerptHtml?: string };
+  return { ...summary, html: body.html, ...(body.excerptHtml !== undefined ? { excerptHtml: body.excerptHtml } : {}) };
+};
+
+const toClaim = (item: Record<string, unknown>): Claim => ({
+  name: String(item.sk),
+  owner: String(item.owner),
+  ...(typeof item.postId === 'string' ? { postId: item.postId } : {}),
+});
+
+/** The table layout the stack and the local stand-in both create. */
+export const STATE_TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  byDateIndex: BY_DATE_INDEX,
+  byDateKey: 'byDate',
+} as const;

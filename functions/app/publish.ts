@@ -1,0 +1,57 @@
+import { sourceKindOf } from '../core/source-kind.ts';
+import type { Problem } from '../core/types.ts';
+import type { PostIndex, SourceStatus } from './ports.ts';
+import { reconcileSource } from './reconcile-source.ts';
+import { type RenderDeps, renderUntil } from './render-site.ts';
+
+export type PublishDeps = RenderDeps;
+
+export type PublishResult =
+  | { kind: 'post'; sourcePath: string; status: SourceStatus; problems: Problem[]; changed: boolean }
+  | { kind: 'asset'; sourcePath: string; published: boolean }
+  | { kind: 'skipped'; sourcePath: string; reason: string };
+
+/**
+ * Handles "something happened to this key under posts/": whatever the event said, the key is reconciled with the
+ * bucket as it is now, and the call returns once the result is public.
+ */
+export const publishSource = async (sourcePath: string, deps: PublishDeps): Promise<PublishResult> => {
+  const kind = sourceKindOf(sourcePath);
+  if (kind === 'report') return { kind: 'skipped', sourcePath, reason: 'a publish report written by this function' };
+  if (kind === 'ignored') return { kind: 'skipped', sourcePath, reason: 'an editor or system file' };
+  if (kind === 'asset') {
+    const publicPath = `posts/${sourcePath}`;
+    const published = await deps.content.copySourceToPublic(sourcePath, publicPath);
+    if (!published) await deps.content.deletePublic(publicPath);
+    return { kind: 'asset', sourcePath, published };
+  }
+  const outcome = await reconcileSource(sourcePath, deps);
+  // An unchanged source may still be a retry of an invocation that crashed before its change went public.
+  if (outcome.changed || (await hasPendingWork(deps.index))) {
+    await renderUntil(await deps.index.bumpRevision(), deps);
+  }
+  return { kind: 'post', ...outcome };
+};
+
+/**
+ * Publishes scheduled posts that came due and withdraws expired ones; run on a timer (every few minutes).
+ */
+export const publishDue = async (deps: PublishDeps): Promise<{ sourcePath: string; status: SourceStatus }[]> => {
+  const due = await deps.index.listDue(deps.now().toISOString());
+  const results: { sourcePath: string; status: SourceStatus }[] = [];
+  for (const entry of due) {
+    const outcome = await reconcileSource(entry.sourcePath, deps);
+    await deps.index.clearDue(entry.sourcePath, entry.dueAt);
+    results.push({ sourcePath: entry.sourcePath, status: outcome.status });
+  }
+  if (due.length > 0 || (await hasPendingWork(deps.index))) {
+    await renderUntil(await deps.index.bumpRevision(), deps);
+  }
+  return results;
+};
+
+const hasPendingWork = async (index: PostIndex): Promise<boolean> => {
+  const state = await index.getSiteState();
+  if (state.renderedRevision < state.revision) return true;
+  return (await index.listDirty()).length > 0;
+};

@@ -1,0 +1,219 @@
+import { ConflictError } from '../core/errors.ts';
+import { parsePost, publicationState } from '../core/parse-post.ts';
+import { monthOf } from '../core/paths.ts';
+import { defaultPostId } from '../core/post-id.ts';
+import { formatReport, hasErrors } from '../core/problems.ts';
+import { toPublishedPost } from '../core/published-post.ts';
+import type { Post, Problem, SiteConfig } from '../core/types.ts';
+import { nameClashProblem, uniqueNamesOf } from '../core/unique-names.ts';
+import type { Logger } from './logger.ts';
+import type { ContentStore, PostIndex, SourceRecord, SourceStatus } from './ports.ts';
+
+export interface ReconcileDeps {
+  content: ContentStore;
+  index: PostIndex;
+  site: SiteConfig;
+  now: () => Date;
+  log: Logger;
+}
+
+export interface ReconcileOutcome {
+  sourcePath: string;
+  status: SourceStatus;
+  problems: Problem[];
+  /** False when the stored record already matched the source (a duplicate or stale event). */
+  changed: boolean;
+}
+
+/** Dirty keys: the feeds and index, one month's archive page, one post's page. */
+export const FEEDS_KEY = 'feeds';
+export const monthKey = (month: string): string => `month:${month}`;
+export const postKey = (slug: string): string => `post:${slug}`;
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Brings the index entry of one Markdown source in line with what the bucket holds now.
+ *
+ * Events only say "look at this key": the source is always read afresh, so duplicates, reordering and late
+ * deletions converge on the bucket's current state. Each record write names the version it replaces; a
+ * concurrent writer makes it fail, and the loop starts over from fresh reads.
+ */
+export const reconcileSource = async (sourcePath: string, deps: ReconcileDeps): Promise<ReconcileOutcome> => {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const previous = await deps.index.getSource(sourcePath);
+    const object = await deps.content.readSource(sourcePath);
+    const now = deps.now();
+
+    if (previous && object && previous.etag === object.etag && !isDue(previous, now)) {
+      return { sourcePath, status: previous.status, problems: previous.problems, changed: false };
+    }
+    if (!object && (!previous || previous.status === 'deleted')) {
+      return { sourcePath, status: 'deleted', problems: [], changed: false };
+    }
+
+    const next = object
+      ? await computeRecord(sourcePath, object.bytes, object.etag, previous, now, deps)
+      : deletedRecord(sourcePath, previous);
+
+    // Mark before writing: a crash after the write must still leave the outputs known to be stale.
+    await deps.index.markDirty(dirtyKeys(previous, next, deps.site));
+    try {
+      await deps.index.putSource(next);
+    } catch (error) {
+      if (error instanceof ConflictError) continue;
+      throw error;
+    }
+    for (const name of previous?.claims ?? []) {
+      if (!next.claims.includes(name)) await deps.index.releaseClaim(name, sourcePath);
+    }
+    if (hasErrors(next.problems)) {
+      const located = next.problems.map((problem) => ({ ...problem, file: `posts/${problem.file}` }));
+      await deps.content.writeReport(sourcePath, formatReport(`posts/${sourcePath}`, located, now));
+    } else if (previous && hasErrors(previous.problems)) {
+      await deps.content.writeReport(sourcePath, undefined);
+    }
+    return { sourcePath, status: next.status, problems: next.problems, changed: true };
+  }
+  throw new ConflictError(
+    `gave up on ${sourcePath} after ${MAX_ATTEMPTS} concurrent updates; the event will be retried`,
+  );
+};
+
+const isDue = (record: SourceRecord, now: Date): boolean =>
+  record.dueAt !== undefined && Date.parse(record.dueAt) <= now.getTime();
+
+const deletedRecord = (sourcePath: string, previous: SourceRecord | undefined): SourceRecord => ({
+  sourcePath,
+  version: (previous?.version ?? 0) + 1,
+  status: 'deleted',
+  claims: [],
+  problems: [],
+});
+
+const computeRecord = async (
+  sourcePath: string,
+  bytes: Uint8Array,
+  etag: string,
+  previous: SourceRecord | undefined,
+  now: Date,
+  deps: ReconcileDeps,
+): Promise<SourceRecord> => {
+  const version = (previous?.version ?? 0) + 1;
+  const parsed = parsePost({ sourcePath, bytes }, deps.site);
+  const post = parsed.post;
+  if (!post || hasErrors(parsed.problems)) return rejectedRecord(sourcePath, version, etag, previous, parsed.problems);
+
+  const claimed = await claimNames(post, previous, deps);
+  if (claimed.conflicts.length > 0) {
+    return rejectedRecord(sourcePath, version, etag, previous, [...parsed.problems, ...claimed.conflicts]);
+  }
+  const id = claimed.postId ?? defaultPostId(post, deps.site);
+  const state = publicationState(post, now);
+  const base = { sourcePath, version, etag, claims: claimed.names, problems: parsed.problems };
+  switch (state) {
+    case 'live': {
+      const published = toPublishedPost(post, id);
+      const dueAt = post.expiresAt?.toISOString();
+      return {
+        ...base,
+        status: 'published',
+        post: published,
+        month: monthOf(post.date, deps.site.timeZone),
+        ...(dueAt ? { dueAt } : {}),
+      };
+    }
+    case 'scheduled':
+      return { ...base, status: 'scheduled', dueAt: (post.publishAt ?? post.date).toISOString() };
+    case 'draft':
+      return { ...base, status: 'draft' };
+    case 'expired':
+      return { ...base, status: 'expired' };
+  }
+};
+
+/**
+ * A rejected edit leaves the last good version online: the author gets a report, readers keep the post.
+ */
+const rejectedRecord = (
+  sourcePath: string,
+  version: number,
+  etag: string,
+  previous: SourceRecord | undefined,
+  problems: Problem[],
+): SourceRecord => {
+  const keep = previous?.status === 'published' && previous.post;
+  return {
+    sourcePath,
+    version,
+    etag,
+    status: keep ? 'published' : 'rejected',
+    claims: keep ? previous.claims : [],
+    problems,
+    ...(keep && previous.post ? { post: previous.post } : {}),
+    ...(keep && previous.month ? { month: previous.month } : {}),
+    ...(keep && previous.dueAt ? { dueAt: previous.dueAt } : {}),
+  };
+};
+
+interface ClaimResult {
+  names: string[];
+  postId: string | undefined;
+  conflicts: Problem[];
+}
+
+/**
+ * Takes the post's unique names: its slug, and its author-set id if any. A name held by a file that no longer
+ * exists is taken over with its post id; that is how a renamed file keeps its feed id even when the deletion
+ * event of the old name arrives after the creation event of the new one.
+ */
+const claimNames = async (
+  post: Post,
+  previous: SourceRecord | undefined,
+  deps: ReconcileDeps,
+): Promise<ClaimResult> => {
+  const me = post.sourcePath;
+  const wanted = uniqueNamesOf(post).map(([name]) => name);
+  const conflicts: Problem[] = [];
+  const ids = new Map<string, string | undefined>();
+  const held: string[] = [];
+  const candidateId = previous?.post?.id ?? defaultPostId(post, deps.site);
+  for (const name of wanted) {
+    let claim = await deps.index.claim(name, me, candidateId);
+    if (claim.owner !== me && !(await deps.content.sourceExists(claim.owner))) {
+      const formerOwner = claim.owner;
+      if (await deps.index.transferClaim(name, formerOwner, me)) {
+        claim = { ...claim, owner: me };
+        // Retire the vanished file now rather than when its late deletion event comes, so the two never both publish.
+        await reconcileSource(formerOwner, deps);
+      }
+    }
+    if (claim.owner === me) {
+      held.push(name);
+      ids.set(name, claim.postId);
+    } else {
+      conflicts.push(nameClashProblem(post.sourcePath, name, `posts/${claim.owner}`));
+    }
+  }
+  if (conflicts.length > 0) {
+    for (const name of held) {
+      if (!previous?.claims.includes(name)) await deps.index.releaseClaim(name, me);
+    }
+    return { names: [], postId: undefined, conflicts };
+  }
+  const authorClaimId = post.authorId !== undefined ? ids.get(`id:${post.authorId}`) : undefined;
+  const postId = authorClaimId ?? previous?.post?.id ?? ids.get(`slug:${post.slug}`);
+  return { names: wanted, postId, conflicts };
+};
+
+/** Every output the change touches: feeds and index when a published post comes or goes, its month, its page. */
+const dirtyKeys = (previous: SourceRecord | undefined, next: SourceRecord, site: SiteConfig): string[] => {
+  const keys = new Set<string>();
+  for (const record of [previous, next]) {
+    if (!record?.post || record.status !== 'published') continue;
+    keys.add(FEEDS_KEY);
+    keys.add(monthKey(record.month ?? monthOf(new Date(record.post.date), site.timeZone)));
+    keys.add(postKey(record.post.slug));
+  }
+  return [...keys];
+};

@@ -1,0 +1,182 @@
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadSiteTemplates } from './adapters/site-templates.ts';
+import { type BatchResult, buildBatch, type SourceFile } from './core/build-batch.ts';
+import { ConfigError } from './core/errors.ts';
+import { formatProblem, hasErrors } from './core/problems.ts';
+import { parseSiteConfig } from './core/site-config.ts';
+import { buildSiteFiles } from './core/site-files.ts';
+import { sourceKindOf } from './core/source-kind.ts';
+import type { SiteConfig } from './core/types.ts';
+
+/**
+ * The author's command line: `npm run cli -- <command>`.
+ * Exit status: 0 all good, 1 some post was rejected (the rest is still written), 2 usage or configuration error.
+ */
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  build [dir] --out <dir> [--base-url <url>]   Write feeds (feed.xml, atom.xml, feed.json) and archive pages
+                                               for the posts in dir (default content/posts). No AWS involved.
+  lint [dir]                                   Check the posts in dir without writing anything.
+
+Options:
+  --config <file>   Site settings (default site.config.json in the current folder)
+  --base-url <url>  Public address of the site, overriding baseUrl from the settings
+  --now <iso>       Decide drafts and schedules as of this instant (default: now)
+  -h, --help        Show this help`;
+
+class UsageError extends Error {}
+
+interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export const runCli = async (argv: string[], io: Io, cwd = process.cwd()): Promise<number> => {
+  let parsed: ReturnType<typeof parseCliArgs>;
+  try {
+    parsed = parseCliArgs(argv);
+  } catch (error) {
+    io.err(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, dirArg, ...extra] = positionals;
+  if (values.help || command === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  try {
+    if (command !== 'build' && command !== 'lint')
+      throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+    if (extra.length > 0) throw new UsageError(`unexpected argument(s): ${extra.join(' ')}`);
+    if (command === 'build' && !values.out)
+      throw new UsageError('build needs --out <dir>, the folder to write the site into');
+    if (command === 'lint' && values.out) throw new UsageError('lint writes nothing; --out is only for build');
+    const now = values.now ? new Date(values.now) : new Date();
+    if (Number.isNaN(now.getTime())) throw new UsageError(`--now "${values.now}" is not an ISO 8601 instant`);
+    const site = await loadSite(resolve(cwd, values.config ?? 'site.config.json'), values['base-url']);
+    const dir = resolve(cwd, dirArg ?? 'content/posts');
+    const { posts, assets } = await readFolder(dir);
+    const result = buildBatch(posts, site, now);
+    for (const problem of result.problems)
+      io.err(formatProblem({ ...problem, file: relative(cwd, join(dir, problem.file)) }));
+    if (command === 'build') {
+      const outDir = resolve(cwd, values.out ?? '');
+      const written = await writeSite(outDir, dir, result, assets, site, now);
+      io.out(`${summarise(result)}; wrote ${written} files to ${relative(cwd, outDir) || '.'}`);
+    } else {
+      io.out(summarise(result));
+    }
+    return hasErrors(result.problems) ? 1 : 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      io.err(error.message);
+      return 2;
+    }
+    throw error;
+  }
+};
+
+const parseCliArgs = (argv: string[]) =>
+  parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: 'string' },
+      'base-url': { type: 'string' },
+      config: { type: 'string' },
+      now: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+
+const loadSite = async (path: string, baseUrl: string | undefined): Promise<SiteConfig> => {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new ConfigError(`cannot read the site settings at ${path}; create it or pass --config <file>`);
+  }
+  let input: Record<string, unknown>;
+  try {
+    input = JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parseSiteConfig(baseUrl ? { ...input, baseUrl } : input, path);
+};
+
+const readFolder = async (dir: string): Promise<{ posts: SourceFile[]; assets: string[] }> => {
+  let entries: Awaited<ReturnType<typeof readdir>>;
+  try {
+    entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  } catch {
+    throw new UsageError(`cannot read the posts folder ${dir}`);
+  }
+  const posts: SourceFile[] = [];
+  const assets: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const sourcePath = relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/');
+    const kind = sourceKindOf(sourcePath);
+    if (kind === 'post') posts.push({ sourcePath, bytes: await readFile(join(dir, sourcePath)) });
+    else if (kind === 'asset') assets.push(sourcePath);
+  }
+  return { posts, assets };
+};
+
+const writeSite = async (
+  outDir: string,
+  postsDir: string,
+  result: BatchResult,
+  assets: string[],
+  site: SiteConfig,
+  now: Date,
+): Promise<number> => {
+  // Only what this build owns is replaced; anything else in the folder stays.
+  for (const owned of ['posts', 'archive']) await rm(join(outDir, owned), { recursive: true, force: true });
+  const templatesDir = join(dirname(new URL(import.meta.url).pathname), '..', 'templates', 'site');
+  const files = [...buildSiteFiles(result.published, site, now), ...(await loadSiteTemplates(templatesDir))];
+  for (const file of files) {
+    const target = join(outDir, file.path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, file.body);
+  }
+  for (const asset of assets) {
+    const target = join(outDir, 'posts', asset);
+    await mkdir(dirname(target), { recursive: true });
+    await copyFile(join(postsDir, asset), target);
+  }
+  return files.length + assets.length;
+};
+
+const summarise = (result: BatchResult): string => {
+  const counts = new Map<string, number>();
+  for (const outcome of result.outcomes) counts.set(outcome.status, (counts.get(outcome.status) ?? 0) + 1);
+  const parts = [...counts.entries()].map(([status, count]) => `${count} ${status}`);
+  return `${result.outcomes.length} posts: ${parts.join(', ') || 'none'}`;
+};
+
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === new URL(import.meta.url).pathname;
+if (isMain) {
+  runCli(process.argv.slice(2), {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,28 @@
+/**
+ * Text hygiene shared by the feed writers: what may appear in a feed, and how it is escaped in XML.
+ */
+
+// XML 1.0 `Char` excludes C0 controls other than tab, newline and carriage return, the non-characters U+FFFE and
+// U+FFFF, and unpaired surrogates (which cannot be encoded in UTF-8 at all). One stray byte of these in a post makes
+// the whole feed unreadable for strict readers, so they go from every string before any format sees it.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are removed.
+const NOT_XML_CHARS =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Removes characters that XML 1.0 cannot carry (C0 controls except tab and newline, U+FFFE/U+FFFF, lone surrogates).
+ * Carriage returns become newlines first: XML parsers normalise them that way anyway, so every format agrees.
+ * @example stripControlCharacters('a\u0001b\r\nc') // 'ab\nc'
+ */
+export const stripControlCharacters = (text: string): string => text.replace(/\r\n?/g, '\n').replace(NOT_XML_CHARS, '');
+
+/** Escapes character data for an element's text. `>` too, so `]]>` can never appear in content. */
+export const escapeXmlText = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * Escapes an attribute value for double quotes. Tab and newline become character references because parsers
+ * otherwise normalise them to spaces inside attributes, and a category term would not read back as written.
+ */
+export const escapeXmlAttribute = (value: string): string =>
+  escapeXmlText(value).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');

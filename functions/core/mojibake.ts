@@ -1,0 +1,351 @@
+import iconv from 'iconv-lite';
+import { utf8SequenceLength } from './decode.ts';
+
+/** The code pages whose mis-reading of UTF-8 this module undoes. */
+export type MojibakeEncoding = 'windows-1252' | 'windows-1254' | 'macintosh';
+
+export interface MojibakeRepair {
+  /** 1-based line of the repaired text. */
+  line: number;
+  /** The garbled characters as they were in the input. */
+  from: string;
+  /** What they were meant to be. */
+  to: string;
+  /** The code page the UTF-8 bytes were mis-read as. */
+  encoding: MojibakeEncoding;
+}
+
+export interface MojibakeSuspect {
+  /** 1-based line. */
+  line: number;
+  /** A few characters around the suspicious spot, for the author to search for. */
+  sample: string;
+}
+
+/**
+ * Undoes mojibake: UTF-8 text that some tool read as Windows-1252, Windows-1254 (Turkish) or Mac Roman and then
+ * saved again as UTF-8, so `’` became `â€™` and `😅` became `ðŸ˜…`.
+ *
+ * Each run of characters that all exist in a code page is turned back into that code page's bytes, and each
+ * well-formed UTF-8 sequence found in those bytes is replaced by the character it encodes, when that character is
+ * plausible (see `isPlausibleRepair`). Nothing is guessed: a sequence that does not decode as strict UTF-8 is left
+ * alone, and where it still looks like mojibake it is reported as a suspect instead.
+ *
+ * Known ambiguities are left as they are and reported as suspects (see `isAmbiguous`). A mis-decoded byte order mark (`ï»¿`) is removed rather than restored. Double mojibake is repaired once only
+ * and what remains is reported as a suspect.
+ *
+ * @example repairMojibake('Itâ€™s done ðŸ˜…').text // 'It’s done 😅'
+ */
+export const repairMojibake = (
+  text: string,
+): { text: string; repairs: MojibakeRepair[]; suspects: MojibakeSuspect[] } => {
+  const repairs: MojibakeRepair[] = [];
+  const suspects: MojibakeSuspect[] = [];
+  const lines = text.split('\n').map((line, index) => {
+    const lineNumber = index + 1;
+    let segments: Segment[] = [{ text: line, fixed: false }];
+    for (const page of CODE_PAGES) {
+      segments = segments.flatMap((segment) =>
+        segment.fixed ? [segment] : repairSegment(segment.text, page, lineNumber, repairs, suspects),
+      );
+    }
+    const repaired = segments.map((segment) => segment.text).join('');
+    collectSuspects(repaired, lineNumber, suspects);
+    return repaired;
+  });
+  repairs.sort((a, b) => a.line - b.line);
+  suspects.sort((a, b) => a.line - b.line);
+  return { text: lines.join('\n'), repairs, suspects: dedupeSuspects(suspects) };
+};
+
+interface Segment {
+  text: string;
+  /** Already repaired: later code pages must not reinterpret it. */
+  fixed: boolean;
+}
+
+interface CodePage {
+  name: MojibakeEncoding;
+  /** Byte of each non-ASCII character the code page can produce. */
+  toByte: ReadonlyMap<string, number>;
+}
+
+/**
+ * Builds the reverse table of a code page from iconv-lite's decoder. Real-world tools that meet a byte the code page
+ * leaves undefined tend to keep it as the C1 control with the same number (U+0081 for 0x81), and ISO-8859-1 readers
+ * do that for the whole 0x80-0x9F range, so for the Windows pages C1 controls count as their bytes as well.
+ */
+const buildCodePage = (name: MojibakeEncoding, iconvName: string, extras: [string, number][]): CodePage => {
+  const toByte = new Map<string, number>();
+  for (let byte = 0x80; byte <= 0xff; byte++) {
+    const char = iconv.decode(Buffer.of(byte), iconvName);
+    if (char.length === 1 && char !== '\ufffd') toByte.set(char, byte);
+  }
+  for (const [char, byte] of extras) if (!toByte.has(char)) toByte.set(char, byte);
+  return { name, toByte };
+};
+
+const c1Controls = (): [string, number][] =>
+  Array.from({ length: 0x20 }, (_, offset) => [String.fromCharCode(0x80 + offset), 0x80 + offset]);
+
+/**
+ * Order matters only where pages disagree: Windows-1252 and -1254 share all but a few bytes, and a run is split at
+ * any character its page lacks, so the Turkish letters are left for the second pass.
+ */
+const CODE_PAGES: readonly CodePage[] = [
+  buildCodePage('windows-1252', 'windows1252', c1Controls()),
+  buildCodePage('windows-1254', 'windows1254', c1Controls()),
+  // 0xF0 is the Apple logo (private use U+F8FF), which other systems drop or show as U+FFFD; 0xDB became the euro
+  // sign in Mac OS 8.5 while iconv-lite keeps the older currency sign.
+  buildCodePage('macintosh', 'macintosh', [
+    ['\uf8ff', 0xf0],
+    ['\ufffd', 0xf0],
+    ['€', 0xdb],
+  ]),
+];
+
+/** Math signs that Mac Roman also uses for the second byte of accented letters (`√π` is `ù`, `√∫` is `ú`). */
+const MAC_MATH_SIGNS = new Set('∞∂∑∏π∫Ωµ');
+const MAC_MATH_LEADS = new Set('¬√ƒ≈');
+
+const repairSegment = (
+  text: string,
+  page: CodePage,
+  line: number,
+  repairs: MojibakeRepair[],
+  suspects: MojibakeSuspect[],
+): Segment[] => {
+  const chars = Array.from(text);
+  const segments: Segment[] = [];
+  let plain = '';
+  let index = 0;
+  while (index < chars.length) {
+    const runEnd = findRunEnd(chars, index, page);
+    if (runEnd === index) {
+      plain += chars[index];
+      index++;
+      continue;
+    }
+    const run = chars.slice(index, runEnd);
+    const pieces = repairRun(run, page);
+    const repairable = pieces.some((piece) => piece.to !== undefined);
+    if (repairable && isAmbiguous(run, page, chars[index - 1], chars[runEnd])) {
+      suspects.push({ line, sample: sampleAround(chars, index, runEnd) });
+      plain += run.join('');
+    } else {
+      for (const piece of pieces) {
+        if (piece.to === undefined) {
+          plain += piece.from;
+          continue;
+        }
+        if (plain !== '') segments.push({ text: plain, fixed: false });
+        plain = '';
+        segments.push({ text: piece.to, fixed: true });
+        repairs.push({ line, from: piece.from, to: piece.to, encoding: page.name });
+      }
+    }
+    index = runEnd;
+  }
+  if (plain !== '') segments.push({ text: plain, fixed: false });
+  return segments;
+};
+
+/** End (exclusive) of the run of non-ASCII characters of `page` starting at `start`. */
+const findRunEnd = (chars: readonly string[], start: number, page: CodePage): number => {
+  let end = start;
+  while (end < chars.length && page.toByte.has(chars[end] ?? '')) end++;
+  return end;
+};
+
+/**
+ * Two-character runs that real text produces as often as mojibake does, and that are therefore left alone (and
+ * reported as suspects): a lone `√π` in math, and a capital at the end of an all-caps word followed by punctuation
+ * (`DAĞ…` is also the Cyrillic Ѕ, `AQUÍ…` a combining mark). Mixed case (`sÄ…` for `są`) is still repaired.
+ */
+const isAmbiguous = (
+  run: readonly string[],
+  page: CodePage,
+  before: string | undefined,
+  after: string | undefined,
+): boolean => {
+  if (run.length !== 2 || isLetter(after)) return false;
+  const [first = '', second = ''] = run;
+  if (page.name === 'macintosh') return MAC_MATH_LEADS.has(first) && MAC_MATH_SIGNS.has(second) && !isLetter(before);
+  return isUppercase(first) && isUppercase(before) && TRAILING_PUNCTUATION.has(second);
+};
+
+const TRAILING_PUNCTUATION = new Set('…–—‘’‚“”„•«»·\u00a0');
+
+const isLetter = (char: string | undefined): boolean => char !== undefined && /\p{L}/u.test(char);
+
+const isUppercase = (char: string | undefined): boolean => char !== undefined && /\p{Lu}/u.test(char);
+
+interface Piece {
+  from: string;
+  /** The repaired text, or undefined when `from` stays as it is. */
+  to?: string;
+}
+
+/** Splits a run into pieces that stay and pieces that decode; neighbouring decoded sequences form one piece. */
+const repairRun = (run: readonly string[], page: CodePage): Piece[] => {
+  const bytes = run.map((char) => page.toByte.get(char) ?? 0);
+  const pieces: Piece[] = [];
+  let index = 0;
+  while (index < run.length) {
+    const decoded = decodeSequenceAt(bytes, index, page);
+    const last = pieces.at(-1);
+    if (decoded === undefined) {
+      const char = run[index] ?? '';
+      if (last && last.to === undefined) last.from += char;
+      else pieces.push({ from: char });
+      index++;
+      continue;
+    }
+    const from = run.slice(index, index + decoded.length).join('');
+    if (last && last.to !== undefined) {
+      last.from += from;
+      last.to += decoded.text;
+    } else {
+      pieces.push({ from, to: decoded.text });
+    }
+    index += decoded.length;
+  }
+  return pieces;
+};
+
+// ignoreBOM keeps U+FEFF in the output instead of swallowing it, so a mis-read BOM (`ï»¿`) is recognised.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf8 = new TextEncoder();
+
+/** The character encoded by the UTF-8 sequence at `index` (and how many bytes it took), when it is a safe repair. */
+const decodeSequenceAt = (
+  bytes: readonly number[],
+  index: number,
+  page: CodePage,
+): { text: string; length: number } | undefined => {
+  const length = utf8SequenceLength(bytes, index);
+  if (length >= 2) {
+    const sequence = Uint8Array.from(bytes.slice(index, index + length));
+    const text = decodeRoundTrip(sequence);
+    if (text === undefined || !isPlausibleRepair(text, page)) return undefined;
+    return { text: text === '\ufeff' ? '' : text, length };
+  }
+  return decodeLostAppleLogo(bytes, index, page);
+};
+
+/** Strict decode, kept only when encoding the result gives back exactly the same bytes. */
+const decodeRoundTrip = (sequence: Uint8Array): string | undefined => {
+  let text: string;
+  try {
+    text = strictUtf8.decode(sequence);
+  } catch {
+    return undefined;
+  }
+  const again = utf8.encode(text);
+  return again.length === sequence.length && again.every((byte, i) => byte === sequence[i]) ? text : undefined;
+};
+
+/**
+ * Mac Roman emoji whose first byte (0xF0, the Apple logo) was dropped on the way, e.g. `üòÖ` for 😅. Only the
+ * second bytes of the emoji blocks qualify, so Turkish `üçüncü` (ü, ç, ü) stays as it is.
+ */
+const decodeLostAppleLogo = (
+  bytes: readonly number[],
+  index: number,
+  page: CodePage,
+): { text: string; length: number } | undefined => {
+  if (page.name !== 'macintosh' || bytes[index] !== 0x9f || bytes[index - 1] === 0xf0) return undefined;
+  const second = bytes[index + 1] ?? 0;
+  const emojiSecondBytes = (second >= 0x98 && second <= 0x9b) || (second >= 0xa4 && second <= 0xa7);
+  if (!emojiSecondBytes) return undefined;
+  const sequence = Uint8Array.of(0xf0, 0x9f, second, bytes[index + 2] ?? 0);
+  const text = decodeRoundTrip(sequence);
+  return text === undefined ? undefined : { text, length: 3 };
+};
+
+/**
+ * Whether a decoded character is something people write. Two-byte sequences are where real text collides with
+ * mojibake (`Gruß“` is ß plus a curly quote, and also a valid NKo letter), so they must land in the scripts that
+ * mojibake actually comes from: Latin, combining accents (decomposed é), Greek, Cyrillic, Armenian, Hebrew, Arabic.
+ * Mac Roman gives its punctuation to lead bytes (`“über”`), so there only Latin and Greek qualify.
+ */
+const isPlausibleRepair = (text: string, page: CodePage): boolean => {
+  const code = text.codePointAt(0) ?? 0;
+  if (code < 0x800) {
+    if (page.name === 'macintosh') return inRange(code, 0xa0, 0x17f) || inRange(code, 0x370, 0x3ff);
+    return inRange(code, 0xa0, 0x23f) || inRange(code, 0x300, 0x33f) || inRange(code, 0x370, 0x6ff);
+  }
+  if (code < 0x10000) {
+    const privateUse = inRange(code, 0xe000, 0xf8ff);
+    const nonCharacter = inRange(code, 0xfdd0, 0xfdef) || code >= 0xfffe;
+    return !privateUse && !nonCharacter;
+  }
+  // Emoji, historic scripts and rare CJK live in planes 1-3; higher planes are unassigned or private use.
+  return code <= 0x3ffff;
+};
+
+const inRange = (code: number, low: number, high: number): boolean => code >= low && code <= high;
+
+const charsOf = (page: MojibakeEncoding, low: number, high: number): string =>
+  [...(CODE_PAGES.find((candidate) => candidate.name === page)?.toByte ?? [])]
+    .filter(([, byte]) => byte >= low && byte <= high)
+    .map(([char]) => char)
+    .join('');
+
+const escapeClass = (chars: string): string => chars.replace(/[\\\]^-]/g, '\\$&');
+
+/** Second-byte characters (0x80-0xBF) of each page, as regex class contents. */
+const CONTINUATION_1252 = escapeClass(charsOf('windows-1252', 0x80, 0xbf) + charsOf('windows-1254', 0x80, 0xbf));
+const CONTINUATION_MAC = escapeClass(charsOf('macintosh', 0x80, 0xbf));
+const CONTINUATION_MAC_LETTERS = escapeClass(
+  Array.from(charsOf('macintosh', 0x80, 0xbf))
+    .filter((char) => !MAC_MATH_SIGNS.has(char))
+    .join(''),
+);
+
+/**
+ * What mojibake looks like when it could not be repaired: a classic lead character followed by a second-byte
+ * character (or by U+FFFD, where a byte was lost), or the Mac Roman forms of the punctuation and emoji leads.
+ */
+const SUSPECT_PATTERN = new RegExp(
+  [
+    `[ÃÂâÄÅðğ][${CONTINUATION_1252}\\ufffd]`,
+    '‚Ä',
+    `√[${CONTINUATION_MAC_LETTERS}\\ufffd]`,
+    `ƒ[${CONTINUATION_MAC}]`,
+    'ü[òô]',
+  ].join('|'),
+  'gu',
+);
+
+const collectSuspects = (line: string, lineNumber: number, suspects: MojibakeSuspect[]): void => {
+  const chars = Array.from(line);
+  const offsets = new Map<number, number>();
+  let codeUnits = 0;
+  chars.forEach((char, index) => {
+    offsets.set(codeUnits, index);
+    codeUnits += char.length;
+  });
+  for (const match of line.matchAll(SUSPECT_PATTERN)) {
+    const start = offsets.get(match.index) ?? 0;
+    suspects.push({ line: lineNumber, sample: sampleAround(chars, start, start + Array.from(match[0]).length) });
+  }
+};
+
+/** The match with up to six characters either side, so the author can find it. */
+const sampleAround = (chars: readonly string[], start: number, end: number): string =>
+  chars
+    .slice(Math.max(0, start - 6), end + 6)
+    .join('')
+    .trim();
+
+/** One suspect per line and sample: overlapping matches (`â€` inside `â€œ`) would otherwise repeat. */
+const dedupeSuspects = (suspects: MojibakeSuspect[]): MojibakeSuspect[] => {
+  const seen = new Set<string>();
+  return suspects.filter((suspect) => {
+    const key = `${suspect.line}\u0000${suspect.sample}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};

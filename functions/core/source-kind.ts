@@ -1,0 +1,15 @@
+/** Suffix of the author-facing report written beside a rejected post. */
+export const REPORT_SUFFIX = '.report.txt';
+
+/**
+ * What an uploaded file under the posts prefix is: a Markdown post, our own report, an asset to publish as is,
+ * or something to ignore (editor and OS litter).
+ * @example sourceKindOf('2024/hello.md') // 'post'
+ */
+export const sourceKindOf = (sourcePath: string): 'post' | 'report' | 'asset' | 'ignored' => {
+  const name = sourcePath.slice(sourcePath.lastIndexOf('/') + 1);
+  if (sourcePath.endsWith(REPORT_SUFFIX)) return 'report';
+  if (name === '' || name.startsWith('.') || name.endsWith('~') || name.startsWith('#')) return 'ignored';
+  if (/\.(md|markdown)$/i.test(name)) return 'post';
+  return 'asset';
+};

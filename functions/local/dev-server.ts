@@ -1,0 +1,55 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+
+/**
+ * Serves the public site straight from the bucket's `site/` prefix, the way CloudFront does in the stack:
+ * `/x/` means `/x/index.html`, and each object keeps the Content-Type and Cache-Control the publisher gave it.
+ */
+export const startDevServer = async (options: {
+  s3: S3Client;
+  bucket: string;
+  sitePrefix: string;
+  port: number;
+  host?: string;
+}): Promise<{ server: Server; url: string; close(): Promise<void> }> => {
+  const server = createServer(async (request, response) => {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://local').pathname);
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (!path.endsWith('/') && !/\.[a-z0-9]+$/i.test(path)) {
+      response.writeHead(301, { location: `${path}/` }).end();
+      return;
+    }
+    const key = options.sitePrefix + (path.endsWith('/') ? `${path}index.html` : path).replace(/^\/+/, '');
+    try {
+      const object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
+      const body = await object.Body?.transformToByteArray();
+      response.writeHead(200, {
+        'content-type': object.ContentType ?? 'application/octet-stream',
+        'cache-control': object.CacheControl ?? 'no-cache',
+        'x-content-type-options': 'nosniff',
+      });
+      response.end(request.method === 'HEAD' ? undefined : body);
+    } catch (error) {
+      const missing =
+        error instanceof NoSuchKey ||
+        (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+      response.writeHead(missing ? 404 : 500, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(missing ? `Not found: ${path}\n` : `Could not read ${key} from the local bucket.\n`);
+    }
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://localhost:${port}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+};

@@ -1,0 +1,115 @@
+import { watch } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { loadSiteTemplates } from '../adapters/site-templates.ts';
+import { createJsonLogger, silentLogger } from '../app/logger.ts';
+import type { PublishResult } from '../app/publish.ts';
+import { SITE_FILES, siteUrl } from '../core/paths.ts';
+import { formatProblem } from '../core/problems.ts';
+import { parseSiteConfig } from '../core/site-config.ts';
+import { startDevServer } from './dev-server.ts';
+import { POSTS_PREFIX, SITE_PREFIX, startLocalPublisher } from './local-publisher.ts';
+import { startStandIns } from './stand-ins.ts';
+
+/**
+ * `npm start`: the deployed pipeline on this machine. In-process S3 and DynamoDB stand-ins, the real publish
+ * handler fed by the bucket's own events, content/posts uploaded as an author would, then the site served from
+ * the bucket. Edits under content/posts are uploaded again while it runs.
+ */
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const postsDir = join(root, 'content', 'posts');
+const port = Number(process.env.PORT ?? 8787);
+const verbose = process.argv.includes('--verbose');
+
+const listFiles = async (dir: string): Promise<string[]> => {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort();
+};
+
+const printResults = (results: PublishResult[]): void => {
+  const posts = results.filter((r) => r.kind === 'post');
+  const byStatus = new Map<string, number>();
+  for (const result of posts) byStatus.set(result.status, (byStatus.get(result.status) ?? 0) + 1);
+  const assets = results.filter((r) => r.kind === 'asset' && r.published).length;
+  const summary = [...byStatus.entries()].map(([status, count]) => `${count} ${status}`).join(', ');
+  console.log(`Posts: ${summary || 'none'}; images and other files published: ${assets}`);
+  for (const result of posts) {
+    for (const problem of result.problems)
+      console.log(`  ${formatProblem({ ...problem, file: `content/posts/${problem.file}` })}`);
+  }
+};
+
+const main = async (): Promise<void> => {
+  const started = Date.now();
+  const siteInput = JSON.parse(await readFile(join(root, 'site.config.json'), 'utf8')) as Record<string, unknown>;
+  const standIns = await startStandIns();
+  const dev = await startDevServer({ s3: standIns.s3, bucket: standIns.bucket, sitePrefix: SITE_PREFIX, port });
+  // The site's links must point at this server, whatever port it got.
+  const site = parseSiteConfig({ ...siteInput, baseUrl: dev.url }, 'site.config.json');
+  const publisher = startLocalPublisher(standIns, site, {
+    staticFiles: await loadSiteTemplates(join(root, 'templates', 'site')),
+    log: verbose ? createJsonLogger() : silentLogger,
+  });
+
+  const upload = async (path: string): Promise<void> => {
+    const body = await readFile(join(postsDir, path));
+    await standIns.s3.send(new PutObjectCommand({ Bucket: standIns.bucket, Key: POSTS_PREFIX + path, Body: body }));
+  };
+  const files = await listFiles(postsDir);
+  await Promise.all(files.map(upload));
+  await publisher.idle();
+
+  console.log(
+    `Published content/posts (${files.length} files) in ${Date.now() - started} ms through the local S3 and DynamoDB stand-ins.`,
+  );
+  printResults(publisher.results);
+  for (const failure of publisher.failures) console.error('Publishing failed after retries:', failure.error);
+  console.log('');
+  console.log(`Site:      ${dev.url}`);
+  console.log(`RSS:       ${siteUrl(site, SITE_FILES.rss)}`);
+  console.log(`Atom:      ${siteUrl(site, SITE_FILES.atom)}`);
+  console.log(`JSON Feed: ${siteUrl(site, SITE_FILES.json)}`);
+  console.log(`Serving. Edit files in content/posts to republish; Ctrl+C to stop.`);
+
+  let timer: NodeJS.Timeout | undefined;
+  const changed = new Set<string>();
+  watch(postsDir, { recursive: true }, (_event, name) => {
+    if (!name) return;
+    changed.add(name.split(sep).join('/'));
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const batch = [...changed];
+      changed.clear();
+      const before = publisher.results.length;
+      for (const path of batch) {
+        const exists = await stat(join(postsDir, path)).then(
+          (s) => s.isFile(),
+          () => false,
+        );
+        if (exists) await upload(path);
+        else await standIns.s3.send(new DeleteObjectCommand({ Bucket: standIns.bucket, Key: POSTS_PREFIX + path }));
+      }
+      await publisher.idle();
+      console.log(`Republished ${batch.join(', ')}`);
+      printResults(publisher.results.slice(before));
+    }, 200);
+  });
+
+  const stop = async (): Promise<void> => {
+    await dev.close();
+    await standIns.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+};
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,332 @@
+import { parseFeed } from '@rowanmanning/feed-parser';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ContentStore } from '../../functions/app/ports.ts';
+import { s3Event } from '../support/events.ts';
+import { type Harness, postText, startHarness } from '../support/publisher-harness.ts';
+
+/*
+ * The publish handler against the in-process S3 and DynamoDB stand-ins over real HTTP. Events are handed to the
+ * handler explicitly so each test controls duplicates, order and concurrency the way S3 may deliver them.
+ */
+
+let harness: Harness;
+
+beforeEach(async () => {
+  harness = await startHarness();
+});
+
+afterEach(async () => {
+  await harness.close();
+});
+
+const feedItems = async () => {
+  const xml = await harness.readPublic('feed.xml');
+  if (!xml) return [];
+  return parseFeed(xml).items.map((item) => ({ id: item.id, title: item.title, url: item.url }));
+};
+
+const publish = async (path: string, text: string) => {
+  await harness.upload(path, text);
+  return harness.handler()(s3Event('created', `posts/${path}`));
+};
+
+describe('publish handler', () => {
+  it('publishes a new post to the three feeds, its page, the index and the archive', async () => {
+    // Prepare
+    await harness.upload('2024/hello.md', postText({ title: 'Hello, feeds' }));
+
+    // Act
+    const results = await harness.handler()(s3Event('created', 'posts/2024/hello.md'));
+
+    // Assess
+    expect(results).toMatchObject([{ kind: 'post', sourcePath: '2024/hello.md', status: 'published', changed: true }]);
+    expect(await feedItems()).toEqual([
+      {
+        id: expect.stringMatching(/^tag:notes\.example,2024-11-14:/),
+        title: 'Hello, feeds',
+        url: 'https://notes.example/posts/hello/',
+      },
+    ]);
+    const atom = parseFeed((await harness.readPublic('atom.xml')) ?? '');
+    const json = JSON.parse((await harness.readPublic('feed.json')) ?? '{}') as { version: string; items: { title: string }[] };
+    expect(atom.items.map((item) => item.title)).toEqual(['Hello, feeds']);
+    expect(json.version).toBe('https://jsonfeed.org/version/1.1');
+    expect(json.items.map((item) => item.title)).toEqual(['Hello, feeds']);
+    expect(await harness.readPublic('posts/hello/index.html')).toContain('Hello, feeds');
+    expect(await harness.readPublic('index.html')).toContain('Hello, feeds');
+    expect(await harness.readPublic('archive/2024/11/index.html')).toContain('Hello, feeds');
+    expect(await harness.readPublic('archive/index.html')).toContain('2024');
+  });
+
+  it('serves each feed with its own media type and a cache lifetime that suits polling', async () => {
+    // Prepare
+    await harness.upload('hello.md', postText({ title: 'Types' }));
+
+    // Act
+    await harness.handler()(s3Event('created', 'posts/hello.md'));
+
+    // Assess
+    const rss = await harness.readObject('site/feed.xml');
+    const atom = await harness.readObject('site/atom.xml');
+    const json = await harness.readObject('site/feed.json');
+    expect(rss?.contentType).toMatch(/^application\/rss\+xml/);
+    expect(atom?.contentType).toMatch(/^application\/atom\+xml/);
+    expect(json?.contentType).toMatch(/^application\/feed\+json/);
+    expect(rss?.cacheControl).toMatch(/max-age=300/);
+  });
+
+  it('keeps the item id when a post is edited, and updates it in place', async () => {
+    // Prepare
+    await publish('hello.md', postText({ title: 'First title' }));
+    const [before] = await feedItems();
+
+    // Act
+    await publish('hello.md', postText({ title: 'Second title', extra: 'lastmod: 2024-11-20T08:00:00Z' }));
+
+    // Assess
+    const after = await feedItems();
+    expect(after).toHaveLength(1);
+    expect(after[0]?.id).toBe(before?.id);
+    expect(after[0]?.title).toBe('Second title');
+    const atom = parseFeed((await harness.readPublic('atom.xml')) ?? '');
+    expect(atom.items[0]?.updated?.toISOString()).toBe('2024-11-20T08:00:00.000Z');
+  });
+
+  it('keeps the item id when the post date is edited', async () => {
+    // Prepare
+    await publish('hello.md', postText({ title: 'Dated', date: '2024-11-14T09:30:00Z' }));
+    const [before] = await feedItems();
+
+    // Act
+    await publish('hello.md', postText({ title: 'Dated', date: '2024-12-02T09:30:00Z' }));
+
+    // Assess
+    const [after] = await feedItems();
+    expect(after?.id).toBe(before?.id);
+    expect(await harness.readPublic('archive/2024/11/index.html')).toBeUndefined();
+    expect(await harness.readPublic('archive/2024/12/index.html')).toContain('Dated');
+  });
+
+  it('keeps an author-set id across a rename even when the deletion event arrives last', async () => {
+    // Prepare
+    await publish('old-name.md', postText({ title: 'Renamed', id: 'field-notes-7' }));
+    const [before] = await feedItems();
+    await harness.remove('old-name.md');
+    await harness.upload('new-name.md', postText({ title: 'Renamed', id: 'field-notes-7' }));
+
+    // Act
+    await harness.handler()(s3Event('created', 'posts/new-name.md'));
+    await harness.handler()(s3Event('removed', 'posts/old-name.md'));
+
+    // Assess
+    const after = await feedItems();
+    expect(after).toEqual([{ id: before?.id, title: 'Renamed', url: 'https://notes.example/posts/new-name/' }]);
+    expect(await harness.readPublic('posts/old-name/index.html')).toBeUndefined();
+  });
+
+  it('keeps the slug-based id across a rename that keeps the slug', async () => {
+    // Prepare
+    await publish('drafts/a.md', postText({ title: 'Moved', slug: 'moved-post' }));
+    const [before] = await feedItems();
+    await harness.remove('drafts/a.md');
+    await harness.upload('2024/a.md', postText({ title: 'Moved', slug: 'moved-post' }));
+
+    // Act
+    await harness.handler()(s3Event('removed', 'posts/drafts/a.md'));
+    await harness.handler()(s3Event('created', 'posts/2024/a.md'));
+
+    // Assess
+    expect(await feedItems()).toEqual([
+      { id: before?.id, title: 'Moved', url: 'https://notes.example/posts/moved-post/' },
+    ]);
+  });
+
+  it('removes a deleted post from the feeds, the index and its page', async () => {
+    // Prepare
+    await publish('keep.md', postText({ title: 'Keeper', date: '2024-10-01T00:00:00Z' }));
+    await publish('gone.md', postText({ title: 'Goner' }));
+    await harness.remove('gone.md');
+
+    // Act
+    await harness.handler()(s3Event('removed', 'posts/gone.md'));
+
+    // Assess
+    expect((await feedItems()).map((item) => item.title)).toEqual(['Keeper']);
+    expect(await harness.readPublic('posts/gone/index.html')).toBeUndefined();
+    expect(await harness.readPublic('index.html')).not.toContain('Goner');
+    expect(await harness.readPublic('archive/2024/11/index.html')).toBeUndefined();
+  });
+
+  it('ends in the same state when events arrive twice and out of order', async () => {
+    // Prepare: the post is created, edited, then deleted and created again; S3 delivers the events shuffled and twice.
+    await harness.upload('hello.md', postText({ title: 'Version 1' }));
+    await harness.upload('hello.md', postText({ title: 'Version 2' }));
+    await harness.remove('hello.md');
+    await harness.upload('hello.md', postText({ title: 'Version 3' }));
+    const events = [
+      s3Event('created', 'posts/hello.md'),
+      s3Event('removed', 'posts/hello.md'),
+      s3Event('created', 'posts/hello.md'),
+      s3Event('created', 'posts/hello.md'),
+    ];
+
+    // Act
+    for (const event of [events[3], events[1], events[0], events[1], events[2], events[3]]) {
+      if (event) await harness.handler()(event);
+    }
+
+    // Assess
+    expect((await feedItems()).map((item) => item.title)).toEqual(['Version 3']);
+    expect(await harness.readPublic('posts/hello/index.html')).toContain('Version 3');
+  });
+
+  it('puts every one of many concurrent uploads into the feeds and the archive', async () => {
+    // Prepare
+    const site = { feedSize: 30, pageSize: 30 };
+    await harness.close();
+    harness = await startHarness((await import('../support/publisher-harness.ts')).testSite(site));
+    const paths = Array.from({ length: 24 }, (_, i) => `concurrent-${String(i).padStart(2, '0')}.md`);
+    await Promise.all(
+      paths.map((path, i) =>
+        harness.upload(path, postText({ title: `Post ${i}`, date: `2024-0${1 + (i % 6)}-1${i % 10}T10:00:00Z` })),
+      ),
+    );
+
+    // Act: every invocation runs at once, as Lambda would scale them out.
+    await Promise.all(paths.map((path) => harness.handler()(s3Event('created', `posts/${path}`))));
+
+    // Assess
+    const titles = (await feedItems()).map((item) => item.title).sort();
+    expect(titles).toEqual(paths.map((_, i) => `Post ${i}`).sort());
+    const archive = await harness.readPublic('archive/index.html');
+    for (const month of ['2024/01', '2024/02', '2024/03', '2024/04', '2024/05', '2024/06']) {
+      expect(archive).toContain(`archive/${month}/`);
+      const page = (await harness.readPublic(`archive/${month}/index.html`)) ?? '';
+      expect(new Set(page.match(/Post \d+/g)).size).toBe(4);
+    }
+    const state = await harness.index.getSiteState();
+    expect(state.renderedRevision).toBe(state.revision);
+    expect(await harness.index.listDirty()).toEqual([]);
+  });
+
+  it('rejects a broken post with a report beside it and a structured log line, and publishes the rest', async () => {
+    // Prepare
+    await harness.upload('good.md', postText({ title: 'Good one' }));
+    await harness.upload('broken.md', '---\ntitle: [unclosed\ndate: 2024-11-14\n---\n\nBody.\n');
+
+    // Act
+    const results = await harness.handler()({
+      Records: [...s3Event('created', 'posts/broken.md').Records, ...s3Event('created', 'posts/good.md').Records],
+    });
+
+    // Assess
+    expect(results.map((r) => (r.kind === 'post' ? r.status : r.kind))).toEqual(['rejected', 'published']);
+    const report = await harness.readObject('posts/broken.md.report.txt');
+    expect(report?.body).toMatch(/posts\/broken\.md:\d+: error: /);
+    expect(harness.logs).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: 'post rejected',
+        fields: expect.objectContaining({ sourcePath: 'broken.md' }),
+      }),
+    );
+    expect((await feedItems()).map((item) => item.title)).toEqual(['Good one']);
+  });
+
+  it('keeps the published version online when an edit is rejected, and clears the report once fixed', async () => {
+    // Prepare
+    await publish('post.md', postText({ title: 'Live version' }));
+
+    // Act
+    await publish('post.md', postText({ title: '' }));
+    const whileBroken = await feedItems();
+    const reportWhileBroken = await harness.readObject('posts/post.md.report.txt');
+    await publish('post.md', postText({ title: 'Fixed version' }));
+
+    // Assess
+    expect(whileBroken.map((item) => item.title)).toEqual(['Live version']);
+    expect(reportWhileBroken?.body).toContain('title');
+    expect(await harness.readObject('posts/post.md.report.txt')).toBeUndefined();
+    expect((await feedItems()).map((item) => item.title)).toEqual(['Fixed version']);
+  });
+
+  it('rejects the second of two files claiming the same slug, naming the first', async () => {
+    // Prepare
+    await publish('first.md', postText({ title: 'First', slug: 'shared' }));
+
+    // Act
+    const [result] = await publish('second.md', postText({ title: 'Second', slug: 'shared' }));
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'post', status: 'rejected' });
+    expect((await harness.readObject('posts/second.md.report.txt'))?.body).toContain('posts/first.md');
+    expect((await feedItems()).map((item) => item.title)).toEqual(['First']);
+  });
+
+  it('publishes images uploaded beside posts and removes them when deleted', async () => {
+    // Prepare
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    await harness.upload('2024/cover.png', png);
+
+    // Act
+    await harness.handler()(s3Event('created', 'posts/2024/cover.png'));
+    const published = await harness.readObject('site/posts/2024/cover.png');
+    await harness.remove('2024/cover.png');
+    await harness.handler()(s3Event('removed', 'posts/2024/cover.png'));
+
+    // Assess
+    expect(published?.contentType).toBe('image/png');
+    expect(await harness.readObject('site/posts/2024/cover.png')).toBeUndefined();
+  });
+
+  it('holds a scheduled post and publishes it once it comes due', async () => {
+    // Prepare
+    const { publishDue } = await import('../../functions/app/publish.ts');
+    await publish('later.md', postText({ title: 'Later', date: '2099-01-01T00:00:00Z' }));
+    const heldItems = await feedItems();
+
+    // Act
+    await publishDue({
+      content: harness.content,
+      index: harness.index,
+      site: harness.site,
+      now: () => new Date('2099-01-01T00:05:00Z'),
+      log: { info() {}, warn() {}, error() {} },
+      owner: 'timer',
+      sleep: async () => {},
+    });
+
+    // Assess
+    expect(heldItems).toEqual([]);
+    expect((await feedItems()).map((item) => item.title)).toEqual(['Later']);
+  });
+
+  it('finishes the work of an invocation that crashed halfway through rendering, on retry', async () => {
+    // Prepare: a fault no stand-in can produce, so the content store is wrapped to fail once mid-render.
+    await harness.upload('crash.md', postText({ title: 'Survives a crash' }));
+    let failed = false;
+    const flaky: ContentStore = {
+      ...harness.content,
+      writePublic: async (file) => {
+        if (!failed && file.path === 'atom.xml') {
+          failed = true;
+          throw new Error('simulated crash while writing atom.xml');
+        }
+        await harness.content.writePublic(file);
+      },
+    };
+
+    // Act: the first attempt dies holding the render lease; Lambda retries the event.
+    await expect(
+      harness.handler({ content: flaky, leaseMs: 300 })(s3Event('created', 'posts/crash.md')),
+    ).rejects.toThrow();
+    await harness.handler({ leaseMs: 300 })(s3Event('created', 'posts/crash.md'));
+
+    // Assess
+    expect((await feedItems()).map((item) => item.title)).toEqual(['Survives a crash']);
+    expect(parseFeed((await harness.readPublic('atom.xml')) ?? '').items.map((i) => i.title)).toEqual([
+      'Survives a crash',
+    ]);
+    expect(await harness.index.listDirty()).toEqual([]);
+  });
+});

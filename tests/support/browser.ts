@@ -1,0 +1,93 @@
+/**
+ * A real browser for tests: Debian's chromium driven by playwright-core (never a downloaded browser; there is no
+ * internet), plus a tiny static server for rendered pages.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, normalize, sep } from 'node:path';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { httpHeadersFor } from '../../functions/core/paths.ts';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/**
+ * Browser tests skip only on a developer machine without chromium; in CI a missing browser must fail the run,
+ * so the skip never hides a broken pipeline.
+ */
+export const skipBrowserTests = !existsSync(CHROMIUM_PATH) && !process.env.CI;
+
+export const SKIP_REASON = `browser tests skipped: ${CHROMIUM_PATH} not found (apt-get install -y chromium fonts-noto-color-emoji); they always run when CI is set`;
+
+/** Flags measured to start Debian's chromium quietly and offline in a container (see shared FINDINGS). */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export interface TestBrowser {
+  context: BrowserContext;
+  close: () => Promise<void>;
+}
+
+/** Starts chromium with a fresh profile of its own; `close` stops it and deletes the profile. */
+export const launchBrowser = async (): Promise<TestBrowser> => {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`${CHROMIUM_PATH} is missing: apt-get install -y chromium fonts-noto-color-emoji`);
+  }
+  const userDataDir = await mkdtemp(join(tmpdir(), 'feedmail-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 20_000,
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+};
+
+export interface StaticServer {
+  /** Base URL ending in `/`, e.g. `http://127.0.0.1:41234/`. */
+  url: string;
+  close: () => Promise<void>;
+}
+
+/**
+ * Serves a folder on 127.0.0.1 with a free port, mapping `/a/` to `/a/index.html` the way the public site does.
+ */
+export const serveFolder = async (root: string): Promise<StaticServer> => {
+  const server: Server = createServer(async (request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    const relative = normalize(pathname.endsWith('/') ? `${pathname}index.html` : pathname).replace(/^[/\\]+/, '');
+    const file = join(root, relative);
+    if (!file.startsWith(root + sep)) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      response.writeHead(200, { 'content-type': httpHeadersFor(relative).contentType }).end(body);
+    } catch {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+};
