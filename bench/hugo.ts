@@ -29,14 +29,24 @@ export const timeHugoBuild = async (corpusDir: string, workDir: string): Promise
   );
   const page = (body: string) =>
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>${body}</body></html>\n`;
-  await writeFile(join(workDir, 'layouts', '_default', 'single.html'), page('<article><h1>{{ .Title }}</h1><time>{{ .Date }}</time>{{ .Content }}</article>'));
+  await writeFile(
+    join(workDir, 'layouts', '_default', 'single.html'),
+    page('<article><h1>{{ .Title }}</h1><time>{{ .Date }}</time>{{ .Content }}</article>'),
+  );
   await writeFile(
     join(workDir, 'layouts', '_default', 'list.html'),
-    page('{{ range .Paginator.Pages }}<h2><a href="{{ .Permalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p>{{ end }}'),
+    page(
+      '{{ range .Paginator.Pages }}<h2><a href="{{ .Permalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p>{{ end }}',
+    ),
   );
-  await writeFile(join(workDir, 'layouts', 'index.json'), '{"items":[{{ range $i, $p := first 20 .Site.RegularPages }}{{ if $i }},{{ end }}{"title":{{ $p.Title | jsonify }},"content_html":{{ $p.Content | jsonify }}}{{ end }}]}\n');
+  await writeFile(
+    join(workDir, 'layouts', 'index.json'),
+    '{"items":[{{ range $i, $p := first 20 .Site.RegularPages }}{{ if $i }},{{ end }}{"title":{{ $p.Title | jsonify }},"content_html":{{ $p.Content | jsonify }}}{{ end }}]}\n',
+  );
   const started = performance.now();
-  const result = spawnSync('hugo', ['--quiet', '--source', workDir, '--destination', join(workDir, 'public')], { encoding: 'utf8' });
+  const result = spawnSync('hugo', ['--quiet', '--source', workDir, '--destination', join(workDir, 'public')], {
+    encoding: 'utf8',
+  });
   const ms = performance.now() - started;
   if (result.status !== 0) throw new Error(`hugo failed: ${result.stderr}`);
   return ms;

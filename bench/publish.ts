@@ -1,8 +1,8 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { silentLogger } from '../functions/app/logger.ts';
-import type { SourceRecord } from '../functions/app/ports.ts';
 import { createDynamoPostIndex } from '../functions/adapters/dynamo-post-index.ts';
 import { createS3ContentStore } from '../functions/adapters/s3-content-store.ts';
+import { silentLogger } from '../functions/app/logger.ts';
+import type { SourceRecord } from '../functions/app/ports.ts';
 import { buildBatch } from '../functions/core/build-batch.ts';
 import { monthOf } from '../functions/core/paths.ts';
 import type { SiteConfig } from '../functions/core/types.ts';
@@ -24,7 +24,11 @@ export interface PublishMeasurement {
  * Seeds the index with `existing` published posts (straight into the table, as earlier publishes would have left
  * it), then publishes new posts one at a time through the real handler, counting every request it makes.
  */
-export const measureIncrementalPublish = async (site: SiteConfig, existing: number, runs = 5): Promise<PublishMeasurement> => {
+export const measureIncrementalPublish = async (
+  site: SiteConfig,
+  existing: number,
+  runs = 5,
+): Promise<PublishMeasurement> => {
   const standIns = await startStandIns();
   try {
     const counts = { s3: 0, dynamo: 0 };
@@ -59,24 +63,39 @@ export const measureIncrementalPublish = async (site: SiteConfig, existing: numb
     await Promise.all(Array.from({ length: 8 }, worker));
     for (const [month, count] of months) await index.putMonth({ month, count });
 
-    standIns.s3.middlewareStack.add((next) => (args) => {
-      counts.s3++;
-      return next(args);
-    }, { step: 'initialize', name: 'benchCountS3' });
-    standIns.dynamo.middlewareStack.add((next) => (args) => {
-      counts.dynamo++;
-      return next(args);
-    }, { step: 'initialize', name: 'benchCountDynamo' });
+    standIns.s3.middlewareStack.add(
+      (next) => (args) => {
+        counts.s3++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'benchCountS3' },
+    );
+    standIns.dynamo.middlewareStack.add(
+      (next) => (args) => {
+        counts.dynamo++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'benchCountDynamo' },
+    );
 
     const handler = createPublishHandler(
-      { content, index, site, now: () => new Date('2026-11-21T00:00:00Z'), log: silentLogger, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+      {
+        content,
+        index,
+        site,
+        now: () => new Date('2026-11-21T00:00:00Z'),
+        log: silentLogger,
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      },
       'posts/',
     );
     const times: number[] = [];
     const requests: { s3: number; dynamo: number }[] = [];
     for (let run = 0; run < runs; run++) {
       const post = syntheticPost(existing + run);
-      await standIns.s3.send(new PutObjectCommand({ Bucket: standIns.bucket, Key: `posts/${post.path}`, Body: post.text }));
+      await standIns.s3.send(
+        new PutObjectCommand({ Bucket: standIns.bucket, Key: `posts/${post.path}`, Body: post.text }),
+      );
       counts.s3 = 0;
       counts.dynamo = 0;
       const started = performance.now();

@@ -20,10 +20,14 @@ const siteInput = {
 };
 
 const fullBuild = (dir: string, out: string, config: string): { ms: number; maxRssMb: number } => {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'full-build.ts'), dir, out, config], {
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'full-build.ts'), dir, out, config],
+    {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   const line = child.stdout.trim().split('\n').pop() ?? '';
   if (child.status !== 0 || !line.startsWith('{')) throw new Error(`full build failed: ${child.stderr}`);
   const result = JSON.parse(line) as { code: number; ms: number; maxRssMb: number };
@@ -60,8 +64,14 @@ const main = async (): Promise<void> => {
     const rows: [string, string][] = [
       ['full build, 1,000 posts', `${figures.full_build_ms_1000} ms`],
       ['full build, 10,000 posts', `${figures.full_build_ms_10000} ms (peak RSS ${figures.peak_rss_mb_10000} MB)`],
-      ['hugo build, 10,000 posts', figures.hugo_build_ms_10000 === null ? 'hugo not installed' : `${figures.hugo_build_ms_10000} ms`],
-      ['incremental publish, 10 posts stored', `${figures.publish_ms_at_10} ms, ${at10.s3Requests} S3 + ${at10.dynamoRequests} DynamoDB requests`],
+      [
+        'hugo build, 10,000 posts',
+        figures.hugo_build_ms_10000 === null ? 'hugo not installed' : `${figures.hugo_build_ms_10000} ms`,
+      ],
+      [
+        'incremental publish, 10 posts stored',
+        `${figures.publish_ms_at_10} ms, ${at10.s3Requests} S3 + ${at10.dynamoRequests} DynamoDB requests`,
+      ],
       [
         'incremental publish, 10,000 posts stored',
         `${figures.publish_ms_at_10000} ms, ${at10000.s3Requests} S3 + ${at10000.dynamoRequests} DynamoDB requests`,

@@ -29,11 +29,11 @@ export class PublisherStack extends Stack {
     const { siteConfig } = props;
 
     const accessLogs = new AccessLogBucket(this, 'AccessLogs');
-    const content = new ContentBucket(this, 'Content', { accessLogs: accessLogs.bucket });
+    const content = new ContentBucket(this, 'Content', { accessLogs });
     const state = new StateTable(this, 'State');
     const site = new SiteDistribution(this, 'Site', {
-      contentBucket: content.bucket,
-      accessLogs: accessLogs.bucket,
+      content,
+      accessLogs,
       site: siteConfig,
     });
     const publish = new PublishFunction(this, 'Publish', { contentBucket: content, stateTable: state, siteConfig });

@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -115,7 +116,7 @@ const loadSite = async (path: string, baseUrl: string | undefined): Promise<Site
 };
 
 const readFolder = async (dir: string): Promise<{ posts: SourceFile[]; assets: string[] }> => {
-  let entries: Awaited<ReturnType<typeof readdir>>;
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true, recursive: true });
   } catch {

@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 /** Key prefixes inside the log bucket, one per source, so each can be queried (Athena) on its own. */
@@ -15,11 +15,11 @@ export const ACCESS_LOG_PREFIXES = {
  * awslogsdelivery ACL grant; S3 server access logs are delivered through the bucket policy CDK adds.
  */
 export class AccessLogBucket extends Construct {
-  readonly bucket: Bucket;
+  readonly bucket: IBucket;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.bucket = new Bucket(this, 'Bucket', {
+    const bucket = new Bucket(this, 'Bucket', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       // Log delivery supports SSE-S3 only, not SSE-KMS.
       encryption: BucketEncryption.S3_MANAGED,
@@ -29,5 +29,8 @@ export class AccessLogBucket extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       autoDeleteObjects: false,
     });
+    // Bucket declares `isWebsite: boolean | undefined` where IBucket has `isWebsite?: boolean`, which
+    // exactOptionalPropertyTypes rejects; it is the same object. Consumers only need the interface.
+    this.bucket = bucket as IBucket;
   }
 }

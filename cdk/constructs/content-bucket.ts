@@ -1,16 +1,9 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type CfnBucket,
-  type IBucket,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ACCESS_LOG_PREFIXES } from './access-log-bucket.ts';
+import { ACCESS_LOG_PREFIXES, type AccessLogBucket } from './access-log-bucket.ts';
 
 /** Author uploads: Markdown posts and their images. */
 export const POSTS_PREFIX = 'posts/';
@@ -19,7 +12,7 @@ export const SITE_PREFIX = 'site/';
 
 export interface ContentBucketProps {
   /** Receives the S3 server access logs. */
-  accessLogs: IBucket;
+  accessLogs: AccessLogBucket;
 }
 
 /**
@@ -47,7 +40,7 @@ export class ContentBucket extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
       ],
-      serverAccessLogsBucket: props.accessLogs,
+      serverAccessLogsBucket: props.accessLogs.bucket,
       serverAccessLogsPrefix: ACCESS_LOG_PREFIXES.contentBucket,
       removalPolicy: RemovalPolicy.RETAIN,
       autoDeleteObjects: false,
@@ -59,9 +52,9 @@ export class ContentBucket extends Construct {
   }
 
   /**
-   * Lets a function publish: read posts, write rejection reports beside them (`<post>.report.txt` under `posts/`), and
-   * read, write and delete the public site. Listing is limited to the two prefixes. Also tells the function where
-   * (CONTENT_BUCKET_NAME, POSTS_PREFIX, SITE_PREFIX).
+   * Lets a function publish: read posts, write and delete rejection reports beside them (`<post>.report.txt` under
+   * `posts/`), and read, write and delete the public site. Also tells the function where (CONTENT_BUCKET_NAME,
+   * POSTS_PREFIX, SITE_PREFIX).
    */
   grantPublishing(fn: LambdaFunction): void {
     const arn = (key: string) => this.bucket.arnForObjects(key);
@@ -77,7 +70,7 @@ export class ContentBucket extends Construct {
       new PolicyStatement({
         sid: 'WriteRejectionReports',
         effect: Effect.ALLOW,
-        actions: ['s3:PutObject'],
+        actions: ['s3:PutObject', 's3:DeleteObject'],
         resources: [arn(`${POSTS_PREFIX}*.report.txt`)],
       }),
     );
@@ -89,13 +82,16 @@ export class ContentBucket extends Construct {
         resources: [arn(`${SITE_PREFIX}*`)],
       }),
     );
+    // Without s3:ListBucket, S3 answers 403 instead of 404 for a missing key, and the publisher must tell "already
+    // deleted" (an author removed the post before the event arrived) from a real failure. A prefix condition would
+    // not help: a GetObject or HeadObject request carries no s3:prefix, so S3 would still answer 403. Listing reveals
+    // only key names under posts/ and site/, the only prefixes the bucket has, which the function may read anyway.
     fn.addToRolePolicy(
       new PolicyStatement({
-        sid: 'ListPostsAndSite',
+        sid: 'TellMissingKeysApart',
         effect: Effect.ALLOW,
         actions: ['s3:ListBucket'],
         resources: [this.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${POSTS_PREFIX}*`, `${SITE_PREFIX}*`] } },
       }),
     );
     this.acknowledgePrefixWildcards(fn);
@@ -110,7 +106,7 @@ export class ContentBucket extends Construct {
     const reasons: Record<string, string> = {
       [`${POSTS_PREFIX}*`]: 'The publisher reads any post or image an author uploads under posts/ (read only).',
       [`${POSTS_PREFIX}*.report.txt`]:
-        'Rejection reports are written beside the post they describe; only *.report.txt keys.',
+        'Rejection reports are written beside the post they describe, and deleted once it publishes; *.report.txt only.',
       [`${SITE_PREFIX}*`]:
         'The publisher owns the public site: it writes, overwrites and deletes any file under site/.',
     };

@@ -25,7 +25,14 @@ export type NodeFunctionProps = Omit<
   entry: string;
   /** X-Ray active tracing. Off by default: it costs per trace and needs a `*` IAM grant. */
   tracing?: boolean;
+  /**
+   * Folders the handler reads at run time, copied into the bundle: repository path -> path beside the handler.
+   * @example { 'templates/site': 'site' } // the handler reads new URL('./site', import.meta.url)
+   */
+  copyIntoBundle?: Record<string, string>;
 };
+
+const shellQuote = (value: string): string => `'${value.replaceAll("'", "'\\''")}'`;
 
 /**
  * A Lambda function with the defaults every function of the project shares: Node.js 24 on arm64, bundled locally
@@ -42,7 +49,7 @@ export class NodeFunction extends NodejsFunction {
   readonly logs: LogGroup;
 
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
-    const { entry, tracing = false, environment, ...rest } = props;
+    const { entry, tracing = false, copyIntoBundle = {}, environment, ...rest } = props;
     // Created beside the function, not inside it: the function needs both at construction time.
     const logs = new LogGroup(scope, `${id}Logs`, {
       retention: RetentionDays.ONE_MONTH,
@@ -80,6 +87,14 @@ export class NodeFunction extends NodejsFunction {
         sourceMap: true,
         // Nothing external: see the class comment about the AWS SDK.
         externalModules: [],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) =>
+            Object.entries(copyIntoBundle).map(
+              ([from, to]) => `cp -R ${shellQuote(join(inputDir, from))} ${shellQuote(join(outputDir, to))}`,
+            ),
+        },
       },
     });
     this.logs = logs;

@@ -1,9 +1,12 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { EventType } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ConfigError } from '../../functions/core/errors.ts';
 import type { SiteConfig } from '../../functions/core/types.ts';
 import { type ContentBucket, POSTS_PREFIX } from './content-bucket.ts';
 import { NodeFunction } from './node-function.ts';
@@ -35,13 +38,15 @@ export interface PublishFunctionProps {
  */
 export class PublishFunction extends Construct {
   readonly handler: NodeFunction;
+  /** Publishes scheduled posts when their publishDate comes and withdraws expired ones. */
+  readonly dueHandler: NodeFunction;
   readonly failures: Queue;
 
   constructor(scope: Construct, id: string, props: PublishFunctionProps) {
     super(scope, id);
     const siteConfig = JSON.stringify(props.siteConfig);
     if (Buffer.byteLength(siteConfig) > MAX_SITE_CONFIG_BYTES) {
-      throw new Error(
+      throw new ConfigError(
         `The site config is ${Buffer.byteLength(siteConfig)} bytes as JSON; SITE_CONFIG allows ${MAX_SITE_CONFIG_BYTES}.`,
       );
     }
@@ -60,6 +65,8 @@ export class PublishFunction extends Construct {
 
     this.handler = new NodeFunction(this, 'Handler', {
       entry: 'functions/handlers/publish-post.ts',
+      // The theme's static files (stylesheet), read once at cold start and copied to site/ on publish.
+      copyIntoBundle: { 'templates/site': 'site' },
       description: 'Publishes posts uploaded under posts/ to the site, feeds and state table',
       environment: { SITE_CONFIG: siteConfig },
       retryAttempts: 2,
@@ -75,6 +82,22 @@ export class PublishFunction extends Construct {
     props.contentBucket.bucket.addEventNotification(EventType.OBJECT_REMOVED, trigger, postsOnly);
 
     this.acknowledgeNotificationsHandler();
+
+    // Scheduled and expiring posts change state with no upload to trigger them: a timer looks every 5 minutes.
+    this.dueHandler = new NodeFunction(this, 'DueHandler', {
+      entry: 'functions/handlers/publish-due.ts',
+      copyIntoBundle: { 'templates/site': 'site' },
+      description: 'Publishes scheduled posts that came due and withdraws expired ones',
+      environment: { SITE_CONFIG: siteConfig },
+      retryAttempts: 0,
+    });
+    props.contentBucket.grantPublishing(this.dueHandler);
+    props.stateTable.grantReadWrite(this.dueHandler);
+    new Rule(this, 'DueTimer', {
+      description: 'Publishes scheduled posts and withdraws expired ones',
+      schedule: Schedule.rate(Duration.minutes(5)),
+      targets: [new LambdaTarget(this.dueHandler, { retryAttempts: 2 })],
+    });
   }
 
   /** The singleton that CDK creates to apply the bucket's notification configuration. */

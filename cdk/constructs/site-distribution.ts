@@ -19,11 +19,11 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { SiteConfig } from '../../functions/core/types.ts';
-import { ACCESS_LOG_PREFIXES } from './access-log-bucket.ts';
-import { SITE_PREFIX } from './content-bucket.ts';
+import { ACCESS_LOG_PREFIXES, type AccessLogBucket } from './access-log-bucket.ts';
+import { type ContentBucket, SITE_PREFIX } from './content-bucket.ts';
 
 /**
  * CloudFront Function (cloudfront-js-2.0) run on viewer requests. S3 through OAC has no index documents, so
@@ -79,10 +79,10 @@ export const contentSecurityPolicyFor = (site: Pick<SiteConfig, 'baseUrl' | 'ifr
 };
 
 export interface SiteDistributionProps {
-  /** The content bucket; only its `site/` prefix is served and readable by the distribution. */
-  contentBucket: IBucket;
+  /** Only the bucket's `site/` prefix is served, and readable by the distribution. */
+  content: ContentBucket;
   /** Receives the CloudFront standard logs. */
-  accessLogs: IBucket;
+  accessLogs: AccessLogBucket;
   site: Pick<SiteConfig, 'title' | 'baseUrl' | 'iframeHosts'>;
 }
 
@@ -92,7 +92,7 @@ export class SiteDistribution extends Construct {
 
   constructor(scope: Construct, id: string, props: SiteDistributionProps) {
     super(scope, id);
-    const { contentBucket } = props;
+    const contentBucket = props.content.bucket;
 
     // The origin gets a reference to the bucket rather than the bucket itself, so CDK cannot add its own policy
     // statement, which would grant s3:GetObject on every key (drafts under posts/ included). The statement below
@@ -153,7 +153,7 @@ export class SiteDistribution extends Construct {
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
       enableLogging: true,
-      logBucket: props.accessLogs,
+      logBucket: props.accessLogs.bucket,
       logFilePrefix: ACCESS_LOG_PREFIXES.distribution,
       // No minimumProtocolVersion: it has no effect with the default *.cloudfront.net certificate (fixed at TLSv1),
       // and CDK ignores it with a warning. Set TLS_V1_2_2021 together with the certificate of the custom domain.

@@ -142,7 +142,10 @@ const uniqueById = (posts: PublishedPost[], deps: Pick<RenderDeps, 'log'>): Publ
   const seen = new Set<string>();
   return posts.filter((post) => {
     if (!seen.has(post.id)) return seen.add(post.id);
-    deps.log.error('two published posts share a feed id; the older is left out of the feeds', { id: post.id, sourcePath: post.sourcePath });
+    deps.log.error('two published posts share a feed id; the older is left out of the feeds', {
+      id: post.id,
+      sourcePath: post.sourcePath,
+    });
     return false;
   });
 };

@@ -5,8 +5,8 @@
 // XML 1.0 `Char` excludes C0 controls other than tab, newline and carriage return, the non-characters U+FFFE and
 // U+FFFF, and unpaired surrogates (which cannot be encoded in UTF-8 at all). One stray byte of these in a post makes
 // the whole feed unreadable for strict readers, so they go from every string before any format sees it.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are removed.
 const NOT_XML_CHARS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: they are removed.
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**

@@ -245,8 +245,11 @@ export const readPostFields = (context: FieldContext): { fields: PostFields; pro
   if ('error' in title) report('title', 'error', title.error, title.fix);
   else fields.title = title.value;
 
+  // `published` is a flag in Jekyll (`published: false`) and a publish date in Hugo; its value tells which.
+  const published = pick(FIELD_NAMES.published);
+  const publishedIsDate = published !== undefined && readFlag(published.value) === undefined;
   for (const key of ['date', 'updated', 'publishAt', 'expiresAt'] as const) {
-    const found = pick(FIELD_NAMES[key]);
+    const found = pick(FIELD_NAMES[key]) ?? (key === 'publishAt' && publishedIsDate ? published : undefined);
     if (!found) continue;
     const reading = parseDateValue(recoverRawDate(found, context.frontMatter), context.timeZone);
     if (reading.ok) fields[key] = reading.date;
@@ -304,14 +307,10 @@ export const readPostFields = (context: FieldContext): { fields: PostFields; pro
   }
 
   const draft = pick(FIELD_NAMES.draft);
-  const published = pick(FIELD_NAMES.published);
   const draftFlag = draft ? readFlag(draft.value) : false;
-  const publishedFlag = published ? readFlag(published.value) : true;
+  const publishedFlag = published && !publishedIsDate ? readFlag(published.value) : true;
   if (draftFlag === undefined)
     report('draft', 'error', 'draft must be true or false.', 'Write draft: true or draft: false.');
-  if (publishedFlag === undefined) {
-    report('published', 'error', 'published must be true or false.', 'Write published: true or published: false.');
-  }
   fields.draft = draftFlag === true || publishedFlag === false;
 
   for (const { original } of data.values()) {

@@ -31,8 +31,9 @@ export interface MojibakeSuspect {
  * plausible (see `isPlausibleRepair`). Nothing is guessed: a sequence that does not decode as strict UTF-8 is left
  * alone, and where it still looks like mojibake it is reported as a suspect instead.
  *
- * Known ambiguities are left as they are and reported as suspects (see `isAmbiguous`). A mis-decoded byte order mark (`ï»¿`) is removed rather than restored. Double mojibake is repaired once only
- * and what remains is reported as a suspect.
+ * Known ambiguities are left as they are and reported as suspects (see `isAmbiguous`). A mis-decoded byte order
+ * mark (`ï»¿`) is removed rather than restored. Double mojibake is repaired once only and what remains is reported
+ * as a suspect. Repairs come in line order; within a line, grouped by code page.
  *
  * @example repairMojibake('Itâ€™s done ðŸ˜…').text // 'It’s done 😅'
  */
@@ -43,8 +44,9 @@ export const repairMojibake = (
   const suspects: MojibakeSuspect[] = [];
   const lines = text.split('\n').map((line, index) => {
     const lineNumber = index + 1;
+    if (/^\p{ASCII}*$/u.test(line)) return line;
     let segments: Segment[] = [{ text: line, fixed: false }];
-    for (const page of CODE_PAGES) {
+    for (const page of rankCodePages(line)) {
       segments = segments.flatMap((segment) =>
         segment.fixed ? [segment] : repairSegment(segment.text, page, lineNumber, repairs, suspects),
       );
@@ -56,6 +58,24 @@ export const repairMojibake = (
   repairs.sort((a, b) => a.line - b.line);
   suspects.sort((a, b) => a.line - b.line);
   return { text: lines.join('\n'), repairs, suspects: dedupeSuspects(suspects) };
+};
+
+/**
+ * The code pages in the order their passes run on one line, likeliest reading first. Pages can read the same
+ * characters differently (Mac Roman `Î†Ä` is one Hangul syllable, while Windows-1252 sees a Greek letter in its
+ * first two characters). The reading that explains more characters wins; then the one that saves more (longer
+ * UTF-8 sequences are rarer by chance); ties keep the order of CODE_PAGES.
+ */
+const rankCodePages = (line: string): CodePage[] => {
+  const scored = CODE_PAGES.map((page, index) => {
+    const repairs: MojibakeRepair[] = [];
+    repairSegment(line, page, 0, repairs, []);
+    const covered = repairs.reduce((sum, repair) => sum + repair.from.length, 0);
+    const saved = repairs.reduce((sum, repair) => sum + repair.from.length - repair.to.length, 0);
+    return { page, index, covered, saved };
+  });
+  scored.sort((a, b) => b.covered - a.covered || b.saved - a.saved || a.index - b.index);
+  return scored.map(({ page }) => page);
 };
 
 interface Segment {
@@ -267,10 +287,12 @@ const decodeLostAppleLogo = (
  * Whether a decoded character is something people write. Two-byte sequences are where real text collides with
  * mojibake (`Gruß“` is ß plus a curly quote, and also a valid NKo letter), so they must land in the scripts that
  * mojibake actually comes from: Latin, combining accents (decomposed é), Greek, Cyrillic, Armenian, Hebrew, Arabic.
- * Mac Roman gives its punctuation to lead bytes (`“über”`), so there only Latin and Greek qualify.
+ * Mac Roman gives its punctuation to lead bytes (`“über”`), so there only Latin and Greek qualify. Code points
+ * unassigned in this runtime's Unicode tables never qualify.
  */
 const isPlausibleRepair = (text: string, page: CodePage): boolean => {
   const code = text.codePointAt(0) ?? 0;
+  if (/\p{Cn}/u.test(text)) return false;
   if (code < 0x800) {
     if (page.name === 'macintosh') return inRange(code, 0xa0, 0x17f) || inRange(code, 0x370, 0x3ff);
     return inRange(code, 0xa0, 0x23f) || inRange(code, 0x300, 0x33f) || inRange(code, 0x370, 0x6ff);

@@ -1,8 +1,8 @@
+import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
+import { createS3ContentStore } from '../adapters/s3-content-store.ts';
+import { loadSiteTemplates } from '../adapters/site-templates.ts';
 import { createJsonLogger } from '../app/logger.ts';
 import { publishDue } from '../app/publish.ts';
-import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
-import { loadSiteTemplates } from '../adapters/site-templates.ts';
-import { createS3ContentStore } from '../adapters/s3-content-store.ts';
 import { readPublisherEnvironment } from './environment.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
-import { loadSiteTemplates } from '../adapters/site-templates.ts';
 import { createS3ContentStore } from '../adapters/s3-content-store.ts';
+import { loadSiteTemplates } from '../adapters/site-templates.ts';
 import { createJsonLogger } from '../app/logger.ts';
 import { createPublishHandler, type PublishHandler } from './create-publish-handler.ts';
 import { readPublisherEnvironment } from './environment.ts';

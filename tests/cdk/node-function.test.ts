@@ -15,7 +15,10 @@ let template: Template;
 beforeAll(() => {
   const app = new App();
   const stack = new Stack(app, 'Functions');
-  new NodeFunction(stack, 'Probe', { entry: 'node_modules/gray-matter/index.js' });
+  new NodeFunction(stack, 'Probe', {
+    entry: 'node_modules/gray-matter/index.js',
+    copyIntoBundle: { 'node_modules/gray-matter/lib': 'data' },
+  });
   const assembly = app.synth();
   template = Template.fromStack(stack);
   const manifest = JSON.parse(readFileSync(join(assembly.directory, 'Functions.assets.json'), 'utf8')) as {
@@ -42,6 +45,10 @@ describe('NodeFunction bundling', () => {
     const output = execFileSync(process.execPath, ['--input-type=module', '--eval', script], { encoding: 'utf8' });
 
     expect(output.trim()).toBe('function');
+  });
+
+  it('copies the folders the handler reads at run time into the bundle', () => {
+    expect(existsSync(join(bundleDir, 'data', 'parse.js'))).toBe(true);
   });
 
   it('points Lambda at the ES module handler', () => {

@@ -248,6 +248,17 @@ describe('readPostFields', () => {
     expect(fields.draft).toBe(true);
   });
 
+  it('reads a Hugo published date as the publish date', () => {
+    // Prepare
+    const text = '---\ntitle: T\npublished: 2024-11-20T08:00:00Z\n---\nBody';
+    // Act
+    const { fields, problems } = readFields(text);
+    // Assess
+    expect(problems).toEqual([]);
+    expect(fields.draft).toBe(false);
+    expect(fields.publishAt?.toISOString()).toBe('2024-11-20T08:00:00.000Z');
+  });
+
   it('reads field names case-insensitively, as Hugo does', () => {
     // Prepare
     const text = '---\nTitle: T\nPublishDate: 2024-01-02T00:00:00Z\nExpiryDate: 2024-02-02T00:00:00Z\n---\nBody';

@@ -3,15 +3,27 @@ import { findCodeLines, renderInlineMarkdown, renderPostBody } from '../../funct
 
 describe('renderPostBody', () => {
   it.each([
-    ['a GFM table', '| a | b |\n|---|--:|\n| 1 | 2 |', /<table>[\s\S]*<th>a<\/th>[\s\S]*<td style="text-align:right">2<\/td>/],
+    [
+      'a GFM table',
+      '| a | b |\n|---|--:|\n| 1 | 2 |',
+      /<table>[\s\S]*<th>a<\/th>[\s\S]*<td style="text-align:right">2<\/td>/,
+    ],
     ['strikethrough', 'a ~~b~~ c', /<p>a <s>b<\/s> c<\/p>/],
     ['an open task', '- [ ] write tests', /<li class="task-list-item">☐ write tests<\/li>/],
     ['a done task', '- [x] ship it', /<li class="task-list-item">☑ ship it<\/li>/],
-    ['a reference link', 'See [the docs][d].\n\n[d]: https://docs.example/ "Docs"', /<a href="https:\/\/docs.example\/" title="Docs">the docs<\/a>/],
+    [
+      'a reference link',
+      'See [the docs][d].\n\n[d]: https://docs.example/ "Docs"',
+      /<a href="https:\/\/docs.example\/" title="Docs">the docs<\/a>/,
+    ],
     ['an autolink', 'Go to <https://a.example/x>.', /<a href="https:\/\/a.example\/x">https:\/\/a.example\/x<\/a>/],
     ['a bare URL', 'Go to https://a.example/x now', /<a href="https:\/\/a.example\/x">/],
-    ['raw HTML, left for the sanitizer', '<details><summary>S</summary>x</details>', /<details><summary>S<\/summary>x<\/details>/],
-    ["straight quotes, untouched", '"quoted" -- text', /&quot;quoted&quot; -- text/],
+    [
+      'raw HTML, left for the sanitizer',
+      '<details><summary>S</summary>x</details>',
+      /<details><summary>S<\/summary>x<\/details>/,
+    ],
+    ['straight quotes, untouched', '"quoted" -- text', /&quot;quoted&quot; -- text/],
     ['emoji and CJK', '東京 🚀 café', /<p>東京 🚀 café<\/p>/],
   ])('renders %s', (_name, source, expected) => {
     // Prepare: nothing beyond the table row.

@@ -17,7 +17,11 @@ describe('expandShortcodes: Hugo', () => {
     ['an img', '{{< img src="a.png" alt="A cat" >}}', '<img src="a.png" alt="A cat">'],
     ['an img in the % form', '{{% img src="a.png" alt="A" %}}', '<img src="a.png" alt="A">'],
     ['an img with positional arguments', "{{< img 'a.png' 'A cat' >}}", '<img src="a.png" alt="A cat">'],
-    ['an img with a title and size', '{{< img src=a.png title="T" width="40" >}}', '<img src="a.png" alt="" width="40" title="T">'],
+    [
+      'an img with a title and size',
+      '{{< img src=a.png title="T" width="40" >}}',
+      '<img src="a.png" alt="" width="40" title="T">',
+    ],
     [
       'a figure with caption, title and link',
       '{{< figure src="b.png" alt="B" title="Fig" caption="a *small* one" link="https://x.example/" >}}',
@@ -125,7 +129,11 @@ describe('expandShortcodes: Liquid', () => {
   it.each([
     ['site.url as the origin', '{{ site.url }}', 'https://notes.example'],
     ['site.baseurl as the path', '{{site.baseurl}}', '/blog'],
-    ['both together, as Jekyll themes write them', '{{ site.url }}{{ site.baseurl }}/about/', 'https://notes.example/blog/about/'],
+    [
+      'both together, as Jekyll themes write them',
+      '{{ site.url }}{{ site.baseurl }}/about/',
+      'https://notes.example/blog/about/',
+    ],
     ['relative_url', '{{ "/about/" | relative_url }}', '/blog/about/'],
     ['relative_url without a leading slash', "{{ 'about/' | relative_url }}", '/blog/about/'],
     ['absolute_url', '{{ "/about/" | absolute_url }}', 'https://notes.example/blog/about/'],

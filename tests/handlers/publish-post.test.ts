@@ -48,7 +48,10 @@ describe('publish handler', () => {
       },
     ]);
     const atom = parseFeed((await harness.readPublic('atom.xml')) ?? '');
-    const json = JSON.parse((await harness.readPublic('feed.json')) ?? '{}') as { version: string; items: { title: string }[] };
+    const json = JSON.parse((await harness.readPublic('feed.json')) ?? '{}') as {
+      version: string;
+      items: { title: string }[];
+    };
     expect(atom.items.map((item) => item.title)).toEqual(['Hello, feeds']);
     expect(json.version).toBe('https://jsonfeed.org/version/1.1');
     expect(json.items.map((item) => item.title)).toEqual(['Hello, feeds']);

@@ -1,0 +1,125 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseFeed } from '@rowanmanning/feed-parser';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../functions/cli.ts';
+import { postText } from './support/publisher-harness.ts';
+
+let work: string;
+
+const run = async (args: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { out: (line) => out.push(line), err: (line) => err.push(line) }, work);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+};
+
+beforeEach(async () => {
+  work = await mkdtemp(join(tmpdir(), 'feedmail-cli-'));
+  await writeFile(
+    join(work, 'site.config.json'),
+    JSON.stringify({ title: 'CLI Notes', baseUrl: 'https://cli.example/', timeZone: 'UTC' }),
+  );
+  await mkdir(join(work, 'posts'));
+});
+
+afterEach(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('cli build', () => {
+  it('writes the three feeds, the index and one page per post', async () => {
+    // Prepare
+    await writeFile(join(work, 'posts', 'one.md'), postText({ title: 'One', date: '2024-11-01T10:00:00Z' }));
+    await writeFile(join(work, 'posts', 'two.md'), postText({ title: 'Two', date: '2024-11-02T10:00:00Z' }));
+
+    // Act
+    const result = await run(['build', 'posts', '--out', 'site']);
+
+    // Assess
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toContain('2 posts: 2 published');
+    const rss = parseFeed(await readFile(join(work, 'site', 'feed.xml'), 'utf8'));
+    expect(rss.items.map((item) => item.title)).toEqual(['Two', 'One']);
+    expect(rss.items[0]?.url).toBe('https://cli.example/posts/two/');
+    const atom = parseFeed(await readFile(join(work, 'site', 'atom.xml'), 'utf8'));
+    expect(atom.items.map((item) => item.title)).toEqual(['Two', 'One']);
+    const json = JSON.parse(await readFile(join(work, 'site', 'feed.json'), 'utf8')) as { items: { title: string }[] };
+    expect(json.items.map((item) => item.title)).toEqual(['Two', 'One']);
+    expect(await readdir(join(work, 'site', 'posts'))).toEqual(['one', 'two']);
+    expect(await readFile(join(work, 'site', 'index.html'), 'utf8')).toContain('Two');
+    expect(await readFile(join(work, 'site', 'style.css'), 'utf8')).not.toBe('');
+  });
+
+  it('writes the valid posts, reports the rejected ones one line each, and exits 1', async () => {
+    // Prepare
+    await writeFile(join(work, 'posts', 'good.md'), postText({ title: 'Good' }));
+    await writeFile(join(work, 'posts', 'bad.md'), postText({ title: '' }));
+
+    // Act
+    const result = await run(['build', 'posts', '--out', 'site']);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^posts\/bad\.md(:\d+)?: error: title: .+ Fix: .+$/m);
+    expect(result.err.split('\n')).toHaveLength(1);
+    const rss = parseFeed(await readFile(join(work, 'site', 'feed.xml'), 'utf8'));
+    expect(rss.items.map((item) => item.title)).toEqual(['Good']);
+  });
+
+  it('rejects the later of two files claiming the same slug', async () => {
+    // Prepare
+    await writeFile(join(work, 'posts', 'a.md'), postText({ title: 'A', slug: 'same' }));
+    await writeFile(join(work, 'posts', 'b.md'), postText({ title: 'B', slug: 'same' }));
+
+    // Act
+    const result = await run(['lint', 'posts']);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('posts/b.md: error: slug: slug "same" is already used by a.md.');
+  });
+
+  it('takes the base URL from --base-url', async () => {
+    // Prepare
+    await writeFile(join(work, 'posts', 'one.md'), postText({ title: 'One' }));
+
+    // Act
+    const result = await run(['build', 'posts', '--out', 'site', '--base-url', 'https://other.example/blog/']);
+
+    // Assess
+    expect(result.code).toBe(0);
+    const rss = parseFeed(await readFile(join(work, 'site', 'feed.xml'), 'utf8'));
+    expect(rss.items[0]?.url).toBe('https://other.example/blog/posts/one/');
+  });
+
+  it.each([
+    [['build', 'posts'], /build needs --out/],
+    [['publish'], /unknown command "publish"/],
+    [['lint', 'posts', '--bogus'], /Unknown option '--bogus'/],
+    [['build', 'posts', '--out', 'site', '--base-url', 'not a url'], /baseUrl/],
+    [['lint', 'missing-folder'], /cannot read the posts folder/],
+  ])('exits 2 with a message for the usage error %j', async (args, message) => {
+    // Act
+    const result = await run(args);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.err).toMatch(message);
+  });
+});
+
+describe('cli lint', () => {
+  it('writes nothing and exits 0 when every post is fine', async () => {
+    // Prepare
+    await writeFile(join(work, 'posts', 'fine.md'), postText({ title: 'Fine' }));
+
+    // Act
+    const result = await run(['lint', 'posts']);
+
+    // Assess
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(await readdir(work)).toEqual(['posts', 'site.config.json']);
+  });
+});
