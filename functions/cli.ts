@@ -2,8 +2,9 @@ import type { Dirent } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseInWorkers } from './adapters/parse-in-workers.ts';
 import { loadSiteTemplates } from './adapters/site-templates.ts';
-import { type BatchResult, buildBatch, type SourceFile } from './core/build-batch.ts';
+import { type BatchResult, decideBatch, type SourceFile } from './core/build-batch.ts';
 import { ConfigError } from './core/errors.ts';
 import { formatProblem, hasErrors } from './core/problems.ts';
 import { parseSiteConfig } from './core/site-config.ts';
@@ -61,7 +62,7 @@ export const runCli = async (argv: string[], io: Io, cwd = process.cwd()): Promi
     const site = await loadSite(resolve(cwd, values.config ?? 'site.config.json'), values['base-url']);
     const dir = resolve(cwd, dirArg ?? 'content/posts');
     const { posts, assets } = await readFolder(dir);
-    const result = buildBatch(posts, site, now);
+    const result = decideBatch(await parseInWorkers(posts, site), site, now);
     for (const problem of result.problems)
       io.err(formatProblem({ ...problem, file: relative(cwd, join(dir, problem.file)) }));
     if (command === 'build') {
@@ -122,16 +123,33 @@ const readFolder = async (dir: string): Promise<{ posts: SourceFile[]; assets: s
   } catch {
     throw new UsageError(`cannot read the posts folder ${dir}`);
   }
-  const posts: SourceFile[] = [];
+  const postPaths: string[] = [];
   const assets: string[] = [];
   for (const entry of entries) {
     if (!entry.isFile()) continue;
     const sourcePath = relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/');
     const kind = sourceKindOf(sourcePath);
-    if (kind === 'post') posts.push({ sourcePath, bytes: await readFile(join(dir, sourcePath)) });
+    if (kind === 'post') postPaths.push(sourcePath);
     else if (kind === 'asset') assets.push(sourcePath);
   }
+  const posts = await mapLimit(postPaths, IO_CONCURRENCY, async (sourcePath) => ({
+    sourcePath,
+    bytes: await readFile(join(dir, sourcePath)),
+  }));
   return { posts, assets };
+};
+
+/** File system calls in flight at once: enough to keep the disk busy, few enough to stay far from fd limits. */
+const IO_CONCURRENCY = 64;
+
+const mapLimit = async <T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> => {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 };
 
 const writeSite = async (
@@ -146,16 +164,16 @@ const writeSite = async (
   for (const owned of ['posts', 'archive']) await rm(join(outDir, owned), { recursive: true, force: true });
   const templatesDir = join(dirname(new URL(import.meta.url).pathname), '..', 'templates', 'site');
   const files = [...buildSiteFiles(result.published, site, now), ...(await loadSiteTemplates(templatesDir))];
-  for (const file of files) {
-    const target = join(outDir, file.path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, file.body);
-  }
-  for (const asset of assets) {
-    const target = join(outDir, 'posts', asset);
-    await mkdir(dirname(target), { recursive: true });
-    await copyFile(join(postsDir, asset), target);
-  }
+  const folders = new Set([
+    ...files.map((file) => dirname(join(outDir, file.path))),
+    ...assets.map((a) => dirname(join(outDir, 'posts', a))),
+  ]);
+  // Parents first (the shared ones once), then the leaves in parallel.
+  const parents = new Set([...folders].map((folder) => dirname(folder)));
+  for (const parent of [...parents].sort()) await mkdir(parent, { recursive: true });
+  await mapLimit([...folders], IO_CONCURRENCY, (folder) => mkdir(folder, { recursive: true }));
+  await mapLimit(files, IO_CONCURRENCY, (file) => writeFile(join(outDir, file.path), file.body));
+  await mapLimit(assets, IO_CONCURRENCY, (asset) => copyFile(join(postsDir, asset), join(outDir, 'posts', asset)));
   return files.length + assets.length;
 };
 

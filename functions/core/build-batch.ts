@@ -2,7 +2,7 @@ import { parsePost, publicationState } from './parse-post.ts';
 import { defaultPostId } from './post-id.ts';
 import { hasErrors } from './problems.ts';
 import { toPublishedPost } from './published-post.ts';
-import type { Problem, PublishedPost, SiteConfig } from './types.ts';
+import type { ParseResult, Problem, PublishedPost, SiteConfig } from './types.ts';
 import { nameClashProblem, uniqueNamesOf } from './unique-names.ts';
 
 export interface SourceFile {
@@ -25,14 +25,26 @@ export interface BatchResult {
  * Parses a whole folder of posts at once (the CLI's build and lint), deciding what publishes at `now`.
  * Slugs and author ids must be unique: the first file in path order keeps a contested name, later ones are rejected.
  */
-export const buildBatch = (files: SourceFile[], site: SiteConfig, now: Date): BatchResult => {
-  const sorted = [...files].sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : 0));
+export const buildBatch = (files: SourceFile[], site: SiteConfig, now: Date): BatchResult =>
+  decideBatch(
+    files.map((file) => ({ sourcePath: file.sourcePath, result: parsePost(file, site) })),
+    site,
+    now,
+  );
+
+/** The deciding half of buildBatch, for callers that parsed the files elsewhere (in worker threads). */
+export const decideBatch = (
+  parsed: { sourcePath: string; result: ParseResult }[],
+  site: SiteConfig,
+  now: Date,
+): BatchResult => {
+  const sorted = [...parsed].sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : 0));
   const owners = new Map<string, string>();
   const published: PublishedPost[] = [];
   const outcomes: BatchOutcome[] = [];
   const problems: Problem[] = [];
   for (const file of sorted) {
-    const result = parsePost(file, site);
+    const result = file.result;
     problems.push(...result.problems);
     const post = result.post;
     if (!post || hasErrors(result.problems)) {

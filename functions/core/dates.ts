@@ -1,3 +1,4 @@
+import { dateTimeFormat } from './intl-cache.ts';
 /**
  * Front matter dates as Hugo and Jekyll authors write them. Zone-less values are wall-clock times in the site's
  * time zone; the result is always an instant (a `Date`).
@@ -81,7 +82,7 @@ export const wallTimeToInstant = (wall: WallTime, timeZone: string): Date => {
 
 /** Offset of `timeZone` from UTC at an instant, in milliseconds (positive east of Greenwich). */
 export const offsetMillisAt = (instant: number, timeZone: string): number => {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = dateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
     year: 'numeric',

@@ -67,6 +67,8 @@ export const renderPostBody = (source: string): { html: string; excerptHtml?: st
 };
 
 const splitAtMoreMarker = (source: string): { before: string; after: string } | undefined => {
+  // Finding code lines costs a full parse: skip it for the many posts that have no marker at all.
+  if (!MORE_MARKER.test(source)) return undefined;
   const codeLines = findCodeLines(source);
   const lines = source.split('\n');
   for (let index = 0; index < lines.length; index++) {

@@ -1,6 +1,8 @@
 /**
  * Dates, months and counts as the pages show them: Intl in the site's language and time zone, never the host's.
  */
+
+import { dateTimeFormat } from './intl-cache.ts';
 import type { SiteConfig } from './types.ts';
 
 type Locale = Pick<SiteConfig, 'language' | 'timeZone'>;
@@ -15,7 +17,7 @@ export const parseInstant = (iso: string, what: string): Date => {
 /** A `<time datetime>` value and the human label for it, e.g. `14 November 2024` in `en-GB`. */
 export const describeDate = (iso: string, site: Locale, what: string): { datetime: string; label: string } => {
   const date = parseInstant(iso, what);
-  const label = new Intl.DateTimeFormat(site.language, { dateStyle: 'long', timeZone: site.timeZone }).format(date);
+  const label = dateTimeFormat(site.language, { dateStyle: 'long', timeZone: site.timeZone }).format(date);
   return { datetime: date.toISOString(), label };
 };
 
@@ -33,7 +35,7 @@ export const formatMonth = (month: string, site: Pick<SiteConfig, 'language'>, w
   const { year, monthIndex } = splitMonth(month);
   // A calendar month has no time zone: format the first of the month in UTC so no offset can shift it.
   const date = new Date(Date.UTC(Number(year), monthIndex, 1));
-  return new Intl.DateTimeFormat(site.language, {
+  return dateTimeFormat(site.language, {
     month: 'long',
     ...(withYear ? { year: 'numeric' } : {}),
     timeZone: 'UTC',

@@ -3,6 +3,7 @@
  * from values to complete HTML documents; the stylesheet they link lives in templates/site/style.css.
  */
 import { type HtmlValue, html, raw, type SafeHtml, safeHref } from './html.ts';
+import { listFormat } from './intl-cache.ts';
 import { countPosts, describeDate, formatMonth, parseInstant, splitMonth, truncateText } from './page-format.ts';
 import { DESCRIPTION_LENGTH, renderDocument } from './page-layout.ts';
 import { monthOf, monthPagePath, postPagePath, SITE_FILES, siteUrl } from './paths.ts';
@@ -214,7 +215,7 @@ ${post.summary ? html`<p class="summary">${post.summary}</p>\n` : ''}<p class="r
 
 /** `Ada and Bob`, in the site's language, with links where the author has a safe URL. */
 const renderAuthors = (authors: Author[], site: SiteConfig): HtmlValue => {
-  const parts = new Intl.ListFormat(site.language, { type: 'conjunction' }).formatToParts(authors.map((a) => a.name));
+  const parts = listFormat(site.language, { type: 'conjunction' }).formatToParts(authors.map((a) => a.name));
   let index = 0;
   return parts.map((part) => {
     if (part.type === 'literal') return part.value;

@@ -70,7 +70,8 @@ export const parsePost = (input: { sourcePath: string; bytes: Uint8Array }, site
   const excerptHtml =
     rendered.excerptHtml === undefined ? undefined : sanitizePostHtml(rendered.excerptHtml, sanitizeOptions);
   const image = findFirstImage(html);
-  if (plainText(html) === '' && image === undefined && !html.includes('<iframe')) {
+  const text = plainText(html);
+  if (text === '' && image === undefined && !html.includes('<iframe')) {
     problems.push({
       file,
       line: frontMatter.bodyLine,
@@ -98,7 +99,7 @@ export const parsePost = (input: { sourcePath: string; bytes: Uint8Array }, site
     title: fields.title,
     date,
     draft: fields.draft,
-    summary: summarize(fields.summary, excerptHtml, html),
+    summary: summarize(fields.summary, excerptHtml, text),
     html,
     tags: fields.tags,
     categories: fields.categories,
@@ -177,10 +178,10 @@ const CONTROL_OR_SPACE = /[\u0000-\u001f\u007f-\u009f\s]+/g;
 const plainText = (html: string): string => htmlToText(html).replace(CONTROL_OR_SPACE, ' ').trim();
 
 /** The front matter description, else the excerpt, else the opening text cut at a word boundary. */
-const summarize = (description: string | undefined, excerptHtml: string | undefined, html: string): string => {
+const summarize = (description: string | undefined, excerptHtml: string | undefined, text: string): string => {
   if (description !== undefined) return plainText(description);
-  if (excerptHtml !== undefined && plainText(excerptHtml) !== '') return plainText(excerptHtml);
-  return truncateText(plainText(html), SUMMARY_LENGTH);
+  const excerpt = excerptHtml === undefined ? '' : plainText(excerptHtml);
+  return excerpt !== '' ? excerpt : truncateText(text, SUMMARY_LENGTH);
 };
 
 /**

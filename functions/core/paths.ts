@@ -1,3 +1,4 @@
+import { dateTimeFormat } from './intl-cache.ts';
 import type { SiteConfig } from './types.ts';
 
 /**
@@ -43,7 +44,7 @@ export const postUrl = (
 
 /** Calendar year, month and day of an instant in a time zone, zero-padded. */
 export const datePartsIn = (date: Date, timeZone: string): { year: string; month: string; day: string } => {
-  const formatted = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+  const formatted = dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
     .format(date)
     .split('-');
   return { year: formatted[0] ?? '1970', month: formatted[1] ?? '01', day: formatted[2] ?? '01' };

@@ -39,6 +39,8 @@ export const expandShortcodes = (
   body: string,
   context: ShortcodeContext,
 ): { markdown: string; problems: BodyProblem[] } => {
+  // Most posts have neither shortcodes nor Liquid; finding code lines would cost them a full Markdown parse.
+  if (!body.includes('{{') && !body.includes('{%')) return { markdown: body, problems: [] };
   const codeLines = findCodeLines(body);
   const lines = body.split('\n');
   const problems: BodyProblem[] = [];

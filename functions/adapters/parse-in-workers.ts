@@ -1,0 +1,44 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { SourceFile } from '../core/build-batch.ts';
+import { parsePost } from '../core/parse-post.ts';
+import type { ParseResult, SiteConfig } from '../core/types.ts';
+
+/** Below this many files per extra thread, starting a worker costs more than it saves. */
+const FILES_PER_THREAD = 400;
+
+type Parsed = { sourcePath: string; result: ParseResult };
+
+/**
+ * Parses posts on every core: parsing (Markdown, sanitizing) is CPU-bound and per file, so a big folder is split
+ * between the main thread and worker threads. Falls back to parsing inline if a worker cannot start (for example
+ * under a test runner that loads TypeScript its own way).
+ */
+export const parseInWorkers = async (files: SourceFile[], site: SiteConfig): Promise<Parsed[]> => {
+  const threads = Math.min(availableParallelism(), Math.floor(files.length / FILES_PER_THREAD));
+  const parseHere = (share: SourceFile[]): Parsed[] =>
+    share.map((file) => ({ sourcePath: file.sourcePath, result: parsePost(file, site) }));
+  if (threads < 2) return parseHere(files);
+
+  const size = Math.ceil(files.length / threads);
+  const shares = Array.from({ length: threads }, (_, i) => files.slice(i * size, (i + 1) * size));
+  const [own = [], ...others] = shares;
+  const fromWorkers = others.map((share) => runWorker(share, site).catch(() => parseHere(share)));
+  const mine = parseHere(own);
+  return [...mine, ...(await Promise.all(fromWorkers)).flat()];
+};
+
+const runWorker = (files: SourceFile[], site: SiteConfig): Promise<Parsed[]> =>
+  new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./parse-worker.mjs', import.meta.url), {
+      workerData: { files, site },
+    });
+    worker.once('message', (parsed: Parsed[]) => {
+      resolve(parsed);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`parse worker exited with code ${code}`));
+    });
+  });
