@@ -92,7 +92,9 @@ export const measureIncrementalPublish = async (
     const times: number[] = [];
     const requests: { s3: number; dynamo: number }[] = [];
     for (let run = 0; run < runs; run++) {
+      // The typical publish: a new post dated now, at the top of the feeds.
       const post = syntheticPost(existing + run);
+      post.text = post.text.replace(/^date: .*$/m, `date: 2026-11-20T0${run}:00:00Z`);
       await standIns.s3.send(
         new PutObjectCommand({ Bucket: standIns.bucket, Key: `posts/${post.path}`, Body: post.text }),
       );

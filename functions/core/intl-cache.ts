@@ -3,25 +3,21 @@
  * tens of thousands of dates, so each (locale, options) pair is built once.
  * @example dateTimeFormat('en', { timeZone: 'UTC', month: 'long' }).format(date)
  */
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
-const listFormats = new Map<string, Intl.ListFormat>();
-
-export const dateTimeFormat = (locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat => {
-  const key = `${locale}|${JSON.stringify(options)}`;
-  let format = dateTimeFormats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(locale, options);
-    dateTimeFormats.set(key, format);
-  }
-  return format;
+const cached = <O, F>(create: (locale: string, options: O) => F): ((locale: string, options: O) => F) => {
+  const made = new Map<string, F>();
+  return (locale, options) => {
+    const key = `${locale}|${JSON.stringify(options)}`;
+    let format = made.get(key);
+    if (format === undefined) {
+      format = create(locale, options);
+      made.set(key, format);
+    }
+    return format;
+  };
 };
 
-export const listFormat = (locale: string, options: Intl.ListFormatOptions): Intl.ListFormat => {
-  const key = `${locale}|${JSON.stringify(options)}`;
-  let format = listFormats.get(key);
-  if (!format) {
-    format = new Intl.ListFormat(locale, options);
-    listFormats.set(key, format);
-  }
-  return format;
-};
+export const dateTimeFormat = cached(
+  (locale, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, options),
+);
+
+export const listFormat = cached((locale, options: Intl.ListFormatOptions) => new Intl.ListFormat(locale, options));

@@ -18,6 +18,8 @@ import { startStandIns } from './stand-ins.ts';
  * handler fed by the bucket's own events, content/posts uploaded as an author would, then the site served from
  * the bucket. Edits under content/posts are uploaded again while it runs.
  */
+// The deployed functions run on Node.js 24; the SDK's notice about Node 20 locally is noise for an author.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const postsDir = join(root, 'content', 'posts');
 const port = Number(process.env.PORT ?? 8787);

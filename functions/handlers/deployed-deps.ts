@@ -1,0 +1,24 @@
+import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
+import { createS3ContentStore } from '../adapters/s3-content-store.ts';
+import { loadSiteTemplates } from '../adapters/site-templates.ts';
+import { createJsonLogger } from '../app/logger.ts';
+import type { PublishDeps } from '../app/publish.ts';
+import type { PublisherEnvironment } from './environment.ts';
+
+/**
+ * The real dependencies of the publishing functions, built once per cold start and reused while warm.
+ * The bundle carries templates/site/ as ./site beside the handler (see cdk/constructs/publish-function.ts).
+ */
+export const createDeployedDeps = async (environment: PublisherEnvironment): Promise<Omit<PublishDeps, 'owner'>> => ({
+  content: createS3ContentStore({
+    bucket: environment.bucket,
+    postsPrefix: environment.postsPrefix,
+    sitePrefix: environment.sitePrefix,
+  }),
+  index: createDynamoPostIndex({ tableName: environment.tableName }),
+  site: environment.site,
+  now: () => new Date(),
+  log: createJsonLogger(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  staticFiles: await loadSiteTemplates(new URL('./site', import.meta.url).pathname),
+});
