@@ -66,10 +66,16 @@ export const renderPostBody = (source: string): { html: string; excerptHtml?: st
   return { html, excerptHtml: markdown.render(split.before, excerptEnv) };
 };
 
+/** A line that could open or belong to a code block: a fence, or indentation of four columns. */
+const MAYBE_CODE_LINE = /^(?: {0,3}(?:`{3,}|~{3,})| {4,}|\t)/m;
+
 const splitAtMoreMarker = (source: string): { before: string; after: string } | undefined => {
-  // Finding code lines costs a full parse: skip it for the many posts that have no marker at all.
-  if (!MORE_MARKER.test(source)) return undefined;
-  const codeLines = findCodeLines(source);
+  // Finding code lines costs a full parse: skip it for posts with no marker, and for posts where nothing up to
+  // the first marker could be code (the usual case: the marker follows an opening paragraph or two).
+  const first = MORE_MARKER.exec(source);
+  if (!first) return undefined;
+  const upToMarker = source.slice(0, source.indexOf('\n', first.index) + 1 || source.length);
+  const codeLines = MAYBE_CODE_LINE.test(upToMarker) ? findCodeLines(source) : new Set<number>();
   const lines = source.split('\n');
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] ?? '';

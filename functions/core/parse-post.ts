@@ -4,7 +4,7 @@ import { readPostFields, splitFrontMatter } from './front-matter.ts';
 import { renderPostBody } from './markdown.ts';
 import { repairMojibake } from './mojibake.ts';
 import { postUrl } from './paths.ts';
-import { htmlToText, sanitizePostHtml } from './sanitize.ts';
+import { htmlToText, sanitizedHtmlToText, sanitizePostHtml } from './sanitize.ts';
 import { expandShortcodes } from './shortcodes.ts';
 import { slugify } from './slug.ts';
 import type { ParseResult, Post, Problem, SiteConfig } from './types.ts';
@@ -70,7 +70,7 @@ export const parsePost = (input: { sourcePath: string; bytes: Uint8Array }, site
   const excerptHtml =
     rendered.excerptHtml === undefined ? undefined : sanitizePostHtml(rendered.excerptHtml, sanitizeOptions);
   const image = findFirstImage(html);
-  const text = plainText(html);
+  const text = cleanText(sanitizedHtmlToText(html));
   if (text === '' && image === undefined && !html.includes('<iframe')) {
     problems.push({
       file,
@@ -175,12 +175,13 @@ const reportMojibake = (repaired: ReturnType<typeof repairMojibake>, file: strin
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters never belong in a summary
 const CONTROL_OR_SPACE = /[\u0000-\u001f\u007f-\u009f\s]+/g;
 
-const plainText = (html: string): string => htmlToText(html).replace(CONTROL_OR_SPACE, ' ').trim();
+const cleanText = (text: string): string => text.replace(CONTROL_OR_SPACE, ' ').trim();
+const plainText = (html: string): string => cleanText(htmlToText(html));
 
 /** The front matter description, else the excerpt, else the opening text cut at a word boundary. */
 const summarize = (description: string | undefined, excerptHtml: string | undefined, text: string): string => {
   if (description !== undefined) return plainText(description);
-  const excerpt = excerptHtml === undefined ? '' : plainText(excerptHtml);
+  const excerpt = excerptHtml === undefined ? '' : cleanText(sanitizedHtmlToText(excerptHtml));
   return excerpt !== '' ? excerpt : truncateText(text, SUMMARY_LENGTH);
 };
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { htmlToText, resolveUrl, sanitizePostHtml } from '../../functions/core/sanitize.ts';
+import { htmlToText, resolveUrl, sanitizedHtmlToText, sanitizePostHtml } from '../../functions/core/sanitize.ts';
 
 const BASE = 'https://blog.example/posts/hello/';
 
@@ -356,6 +356,65 @@ describe('htmlToText', () => {
         expect(fromRaw).not.toMatch(/\s\s|^\s|\s$/);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+/*
+ * Property: for any HTML, once sanitized, the textual fast path gives exactly the text the parsing htmlToText gives.
+ * parsePost relies on it to avoid parsing every post body a second time.
+ */
+describe('sanitizedHtmlToText', () => {
+  const fragment = fc.oneof(
+    fc.string(),
+    fc.constantFrom(
+      '<p>',
+      '</p>',
+      '<em>',
+      '</em>',
+      '<br>',
+      '<li>',
+      '<h2 id="x">',
+      '</h2>',
+      '&amp;',
+      '&lt;',
+      '&gt;',
+      '&quot;',
+      '"',
+      '<a href="/a?b=1&c=2">',
+      '</a>',
+      '<img src="x.png" alt="a > b">',
+      '<script>x</script>',
+      '<table><tr><td>',
+      '<video controls>fallback</video>',
+      '<iframe src="https://www.youtube-nocookie.com/embed/x"></iframe>',
+      '&#60;',
+      '&nbsp;',
+      '<pre><code>a < b</code></pre>',
+      '<!-- c -->',
+      '<div>',
+      '</div>',
+      '<strong>',
+      '<kbd>',
+    ),
+  );
+
+  it('gives the same text as htmlToText on sanitized HTML', () => {
+    fc.assert(
+      fc.property(fc.array(fragment, { maxLength: 30 }), (parts) => {
+        // Prepare
+        const sanitized = sanitizePostHtml(parts.join(''), {
+          baseUrl: 'https://a.example/posts/',
+          iframeHosts: ['www.youtube-nocookie.com'],
+        });
+
+        // Act
+        const fast = sanitizedHtmlToText(sanitized);
+
+        // Assess
+        expect(fast).toBe(htmlToText(sanitized));
+      }),
+      { numRuns: 400 },
     );
   });
 });
