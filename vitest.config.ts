@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     maxWorkers: 2,
+    // The JSON report lets .ci/run print a plain `N passed, N failed` line.
+    reporters: ['default', ['json', { outputFile: '.local/test-results.json' }]],
   },
 });

@@ -4,7 +4,7 @@ import { monthOf } from '../core/paths.ts';
 import { defaultPostId } from '../core/post-id.ts';
 import { formatReport, hasErrors } from '../core/problems.ts';
 import { toPublishedPost } from '../core/published-post.ts';
-import type { Post, Problem, SiteConfig } from '../core/types.ts';
+import type { Post, Problem, PublishedPost, SiteConfig } from '../core/types.ts';
 import { nameClashProblem, uniqueNamesOf } from '../core/unique-names.ts';
 import type { Logger } from './logger.ts';
 import type { ContentStore, PostIndex, SourceRecord, SourceStatus } from './ports.ts';
@@ -113,7 +113,7 @@ const computeRecord = async (
   const base = { sourcePath, version, etag, claims: claimed.names, problems: parsed.problems };
   switch (state) {
     case 'live': {
-      const published = toPublishedPost(post, id);
+      const published = stampEdit(toPublishedPost(post, id), previous?.post, now);
       const dueAt = post.expiresAt?.toISOString();
       return {
         ...base,
@@ -131,6 +131,25 @@ const computeRecord = async (
       return { ...base, status: 'expired' };
   }
 };
+
+/**
+ * Feed readers notice edits by the updated date. When the author gives none (no `lastmod`), an upload that changes
+ * what readers see is dated by when it was published; a re-upload of the same text keeps the date it had.
+ */
+const stampEdit = (next: PublishedPost, previous: PublishedPost | undefined, now: Date): PublishedPost => {
+  if (next.updated !== undefined || previous === undefined) return next;
+  if (readsTheSame(next, previous))
+    return previous.updated === undefined ? next : { ...next, updated: previous.updated };
+  return now.getTime() > Date.parse(next.date) ? { ...next, updated: now.toISOString() } : next;
+};
+
+const readsTheSame = (a: PublishedPost, b: PublishedPost): boolean =>
+  a.title === b.title &&
+  a.html === b.html &&
+  a.summary === b.summary &&
+  a.url === b.url &&
+  a.image === b.image &&
+  JSON.stringify([a.tags, a.categories, a.authors]) === JSON.stringify([b.tags, b.categories, b.authors]);
 
 /**
  * A rejected edit leaves the last good version online: the author gets a report, readers keep the post.

@@ -95,6 +95,29 @@ describe('publish handler', () => {
     expect(atom.items[0]?.updated?.toISOString()).toBe('2024-11-20T08:00:00.000Z');
   });
 
+  it('dates an edit without lastmod by when it was published, and keeps that date on an identical re-upload', async () => {
+    // Prepare
+    const at = (iso: string) => () => new Date(iso);
+    await harness.upload('hello.md', postText({ title: 'Hello', body: 'First words.' }));
+    await harness.handler({ now: at('2024-11-15T10:00:00Z') })(s3Event('created', 'posts/hello.md'));
+    const atomUpdated = async () =>
+      parseFeed((await harness.readPublic('atom.xml')) ?? '').items[0]?.updated?.toISOString();
+    const before = await atomUpdated();
+
+    // Act
+    await harness.upload('hello.md', postText({ title: 'Hello', body: 'Better words.' }));
+    await harness.handler({ now: at('2024-11-20T12:00:00Z') })(s3Event('created', 'posts/hello.md'));
+    const afterEdit = await atomUpdated();
+    await harness.upload('hello.md', `${postText({ title: 'Hello', body: 'Better words.' })}\n`);
+    await harness.handler({ now: at('2024-11-25T12:00:00Z') })(s3Event('created', 'posts/hello.md'));
+    const afterReupload = await atomUpdated();
+
+    // Assess
+    expect(before).toBe('2024-11-14T09:30:00.000Z');
+    expect(afterEdit).toBe('2024-11-20T12:00:00.000Z');
+    expect(afterReupload).toBe('2024-11-20T12:00:00.000Z');
+  });
+
   it('keeps the item id when the post date is edited', async () => {
     // Prepare
     await publish('hello.md', postText({ title: 'Dated', date: '2024-11-14T09:30:00Z' }));
