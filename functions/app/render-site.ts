@@ -47,30 +47,43 @@ export const renderUntil = async (revision: number, deps: RenderDeps): Promise<v
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const deadline = deps.now().getTime() + (deps.waitMs ?? DEFAULT_WAIT_MS);
   let pause = 25;
+  let target = revision;
   for (;;) {
     const state = await deps.index.getSiteState();
-    if (state.renderedRevision >= revision) return;
+    if (state.renderedRevision >= target) return;
     if (await deps.index.tryLock(deps.owner, deps.now().getTime(), leaseMs)) {
-      await renderWhileChanging(deps, leaseMs);
+      const remarked = await renderWhileChanging(deps, leaseMs);
+      if (remarked !== undefined) target = Math.max(target, remarked);
       continue;
     }
     if (deps.now().getTime() > deadline) {
-      throw new ConflictError(`revision ${revision} was not rendered within the wait; the event will be retried`);
+      throw new ConflictError(`revision ${target} was not rendered within the wait; the event will be retried`);
     }
     await deps.sleep(pause + Math.floor(Math.random() * pause));
     pause = Math.min(pause * 2, 400);
   }
 };
 
-/** Holding the lock: render what is dirty, record it, and go again while changes keep arriving. */
-const renderWhileChanging = async (deps: RenderDeps, leaseMs: number): Promise<void> => {
+/**
+ * Holding the lock: render what is dirty, record it, and go again while changes keep arriving.
+ *
+ * A renderer slower than its lease may find, at the end, that another took over and published newer files,
+ * which its own late writes may then have overwritten. It cannot know, so it marks everything it wrote dirty
+ * again and counts a new revision, and returns that revision for its caller to wait for: the next render
+ * rewrites those files from the current state.
+ */
+const renderWhileChanging = async (deps: RenderDeps, leaseMs: number): Promise<number | undefined> => {
   for (;;) {
     const { revision } = await deps.index.getSiteState();
     const marks = await deps.index.listDirty();
     await renderMarks(marks, deps);
     for (const mark of marks) await deps.index.clearDirty(mark);
-    if (!(await deps.index.markRendered(deps.owner, revision, deps.now().getTime(), leaseMs))) return;
-    if (await deps.index.unlock(deps.owner, revision)) return;
+    if (!(await deps.index.markRendered(deps.owner, revision, deps.now().getTime(), leaseMs))) {
+      deps.log.warn('render lease ran out mid-render; rendering its outputs again', { owner: deps.owner, revision });
+      await deps.index.markDirty([...new Set(marks.map((mark) => mark.key))]);
+      return deps.index.bumpRevision();
+    }
+    if (await deps.index.unlock(deps.owner, revision)) return undefined;
   }
 };
 

@@ -327,6 +327,47 @@ describe('publish handler', () => {
     expect((await feedItems()).map((item) => item.title)).toEqual(['Later']);
   });
 
+  it('repairs what a renderer slower than its lease wrote after another renderer took over', async () => {
+    // Prepare: a stall no stand-in can produce, so the content store is wrapped to hold the first feed write.
+    await harness.upload('first.md', postText({ title: 'First', date: '2024-11-01T00:00:00Z' }));
+    await harness.upload('second.md', postText({ title: 'Second', date: '2024-11-02T00:00:00Z' }));
+    let reachGate: () => void = () => {};
+    const reached = new Promise<void>((resolve) => {
+      reachGate = resolve;
+    });
+    let openGate: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    let held = false;
+    const stalling: ContentStore = {
+      ...harness.content,
+      writePublic: async (file) => {
+        if (!held && file.path === 'feed.xml') {
+          held = true;
+          reachGate();
+          await gate;
+        }
+        await harness.content.writePublic(file);
+      },
+    };
+
+    // Act: the slow renderer stalls with a feed that lacks the second post; its lease runs out; another
+    // invocation publishes the second post; then the slow renderer's stale write lands.
+    const slow = harness.handler({ content: stalling, leaseMs: 150 })(s3Event('created', 'posts/first.md'));
+    await reached;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await harness.handler({ leaseMs: 150 })(s3Event('created', 'posts/second.md'));
+    openGate();
+    await slow;
+
+    // Assess
+    expect((await feedItems()).map((item) => item.title)).toEqual(['Second', 'First']);
+    expect(harness.logs).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: expect.stringContaining('lease ran out') }),
+    );
+  });
+
   it('finishes the work of an invocation that crashed halfway through rendering, on retry', async () => {
     // Prepare: a fault no stand-in can produce, so the content store is wrapped to fail once mid-render.
     await harness.upload('crash.md', postText({ title: 'Survives a crash' }));
