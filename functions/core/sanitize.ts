@@ -281,15 +281,18 @@ export const htmlToText = (html: string): string => {
     nonTextTags: NON_TEXT_TAGS.filter((tag) => !BLOCK_TAGS.includes(tag)),
     disallowedTagsMode: 'discard',
   });
-  return blocksOnly
-    .replace(/<[^>]*>/g, ' ')
+  return textOfRegularMarkup(blocksOnly.replace(/<[^>]*>/g, ' '));
+};
+
+/** Text of sanitize-html output once its tags are gone: the four entities it writes decoded, whitespace folded. */
+const textOfRegularMarkup = (markup: string): string =>
+  markup
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
-};
 
 const BLOCK_TAG = new RegExp(`</?(?:${BLOCK_TAGS.join('|')})(?=[\\s/>])[^>]*>`, 'gi');
 
@@ -300,12 +303,4 @@ const BLOCK_TAG = new RegExp(`</?(?:${BLOCK_TAGS.join('|')})(?=[\\s/>])[^>]*>`, 
  * @example sanitizedHtmlToText('<p>a &amp; <em>b</em></p><p>c</p>') // 'a & b c'
  */
 export const sanitizedHtmlToText = (sanitized: string): string =>
-  sanitized
-    .replace(BLOCK_TAG, ' ')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
+  textOfRegularMarkup(sanitized.replace(BLOCK_TAG, ' ').replace(/<[^>]*>/g, ''));
