@@ -1,6 +1,7 @@
 import type { Dirent } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseInWorkers } from './adapters/parse-in-workers.ts';
 import { loadSiteTemplates } from './adapters/site-templates.ts';
@@ -67,6 +68,11 @@ export const runCli = async (argv: string[], io: Io, cwd = process.cwd()): Promi
       io.err(formatProblem({ ...problem, file: relative(cwd, join(dir, problem.file)) }));
     if (command === 'build') {
       const outDir = resolve(cwd, values.out ?? '');
+      if (overlaps(outDir, dir)) {
+        throw new UsageError(
+          `--out ${values.out} overlaps the posts folder ${relative(cwd, dir) || '.'}; write the site elsewhere`,
+        );
+      }
       const written = await writeSite(outDir, dir, result, assets, site, now);
       io.out(`${summarise(result)}; wrote ${written} files to ${relative(cwd, outDir) || '.'}`);
     } else {
@@ -84,6 +90,13 @@ export const runCli = async (argv: string[], io: Io, cwd = process.cwd()): Promi
     }
     throw error;
   }
+};
+
+/** Whether one folder is the other or inside it: the build replaces parts of --out, so it must not hold the posts. */
+const overlaps = (a: string, b: string): boolean => {
+  const inside = (child: string, parent: string) =>
+    child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+  return inside(a, b) || inside(b, a);
 };
 
 const parseCliArgs = (argv: string[]) =>
@@ -162,7 +175,7 @@ const writeSite = async (
 ): Promise<number> => {
   // Only what this build owns is replaced; anything else in the folder stays.
   for (const owned of ['posts', 'archive']) await rm(join(outDir, owned), { recursive: true, force: true });
-  const templatesDir = join(dirname(new URL(import.meta.url).pathname), '..', 'templates', 'site');
+  const templatesDir = fileURLToPath(new URL('../templates/site', import.meta.url));
   const files = [...buildSiteFiles(result.published, site, now), ...(await loadSiteTemplates(templatesDir))];
   const folders = new Set([
     ...files.map((file) => dirname(join(outDir, file.path))),
@@ -184,7 +197,7 @@ const summarise = (result: BatchResult): string => {
   return `${result.outcomes.length} posts: ${parts.join(', ') || 'none'}`;
 };
 
-const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === new URL(import.meta.url).pathname;
+const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   runCli(process.argv.slice(2), {
     out: (line) => process.stdout.write(`${line}\n`),

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../functions/cli.ts';
@@ -100,6 +102,8 @@ describe('cli build', () => {
     [['lint', 'posts', '--bogus'], /Unknown option '--bogus'/],
     [['build', 'posts', '--out', 'site', '--base-url', 'not a url'], /baseUrl/],
     [['lint', 'missing-folder'], /cannot read the posts folder/],
+    [['build', 'posts', '--out', '.'], /overlaps the posts folder/],
+    [['build', 'posts', '--out', 'posts/site'], /overlaps the posts folder/],
   ])('exits 2 with a message for the usage error %j', async (args, message) => {
     // Act
     const result = await run(args);
@@ -121,5 +125,30 @@ describe('cli lint', () => {
     // Assess
     expect(result).toMatchObject({ code: 0, err: '' });
     expect(await readdir(work)).toEqual(['posts', 'site.config.json']);
+  });
+});
+
+describe('cli as a command', () => {
+  it('runs from a folder whose path has a space, and exits 1 on a rejected post', async () => {
+    // Prepare
+    const spaced = join(work, 'my blog');
+    await mkdir(join(spaced, 'posts'), { recursive: true });
+    await writeFile(
+      join(spaced, 'site.config.json'),
+      JSON.stringify({ title: 'Spaced', baseUrl: 'https://s.example/' }),
+    );
+    await writeFile(join(spaced, 'posts', 'bad.md'), postText({ title: '' }));
+    const cli = fileURLToPath(new URL('../functions/cli.ts', import.meta.url));
+
+    // Act
+    const tsx = new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+    const child = spawnSync(process.execPath, ['--import', tsx, cli, 'lint', 'posts'], {
+      cwd: spaced,
+      encoding: 'utf8',
+    });
+
+    // Assess
+    expect(child.status).toBe(1);
+    expect(child.stderr).toMatch(/posts\/bad\.md(:\d+)?: error: title: /);
   });
 });

@@ -14,7 +14,15 @@ export const startDevServer = async (options: {
   host?: string;
 }): Promise<{ server: Server; url: string; close(): Promise<void> }> => {
   const server = createServer(async (request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://local').pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(request.url ?? '/', 'http://local').pathname);
+    } catch {
+      response
+        .writeHead(400, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('Bad request: the path is not valid.\n');
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
