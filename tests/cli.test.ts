@@ -129,7 +129,7 @@ describe('cli lint', () => {
 });
 
 describe('cli as a command', () => {
-  it('runs from a folder whose path has a space, and exits 1 on a rejected post', async () => {
+  it('runs as a command in another folder (one with a space in its name) and exits 1 on a rejected post', async () => {
     // Prepare
     const spaced = join(work, 'my blog');
     await mkdir(join(spaced, 'posts'), { recursive: true });

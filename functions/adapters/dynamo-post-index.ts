@@ -257,22 +257,33 @@ export const createDynamoPostIndex = (options: DynamoPostIndexOptions): PostInde
       return state.lockOwner === owner;
     },
 
-    async unlock(owner, revision) {
-      const released = await conditional(() =>
+    async renewLease(owner, nowMs, leaseMs) {
+      const renewed = await conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: 'SITE', sk: 'STATE' },
+            UpdateExpression: 'SET lockUntil = :until',
+            ConditionExpression: 'lockOwner = :owner',
+            ExpressionAttributeValues: { ':owner': owner, ':until': nowMs + leaseMs },
+          }),
+        ),
+      );
+      return renewed !== undefined;
+    },
+
+    async unlock(owner) {
+      await conditional(() =>
         doc.send(
           new UpdateCommand({
             TableName,
             Key: { pk: 'SITE', sk: 'STATE' },
             UpdateExpression: 'REMOVE lockOwner, lockUntil',
-            ConditionExpression: 'lockOwner = :owner AND revision = :revision',
-            ExpressionAttributeValues: { ':owner': owner, ':revision': revision },
+            ConditionExpression: 'lockOwner = :owner',
+            ExpressionAttributeValues: { ':owner': owner },
           }),
         ),
       );
-      if (released) return true;
-      const state = await getSiteState();
-      // Lost the lease: the new holder carries on. Otherwise a change arrived: render again.
-      return state.lockOwner !== owner;
     },
 
     async newestPosts(limit) {
@@ -339,7 +350,7 @@ const fromSourceRecord = (record: SourceRecord): Record<string, unknown> => {
     pk: 'SRC',
     sk: record.sourcePath,
     ...rest,
-    problems: JSON.stringify(problems),
+    problems: JSON.stringify(capProblems(problems)),
   };
   if (post) {
     const { html, excerptHtml, ...summary } = post;
@@ -348,6 +359,23 @@ const fromSourceRecord = (record: SourceRecord): Record<string, unknown> => {
     if (record.status === 'published') item.byDate = `${post.date}#${record.sourcePath}`;
   }
   return item;
+};
+
+/** Problems kept in the index; the rest are summed up in one line (a post can have thousands of warnings). */
+const STORED_PROBLEMS = 50;
+
+const capProblems = (problems: SourceRecord['problems']): SourceRecord['problems'] => {
+  if (problems.length <= STORED_PROBLEMS) return problems;
+  const rest = problems.slice(STORED_PROBLEMS);
+  return [
+    ...problems.slice(0, STORED_PROBLEMS),
+    {
+      file: problems[0]?.file ?? '',
+      message: `…and ${rest.length} more problem(s), not stored.`,
+      fix: 'Fix the ones listed and upload again to see the rest.',
+      severity: rest.some((p) => p.severity === 'error') ? 'error' : 'warning',
+    },
+  ];
 };
 
 const toSourceRecord = (item: Record<string, unknown>): SourceRecord => {

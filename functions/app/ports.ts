@@ -92,10 +92,12 @@ export interface PostIndex {
   bumpRevision(): Promise<number>;
   /** Takes the render lock if it is free or its lease ran out. */
   tryLock(owner: string, nowMs: number, leaseMs: number): Promise<boolean>;
+  /** Extends the lease of the lock's holder; false when `owner` no longer holds it. */
+  renewLease(owner: string, nowMs: number, leaseMs: number): Promise<boolean>;
   /** Records that everything up to `revision` is rendered; false when `owner` lost the lock. */
   markRendered(owner: string, revision: number, nowMs: number, leaseMs: number): Promise<boolean>;
-  /** Releases the lock only if no change arrived after `revision`; false means render again. */
-  unlock(owner: string, revision: number): Promise<boolean>;
+  /** Releases the lock if `owner` still holds it. */
+  unlock(owner: string): Promise<void>;
 
   /** Newest published posts, newest first. */
   newestPosts(limit: number): Promise<PublishedPost[]>;

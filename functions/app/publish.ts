@@ -22,8 +22,11 @@ export const publishSource = async (sourcePath: string, deps: PublishDeps): Prom
   if (kind === 'asset') {
     const publicPath = `posts/${sourcePath}`;
     const published = await deps.content.copySourceToPublic(sourcePath, publicPath);
-    if (!published) await deps.content.deletePublic(publicPath);
-    return { kind: 'asset', sourcePath, published };
+    if (published) return { kind: 'asset', sourcePath, published };
+    await deps.content.deletePublic(publicPath);
+    // A re-upload may have been copied between our failed copy and our delete: put it back.
+    const republished = await deps.content.copySourceToPublic(sourcePath, publicPath);
+    return { kind: 'asset', sourcePath, published: republished };
   }
   const outcome = await reconcileSource(sourcePath, deps);
   // An unchanged source may still be a retry of an invocation that crashed before its change went public.

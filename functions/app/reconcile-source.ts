@@ -56,7 +56,7 @@ export const reconcileSource = async (sourcePath: string, deps: ReconcileDeps): 
       ? await computeRecord(sourcePath, object.bytes, object.etag, previous, now, deps)
       : deletedRecord(sourcePath, previous);
 
-    // Mark before writing: a crash after the write must still leave the outputs known to be stale.
+    // Mark before writing, so a crash right after the write still leaves the outputs known to be stale...
     await deps.index.markDirty(dirtyKeys(previous, next, deps.site));
     try {
       await deps.index.putSource(next);
@@ -64,6 +64,9 @@ export const reconcileSource = async (sourcePath: string, deps: ReconcileDeps): 
       if (error instanceof ConflictError) continue;
       throw error;
     }
+    // And mark again after: a renderer that listed (and cleared) the first marks before the write rendered the
+    // old state. The second marks carry new tokens, so no such renderer can clear them.
+    await deps.index.markDirty(dirtyKeys(previous, next, deps.site));
     for (const name of previous?.claims ?? []) {
       if (!next.claims.includes(name)) await deps.index.releaseClaim(name, sourcePath);
     }
@@ -102,11 +105,12 @@ const computeRecord = async (
   const version = (previous?.version ?? 0) + 1;
   const parsed = parsePost({ sourcePath, bytes }, deps.site);
   const post = parsed.post;
-  if (!post || hasErrors(parsed.problems)) return rejectedRecord(sourcePath, version, etag, previous, parsed.problems);
+  if (!post || hasErrors(parsed.problems))
+    return rejectedRecord(sourcePath, version, etag, previous, parsed.problems, now);
 
   const claimed = await claimNames(post, previous, deps);
   if (claimed.conflicts.length > 0) {
-    return rejectedRecord(sourcePath, version, etag, previous, [...parsed.problems, ...claimed.conflicts]);
+    return rejectedRecord(sourcePath, version, etag, previous, [...parsed.problems, ...claimed.conflicts], now);
   }
   const id = claimed.postId ?? defaultPostId(post, deps.site);
   const state = publicationState(post, now);
@@ -152,7 +156,7 @@ const readsTheSame = (a: PublishedPost, b: PublishedPost): boolean =>
   JSON.stringify([a.tags, a.categories, a.authors]) === JSON.stringify([b.tags, b.categories, b.authors]);
 
 /**
- * A rejected edit leaves the last good version online: the author gets a report, readers keep the post.
+ * A rejected edit leaves the last good version online: the author gets a report, readers keep the post...
  */
 const rejectedRecord = (
   sourcePath: string,
@@ -160,8 +164,11 @@ const rejectedRecord = (
   etag: string,
   previous: SourceRecord | undefined,
   problems: Problem[],
+  now: Date,
 ): SourceRecord => {
-  const keep = previous?.status === 'published' && previous.post;
+  // ...unless the kept version has expired meanwhile: its expiry still applies.
+  const expired = previous?.dueAt !== undefined && Date.parse(previous.dueAt) <= now.getTime();
+  const keep = previous?.status === 'published' && previous.post && !expired;
   return {
     sourcePath,
     version,

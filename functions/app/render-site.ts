@@ -30,18 +30,31 @@ export interface RenderDeps {
   staticFiles?: PublicFile[];
 }
 
-const DEFAULT_LEASE_MS = 20_000;
+/**
+ * Longer than the function's timeout (30 s): a live renderer can never be overtaken, so a stale write can only
+ * come from a renderer that has already died. Renderers also renew the lease as they go and stop if they lose it.
+ */
+const DEFAULT_LEASE_MS = 40_000;
 const DEFAULT_WAIT_MS = 25_000;
+/** Post pages rendered at once within a pass. */
+const PAGE_CONCURRENCY = 8;
+
+/** Thrown inside a pass when the lease is gone or time is up: stop writing at once. */
+class PassInterrupted extends Error {
+  constructor(readonly reason: 'lease lost' | 'out of time') {
+    super(reason);
+  }
+}
 
 /**
  * Returns once everything up to `revision` is public, rendering it ourselves when nobody else is.
  *
- * Timeline that makes this safe: a change is (1) written to the index, (2) marked dirty, (3) counted by bumping
- * the site revision, and only then (4) waits here. A renderer reads the revision before it lists dirty marks, so
- * whatever revision it records as rendered covers every mark made before that revision was counted. One renderer
- * at a time (a lease in the table); a waiter whose change is not yet covered either takes the lock when it is free
- * or expired, or polls. Nobody returns before its own change is public, so a crash anywhere leaves the event to be
- * retried, never a change silently unrendered.
+ * Timeline that makes this safe: a change is (1) marked dirty, (2) written to the index, (3) marked dirty again,
+ * (4) counted by bumping the site revision, and only then (5) waits here. A renderer reads the revision before it
+ * lists dirty marks, so the revision it records as rendered covers every change counted before it: such a
+ * change's second marks were listed, or were never cleared. One renderer at a time holds a lease in the table;
+ * a waiter whose change is not yet covered takes the lease when it is free or expired, or polls. Nobody returns
+ * before its own change is public, so a crash anywhere leaves the event to be retried, never a change unrendered.
  */
 export const renderUntil = async (revision: number, deps: RenderDeps): Promise<void> => {
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
@@ -52,7 +65,7 @@ export const renderUntil = async (revision: number, deps: RenderDeps): Promise<v
     const state = await deps.index.getSiteState();
     if (state.renderedRevision >= target) return;
     if (await deps.index.tryLock(deps.owner, deps.now().getTime(), leaseMs)) {
-      const remarked = await renderWhileChanging(deps, leaseMs);
+      const remarked = await renderPass(deps, leaseMs, deadline);
       if (remarked !== undefined) target = Math.max(target, remarked);
       continue;
     }
@@ -65,67 +78,84 @@ export const renderUntil = async (revision: number, deps: RenderDeps): Promise<v
 };
 
 /**
- * Holding the lock: render what is dirty, record it, and go again while changes keep arriving.
- *
- * A renderer slower than its lease may find, at the end, that another took over and published newer files,
- * which its own late writes may then have overwritten. It cannot know, so it marks everything it wrote dirty
- * again and counts a new revision, and returns that revision for its caller to wait for: the next render
- * rewrites those files from the current state.
+ * Holding the lease: render what is dirty, clearing each mark as soon as its output is written, then record the
+ * revision. A pass that runs out of time stops between outputs, keeps its progress and fails the invocation for
+ * a retry, so a large batch (a whole blog uploaded at once) is worked through in bounded steps. A pass that finds
+ * its lease gone marks what it wrote dirty again, counts a new revision and returns it for the caller to wait for,
+ * because another renderer may have written newer files that its late writes overwrote.
  */
-const renderWhileChanging = async (deps: RenderDeps, leaseMs: number): Promise<number | undefined> => {
-  for (;;) {
-    const { revision } = await deps.index.getSiteState();
-    const marks = await deps.index.listDirty();
-    await renderMarks(marks, deps);
-    for (const mark of marks) await deps.index.clearDirty(mark);
+const renderPass = async (deps: RenderDeps, leaseMs: number, deadline: number): Promise<number | undefined> => {
+  const { revision } = await deps.index.getSiteState();
+  const marks = await deps.index.listDirty();
+  const checkpoint = async (): Promise<void> => {
+    if (deps.now().getTime() > deadline) throw new PassInterrupted('out of time');
+    if (!(await deps.index.renewLease(deps.owner, deps.now().getTime(), leaseMs)))
+      throw new PassInterrupted('lease lost');
+  };
+  try {
+    await renderMarks(marks, deps, checkpoint);
     if (!(await deps.index.markRendered(deps.owner, revision, deps.now().getTime(), leaseMs))) {
-      deps.log.warn('render lease ran out mid-render; rendering its outputs again', { owner: deps.owner, revision });
-      await deps.index.markDirty([...new Set(marks.map((mark) => mark.key))]);
-      return deps.index.bumpRevision();
+      throw new PassInterrupted('lease lost');
     }
-    if (await deps.index.unlock(deps.owner, revision)) return undefined;
+    await deps.index.unlock(deps.owner);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof PassInterrupted)) throw error;
+    if (error.reason === 'out of time') {
+      await deps.index.unlock(deps.owner);
+      throw new ConflictError('rendering did not finish in time; progress is kept and the event will be retried');
+    }
+    deps.log.warn('render lease ran out mid-render; rendering its outputs again', { owner: deps.owner, revision });
+    await deps.index.markDirty([...new Set(marks.map((mark) => mark.key))]);
+    return deps.index.bumpRevision();
   }
 };
 
-/** Renders the outputs named by dirty marks; cost depends on what changed, not on how many posts exist. */
-export const renderMarks = async (marks: DirtyMark[], deps: RenderDeps): Promise<void> => {
-  const keys = new Set(marks.map((mark) => mark.key));
-  if (keys.size === 0) return;
-  const months = new Map((await deps.index.listMonths()).map((ref) => [ref.month, ref.count]));
-  const before = new Set(months.keys());
-
-  for (const key of keys) {
-    if (!key.startsWith('month:')) continue;
-    const month = key.slice('month:'.length);
-    const posts = await deps.index.postsInMonth(month);
-    if ((months.get(month) ?? 0) !== posts.length) await deps.index.putMonth({ month, count: posts.length });
-    if (posts.length === 0) months.delete(month);
-    else months.set(month, posts.length);
+/**
+ * Renders the outputs named by dirty marks and clears each mark once its output is written; cost depends on what
+ * changed, not on how many posts exist. `checkpoint` runs before each write and may stop the pass.
+ */
+export const renderMarks = async (
+  marks: DirtyMark[],
+  deps: RenderDeps,
+  checkpoint: () => Promise<void> = async () => {},
+): Promise<void> => {
+  if (marks.length === 0) return;
+  const byKind = (prefix: string) => marks.filter((mark) => mark.key.startsWith(prefix));
+  const stored = new Map((await deps.index.listMonths()).map((ref) => [ref.month, ref.count]));
+  const months = new Map(stored);
+  for (const mark of byKind('month:')) {
+    const month = mark.key.slice('month:'.length);
+    const count = (await deps.index.postsInMonth(month)).length;
+    if (count === 0) months.delete(month);
+    else months.set(month, count);
   }
   const monthList = sortMonths(months);
-  const monthSetChanged = before.size !== months.size || [...before].some((month) => !months.has(month));
+  const changedMonths = symmetricDifference(new Set(stored.keys()), new Set(months.keys()));
 
   // Month pages link to their neighbours: when a month appears or disappears, the neighbours change too.
-  const monthsToRender = new Set([...keys].filter((key) => key.startsWith('month:')).map((key) => key.slice(6)));
-  if (monthSetChanged) {
-    for (const month of symmetricDifference(before, new Set(months.keys()))) {
-      for (const neighbour of neighboursOf(month, monthList)) monthsToRender.add(neighbour);
-    }
-  }
+  const monthsToRender = new Set(byKind('month:').map((mark) => mark.key.slice('month:'.length)));
+  for (const month of changedMonths)
+    for (const neighbour of neighboursOf(month, monthList)) monthsToRender.add(neighbour);
   for (const month of monthsToRender) {
     const posts = months.has(month) ? await deps.index.postsInMonth(month) : [];
+    await checkpoint();
     if (posts.length === 0) await deps.content.deletePublic(monthPagePath(month));
     else await deps.content.writePublic(renderMonthFile(month, posts, monthList, deps.site));
   }
 
-  for (const key of keys) {
-    if (!key.startsWith('post:')) continue;
-    await renderPostPage(key.slice('post:'.length), monthList, deps);
+  const postMarks = byKind('post:');
+  for (let i = 0; i < postMarks.length; i += PAGE_CONCURRENCY) {
+    const chunk = postMarks.slice(i, i + PAGE_CONCURRENCY);
+    await checkpoint();
+    await Promise.all(chunk.map((mark) => renderPostPage(mark.key.slice('post:'.length), monthList, deps)));
+    for (const mark of chunk) await deps.index.clearDirty(mark);
   }
 
-  if (keys.has(FEEDS_KEY) || monthSetChanged) {
+  if (marks.some((mark) => mark.key === FEEDS_KEY) || changedMonths.length > 0) {
     const limit = Math.max(deps.site.feedSize, deps.site.pageSize);
     const newest = uniqueById(await deps.index.newestPosts(limit), deps);
+    await checkpoint();
     for (const file of renderFeedFiles(newest.slice(0, deps.site.feedSize), deps.site, deps.now())) {
       await deps.content.writePublic(file);
     }
@@ -135,6 +165,12 @@ export const renderMarks = async (marks: DirtyMark[], deps: RenderDeps): Promise
     await deps.content.writePublic(renderArchiveFile(monthList, deps.site));
     for (const file of deps.staticFiles ?? []) await deps.content.writePublic(file);
   }
+
+  // Month counts are stored last: until then a retried pass still sees the months as changed and re-renders
+  // the neighbours of a month that appeared or disappeared.
+  for (const [month, count] of months) if (stored.get(month) !== count) await deps.index.putMonth({ month, count });
+  for (const month of stored.keys()) if (!months.has(month)) await deps.index.putMonth({ month, count: 0 });
+  for (const mark of marks) if (!mark.key.startsWith('post:')) await deps.index.clearDirty(mark);
 };
 
 const renderPostPage = async (slug: string, months: MonthRef[], deps: RenderDeps): Promise<void> => {

@@ -1,6 +1,6 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ContentStore } from '../../functions/app/ports.ts';
+import type { ContentStore, PostIndex } from '../../functions/app/ports.ts';
 import { s3Event } from '../support/events.ts';
 import { type Harness, postText, startHarness } from '../support/publisher-harness.ts';
 
@@ -366,6 +366,82 @@ describe('publish handler', () => {
     expect(harness.logs).toContainEqual(
       expect.objectContaining({ level: 'warn', message: expect.stringContaining('lease ran out') }),
     );
+  });
+
+  it('publishes a post whose record lands after another renderer already cleared its first dirty marks', async () => {
+    // Prepare: an interleaving the stand-ins only produce by chance, so the index is wrapped to hold one write.
+    await harness.upload('early.md', postText({ title: 'Early', date: '2024-11-01T00:00:00Z' }));
+    await harness.upload('late.md', postText({ title: 'Late', date: '2024-11-02T00:00:00Z' }));
+    let reachGate: () => void = () => {};
+    const reached = new Promise<void>((resolve) => {
+      reachGate = resolve;
+    });
+    let openGate: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    const holding: PostIndex = {
+      ...harness.index,
+      putSource: async (record) => {
+        reachGate();
+        await gate;
+        await harness.index.putSource(record);
+      },
+    };
+
+    // Act: `late` marks its outputs and stalls before writing its record; `early` publishes meanwhile, rendering
+    // (and clearing) late's marks without late's record; then late's write lands.
+    const late = harness.handler({ index: holding })(s3Event('created', 'posts/late.md'));
+    await reached;
+    await harness.handler()(s3Event('created', 'posts/early.md'));
+    openGate();
+    await late;
+
+    // Assess
+    expect((await feedItems()).map((item) => item.title)).toEqual(['Late', 'Early']);
+    expect(await harness.readPublic('posts/late/index.html')).toContain('Late');
+  });
+
+  it('keeps the progress of a render that ran out of time, and finishes it on retry', async () => {
+    // Prepare
+    await harness.upload('slow.md', postText({ title: 'Slow' }));
+
+    // Act: no time at all to render on the first attempt; Lambda retries the event.
+    await expect(harness.handler({ waitMs: 0 })(s3Event('created', 'posts/slow.md'))).rejects.toThrow();
+    const lockAfterFailure = (await harness.index.getSiteState()).lockOwner;
+    await harness.handler()(s3Event('created', 'posts/slow.md'));
+
+    // Assess
+    expect(lockAfterFailure).toBeUndefined();
+    expect((await feedItems()).map((item) => item.title)).toEqual(['Slow']);
+    expect(await harness.index.listDirty()).toEqual([]);
+  });
+
+  it('withdraws an expired post even when its latest edit was rejected', async () => {
+    // Prepare
+    const { publishDue } = await import('../../functions/app/publish.ts');
+    const at = (iso: string) => () => new Date(iso);
+    await harness.upload('brief.md', postText({ title: 'Brief', extra: 'expiryDate: 2024-12-01T00:00:00Z' }));
+    await harness.handler({ now: at('2024-11-20T00:00:00Z') })(s3Event('created', 'posts/brief.md'));
+    await harness.upload('brief.md', postText({ title: '', extra: 'expiryDate: 2024-12-01T00:00:00Z' }));
+    await harness.handler({ now: at('2024-11-21T00:00:00Z') })(s3Event('created', 'posts/brief.md'));
+    const beforeExpiry = await feedItems();
+
+    // Act
+    await publishDue({
+      content: harness.content,
+      index: harness.index,
+      site: harness.site,
+      now: at('2024-12-01T00:05:00Z'),
+      log: { info() {}, warn() {}, error() {} },
+      owner: 'timer',
+      sleep: async () => {},
+    });
+
+    // Assess
+    expect(beforeExpiry.map((item) => item.title)).toEqual(['Brief']);
+    expect(await feedItems()).toEqual([]);
+    expect(await harness.readPublic('posts/brief/index.html')).toBeUndefined();
   });
 
   it('finishes the work of an invocation that crashed halfway through rendering, on retry', async () => {

@@ -32,7 +32,13 @@ export interface Harness {
   index: PostIndex;
   site: SiteConfig;
   logs: LogLine[];
-  handler(options?: { content?: ContentStore; index?: PostIndex; now?: () => Date; leaseMs?: number }): PublishHandler;
+  handler(options?: {
+    content?: ContentStore;
+    index?: PostIndex;
+    now?: () => Date;
+    leaseMs?: number;
+    waitMs?: number;
+  }): PublishHandler;
   upload(path: string, text: string | Uint8Array): Promise<void>;
   remove(path: string): Promise<void>;
   readPublic(path: string): Promise<string | undefined>;
@@ -80,6 +86,7 @@ export const startHarness = async (site: SiteConfig = testSite()): Promise<Harne
           log,
           sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
           ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
+          ...(options.waitMs !== undefined ? { waitMs: options.waitMs } : {}),
         },
         'posts/',
       ),
