@@ -134,7 +134,7 @@ export const createDynamoPostIndex = (options: DynamoPostIndexOptions): PostInde
           new UpdateCommand({
             TableName,
             Key: { pk: 'CLAIM', sk: name },
-            UpdateExpression: 'SET #owner = :owner, postId = if_not_exists(postId, :postId)',
+            UpdateExpression: 'SET #owner = :owner, postId = if_not_exists(postId, :postId) REMOVE retiredAt',
             ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner',
             ExpressionAttributeNames: { '#owner': 'owner' },
             ExpressionAttributeValues: { ':owner': owner, ':postId': postId ?? null },
@@ -148,20 +148,39 @@ export const createDynamoPostIndex = (options: DynamoPostIndexOptions): PostInde
       return current;
     },
 
-    async transferClaim(name, from, to) {
+    async transferClaim(name, from, to, newPostId) {
       const moved = await conditional(() =>
         doc.send(
           new UpdateCommand({
             TableName,
             Key: { pk: 'CLAIM', sk: name },
-            UpdateExpression: 'SET #owner = :to',
+            UpdateExpression: `SET #owner = :to${newPostId === undefined ? '' : ', postId = :postId'} REMOVE retiredAt`,
             ConditionExpression: '#owner = :from',
             ExpressionAttributeNames: { '#owner': 'owner' },
-            ExpressionAttributeValues: { ':from': from, ':to': to },
+            ExpressionAttributeValues: {
+              ':from': from,
+              ':to': to,
+              ...(newPostId === undefined ? {} : { ':postId': newPostId }),
+            },
           }),
         ),
       );
       return moved !== undefined;
+    },
+
+    async retireClaim(name, owner, at) {
+      await conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: 'CLAIM', sk: name },
+            UpdateExpression: 'SET retiredAt = if_not_exists(retiredAt, :at)',
+            ConditionExpression: '#owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': owner, ':at': at },
+          }),
+        ),
+      );
     },
 
     async releaseClaim(name, owner) {
@@ -384,6 +403,9 @@ const toSourceRecord = (item: Record<string, unknown>): SourceRecord => {
     version: Number(item.version),
     status: item.status as SourceRecord['status'],
     claims: Array.isArray(item.claims) ? item.claims.map(String) : [],
+    ...(Array.isArray(item.formerClaims) && item.formerClaims.length > 0
+      ? { formerClaims: item.formerClaims.map(String) }
+      : {}),
     problems: typeof item.problems === 'string' ? JSON.parse(item.problems) : [],
   };
   if (typeof item.etag === 'string') record.etag = item.etag;
@@ -404,6 +426,7 @@ const toClaim = (item: Record<string, unknown>): Claim => ({
   name: String(item.sk),
   owner: String(item.owner),
   ...(typeof item.postId === 'string' ? { postId: item.postId } : {}),
+  ...(typeof item.retiredAt === 'string' ? { retiredAt: item.retiredAt } : {}),
 });
 
 /** The table layout the stack and the local stand-in both create. */

@@ -41,8 +41,10 @@ export interface SourceRecord {
   post?: PublishedPost;
   /** Archive month of the published post, `YYYY-MM`. */
   month?: string;
-  /** Claims (slug and author id) this source holds, e.g. `slug:hello`, `id:post-42`. */
+  /** Claims (slug, author id, feed id) this source holds, e.g. `slug:hello`, `id:post-42`, `feedid:tag:…`. */
   claims: string[];
+  /** Claims this source gave up in its latest change, released again on every reconcile until others hold them. */
+  formerClaims?: string[];
   /** When a scheduled or expiring post next changes state (ISO instant). */
   dueAt?: string;
   /** Problems of the latest version, when it was rejected (or published with warnings). */
@@ -54,6 +56,8 @@ export interface Claim {
   name: string;
   owner: string;
   postId?: string;
+  /** When the owner was deleted (ISO instant); the claim stays so that a rename can take it over with its id. */
+  retiredAt?: string;
 }
 
 /** An output that must be re-rendered, with the token of the change that dirtied it. */
@@ -77,9 +81,11 @@ export interface PostIndex {
 
   /** Takes `name` for `owner` unless another owner holds it; returns the claim as stored after the attempt. */
   claim(name: string, owner: string, postId: string | undefined): Promise<Claim>;
-  /** Moves a claim from `from` to `to`, keeping its post id; false when `from` no longer holds it. */
-  transferClaim(name: string, from: string, to: string): Promise<boolean>;
+  /** Moves a claim from `from` to `to`, keeping its post id unless `newPostId` is given; false when `from` no longer holds it. */
+  transferClaim(name: string, from: string, to: string, newPostId?: string): Promise<boolean>;
   releaseClaim(name: string, owner: string): Promise<void>;
+  /** Marks a deleted owner's claim as retired at `at` (kept, so a rename can still take it over). */
+  retireClaim(name: string, owner: string, at: string): Promise<void>;
   getClaim(name: string): Promise<Claim | undefined>;
 
   markDirty(keys: string[]): Promise<void>;

@@ -7,7 +7,7 @@ import { toPublishedPost } from '../core/published-post.ts';
 import type { Post, Problem, PublishedPost, SiteConfig } from '../core/types.ts';
 import { nameClashProblem, uniqueNamesOf } from '../core/unique-names.ts';
 import type { Logger } from './logger.ts';
-import type { ContentStore, PostIndex, SourceRecord, SourceStatus } from './ports.ts';
+import type { Claim, ContentStore, PostIndex, SourceRecord, SourceStatus } from './ports.ts';
 
 export interface ReconcileDeps {
   content: ContentStore;
@@ -45,31 +45,34 @@ export const reconcileSource = async (sourcePath: string, deps: ReconcileDeps): 
     const object = await deps.content.readSource(sourcePath);
     const now = deps.now();
 
-    if (previous && object && previous.etag === object.etag && !isDue(previous, now)) {
-      return { sourcePath, status: previous.status, problems: previous.problems, changed: false };
-    }
-    if (!object && (!previous || previous.status === 'deleted')) {
-      return { sourcePath, status: 'deleted', problems: [], changed: false };
+    const settled =
+      (previous && object && previous.etag === object.etag && !isDue(previous, now)) ||
+      (!object && (!previous || previous.status === 'deleted'));
+    if (settled) {
+      // A retry of an invocation that crashed after writing the record finishes its claim housekeeping here.
+      if (previous) await settleFormerClaims(previous, now, deps);
+      return { sourcePath, status: previous?.status ?? 'deleted', problems: previous?.problems ?? [], changed: false };
     }
 
-    const next = object
+    const computed = object
       ? await computeRecord(sourcePath, object.bytes, object.etag, previous, now, deps)
       : deletedRecord(sourcePath, previous);
+    const given = (previous?.claims ?? []).filter((name) => !computed.claims.includes(name));
+    const next: SourceRecord = given.length > 0 ? { ...computed, formerClaims: given } : computed;
 
     // Mark before writing, so a crash right after the write still leaves the outputs known to be stale...
     await deps.index.markDirty(dirtyKeys(previous, next, deps.site));
     try {
       await deps.index.putSource(next);
     } catch (error) {
-      if (error instanceof ConflictError) continue;
-      throw error;
+      if (!(error instanceof ConflictError)) throw error;
+      await releaseUnrecorded(sourcePath, next.claims, previous, deps);
+      continue;
     }
     // And mark again after: a renderer that listed (and cleared) the first marks before the write rendered the
     // old state. The second marks carry new tokens, so no such renderer can clear them.
     await deps.index.markDirty(dirtyKeys(previous, next, deps.site));
-    for (const name of previous?.claims ?? []) {
-      if (!next.claims.includes(name)) await deps.index.releaseClaim(name, sourcePath);
-    }
+    await settleFormerClaims(next, now, deps);
     if (hasErrors(next.problems)) {
       const located = next.problems.map((problem) => ({ ...problem, file: `posts/${problem.file}` }));
       await deps.content.writeReport(sourcePath, formatReport(`posts/${sourcePath}`, located, now));
@@ -81,6 +84,30 @@ export const reconcileSource = async (sourcePath: string, deps: ReconcileDeps): 
   throw new ConflictError(
     `gave up on ${sourcePath} after ${MAX_ATTEMPTS} concurrent updates; the event will be retried`,
   );
+};
+
+/**
+ * Names a source gave up: released after an edit (anyone may take them), retired after a deletion (kept, so that
+ * a renamed copy can take them over with the feed id). Repeated on every reconcile, so a crash cannot leak them.
+ */
+const settleFormerClaims = async (record: SourceRecord, now: Date, deps: ReconcileDeps): Promise<void> => {
+  for (const name of record.formerClaims ?? []) {
+    if (record.status === 'deleted') await deps.index.retireClaim(name, record.sourcePath, now.toISOString());
+    else await deps.index.releaseClaim(name, record.sourcePath);
+  }
+};
+
+/** After losing a write race: give back names this attempt took that the winning record does not hold. */
+const releaseUnrecorded = async (
+  sourcePath: string,
+  taken: string[],
+  previous: SourceRecord | undefined,
+  deps: ReconcileDeps,
+): Promise<void> => {
+  const fresh = taken.filter((name) => !previous?.claims.includes(name));
+  if (fresh.length === 0) return;
+  const winner = await deps.index.getSource(sourcePath);
+  for (const name of fresh) if (!winner?.claims.includes(name)) await deps.index.releaseClaim(name, sourcePath);
 };
 
 const isDue = (record: SourceRecord, now: Date): boolean =>
@@ -193,43 +220,81 @@ interface ClaimResult {
  * exists is taken over with its post id; that is how a renamed file keeps its feed id even when the deletion
  * event of the old name arrives after the creation event of the new one.
  */
+/** A claim retired longer ago than this belongs to a post deleted for good, not to the old name of a renamed one. */
+const RENAME_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 const claimNames = async (
   post: Post,
   previous: SourceRecord | undefined,
   deps: ReconcileDeps,
 ): Promise<ClaimResult> => {
   const me = post.sourcePath;
-  const wanted = uniqueNamesOf(post).map(([name]) => name);
   const conflicts: Problem[] = [];
   const ids = new Map<string, string | undefined>();
   const held: string[] = [];
   const candidateId = previous?.post?.id ?? defaultPostId(post, deps.site);
-  for (const name of wanted) {
-    let claim = await deps.index.claim(name, me, candidateId);
+  const take = async (name: string, postId: string): Promise<Claim> => {
+    let claim = await deps.index.claim(name, me, postId);
     if (claim.owner !== me && !(await deps.content.sourceExists(claim.owner))) {
       const formerOwner = claim.owner;
-      if (await deps.index.transferClaim(name, formerOwner, me)) {
-        claim = { ...claim, owner: me };
+      const stale =
+        claim.retiredAt !== undefined && deps.now().getTime() - Date.parse(claim.retiredAt) > RENAME_WINDOW_MS;
+      // A slug or author id of a post deleted long ago is free again, with a new feed id; that feed id is not.
+      if (stale && name.startsWith('feedid:')) return claim;
+      if (await deps.index.transferClaim(name, formerOwner, me, stale ? postId : undefined)) {
+        claim = { ...claim, owner: me, ...(stale ? { postId } : {}) };
         // Retire the vanished file now rather than when its late deletion event comes, so the two never both publish.
         await reconcileSource(formerOwner, deps);
       }
     }
-    if (claim.owner === me) {
-      held.push(name);
-      ids.set(name, claim.postId);
-    } else {
-      conflicts.push(nameClashProblem(post.sourcePath, name, `posts/${claim.owner}`));
-    }
+    if (claim.owner === me) held.push(name);
+    return claim;
+  };
+  const giveBack = async () => {
+    for (const name of held) if (!previous?.claims.includes(name)) await deps.index.releaseClaim(name, me);
+  };
+
+  for (const [name] of uniqueNamesOf(post)) {
+    const claim = await take(name, candidateId);
+    if (claim.owner === me) ids.set(name, claim.postId);
+    else conflicts.push(nameClashProblem(me, name, `posts/${claim.owner}`));
   }
   if (conflicts.length > 0) {
-    for (const name of held) {
-      if (!previous?.claims.includes(name)) await deps.index.releaseClaim(name, me);
-    }
+    await giveBack();
     return { names: [], postId: undefined, conflicts };
   }
+
+  // The feed id itself is a name no two posts may share, and is never given back while its post exists: a slug
+  // or author id given up by one post and taken by another must not hand readers the first post's item id.
   const authorClaimId = post.authorId !== undefined ? ids.get(`id:${post.authorId}`) : undefined;
-  const postId = authorClaimId ?? previous?.post?.id ?? ids.get(`slug:${post.slug}`);
-  return { names: wanted, postId, conflicts };
+  const wantedId = authorClaimId ?? previous?.post?.id ?? ids.get(`slug:${post.slug}`) ?? candidateId;
+  const authorChosen = post.authorId !== undefined && wantedId === post.authorId;
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const postId = attempt === 1 ? wantedId : `${wantedId}-${attempt}`;
+    const claim = await take(`feedid:${postId}`, postId);
+    if (claim.owner === me) return { names: held, postId, conflicts };
+    if (authorChosen) {
+      conflicts.push({
+        file: me,
+        field: 'id',
+        message: `id "${post.authorId}" was already used by posts/${claim.owner}; feed ids are never reused.`,
+        fix: 'Give this post an id of its own.',
+        severity: 'error',
+      });
+      break;
+    }
+  }
+  if (conflicts.length === 0) {
+    conflicts.push({
+      file: me,
+      field: 'id',
+      message: `no free feed id near "${wantedId}".`,
+      fix: 'Set a unique `id` in the front matter.',
+      severity: 'error',
+    });
+  }
+  await giveBack();
+  return { names: [], postId: undefined, conflicts };
 };
 
 /** Every output the change touches: feeds and index when a published post comes or goes, its month, its page. */

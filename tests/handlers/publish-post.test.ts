@@ -133,38 +133,128 @@ describe('publish handler', () => {
     expect(await harness.readPublic('archive/2024/12/index.html')).toContain('Dated');
   });
 
-  it('keeps an author-set id across a rename even when the deletion event arrives last', async () => {
+  // The date is edited before each rename so that an id minted afresh (from slug and date) would differ.
+  it.each([
+    ['creation', 'deletion'],
+    ['deletion', 'creation'],
+  ])('keeps an author-set id across a rename when the %s event arrives first', async (first) => {
     // Prepare
-    await publish('old-name.md', postText({ title: 'Renamed', id: 'field-notes-7' }));
+    await publish('old-name.md', postText({ title: 'Renamed', id: 'field-notes-7', date: '2024-11-14T09:30:00Z' }));
     const [before] = await feedItems();
+    await publish('old-name.md', postText({ title: 'Renamed', id: 'field-notes-7', date: '2024-11-20T09:30:00Z' }));
     await harness.remove('old-name.md');
-    await harness.upload('new-name.md', postText({ title: 'Renamed', id: 'field-notes-7' }));
+    await harness.upload(
+      'new-name.md',
+      postText({ title: 'Renamed', id: 'field-notes-7', date: '2024-11-20T09:30:00Z' }),
+    );
+    const created = s3Event('created', 'posts/new-name.md');
+    const removed = s3Event('removed', 'posts/old-name.md');
 
     // Act
-    await harness.handler()(s3Event('created', 'posts/new-name.md'));
-    await harness.handler()(s3Event('removed', 'posts/old-name.md'));
+    for (const event of first === 'creation' ? [created, removed] : [removed, created]) await harness.handler()(event);
 
     // Assess
-    const after = await feedItems();
-    expect(after).toEqual([{ id: before?.id, title: 'Renamed', url: 'https://notes.example/posts/new-name/' }]);
+    expect(await feedItems()).toEqual([
+      { id: before?.id, title: 'Renamed', url: 'https://notes.example/posts/new-name/' },
+    ]);
     expect(await harness.readPublic('posts/old-name/index.html')).toBeUndefined();
   });
 
-  it('keeps the slug-based id across a rename that keeps the slug', async () => {
+  it.each([
+    ['creation', 'deletion'],
+    ['deletion', 'creation'],
+  ])('keeps the id of a post moved to another folder with its slug, when the %s event arrives first', async (first) => {
     // Prepare
-    await publish('drafts/a.md', postText({ title: 'Moved', slug: 'moved-post' }));
+    await publish('drafts/a.md', postText({ title: 'Moved', slug: 'moved-post', date: '2024-11-14T09:30:00Z' }));
     const [before] = await feedItems();
+    await publish('drafts/a.md', postText({ title: 'Moved', slug: 'moved-post', date: '2024-11-20T09:30:00Z' }));
     await harness.remove('drafts/a.md');
-    await harness.upload('2024/a.md', postText({ title: 'Moved', slug: 'moved-post' }));
+    await harness.upload('2024/a.md', postText({ title: 'Moved', slug: 'moved-post', date: '2024-11-20T09:30:00Z' }));
+    const created = s3Event('created', 'posts/2024/a.md');
+    const removed = s3Event('removed', 'posts/drafts/a.md');
 
     // Act
-    await harness.handler()(s3Event('removed', 'posts/drafts/a.md'));
-    await harness.handler()(s3Event('created', 'posts/2024/a.md'));
+    for (const event of first === 'creation' ? [created, removed] : [removed, created]) await harness.handler()(event);
 
     // Assess
     expect(await feedItems()).toEqual([
       { id: before?.id, title: 'Moved', url: 'https://notes.example/posts/moved-post/' },
     ]);
+  });
+
+  it('gives a new id to a post that reuses the slug of a post deleted long ago', async () => {
+    // Prepare
+    const at = (iso: string) => () => new Date(iso);
+    await harness.upload('first.md', postText({ title: 'First', slug: 'reused' }));
+    await harness.handler({ now: at('2024-11-14T10:00:00Z') })(s3Event('created', 'posts/first.md'));
+    const [first] = await feedItems();
+    await harness.remove('first.md');
+    await harness.handler({ now: at('2024-11-15T10:00:00Z') })(s3Event('removed', 'posts/first.md'));
+    await harness.upload('second.md', postText({ title: 'Second', slug: 'reused' }));
+
+    // Act
+    await harness.handler({ now: at('2025-03-01T10:00:00Z') })(s3Event('created', 'posts/second.md'));
+
+    // Assess
+    const [second] = await feedItems();
+    expect(second?.title).toBe('Second');
+    expect(second?.id).not.toBe(first?.id);
+  });
+
+  it('never gives two posts one feed id, even when one takes the slug another gave up', async () => {
+    // Prepare: the first post moves to a new slug and keeps its id; a new post then takes the old slug, same date.
+    await publish('hello.md', postText({ title: 'Hello' }));
+    await publish('hello.md', postText({ title: 'Hello', slug: 'hello-world' }));
+
+    // Act
+    await publish('2024/hello.md', postText({ title: 'Another hello' }));
+
+    // Assess
+    const ids = (await feedItems()).map((item) => item.id);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+  });
+
+  it('rejects a post that takes an author id another post used before', async () => {
+    // Prepare
+    await publish('a.md', postText({ title: 'A', id: 'urn:uuid:0b1c9a3e-1111-4c1a-9f00-000000000001' }));
+    await publish('a.md', postText({ title: 'A', id: 'urn:uuid:0b1c9a3e-2222-4c1a-9f00-000000000002' }));
+
+    // Act
+    const [result] = await publish(
+      'b.md',
+      postText({ title: 'B', id: 'urn:uuid:0b1c9a3e-1111-4c1a-9f00-000000000001' }),
+    );
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'post', status: 'rejected' });
+    expect((await harness.readObject('posts/b.md.report.txt'))?.body).toContain('never reused');
+    expect((await feedItems()).map((item) => item.title)).toEqual(['A']);
+  });
+
+  it('releases a slug given up by an edit even when the first attempt crashed before releasing it', async () => {
+    // Prepare: a fault no stand-in can produce, so the index is wrapped to fail the release once.
+    await publish('a.md', postText({ title: 'A', slug: 'x' }));
+    await harness.upload('a.md', postText({ title: 'A', slug: 'y' }));
+    let failed = false;
+    const flaky: PostIndex = {
+      ...harness.index,
+      releaseClaim: async (name, owner) => {
+        if (!failed) {
+          failed = true;
+          throw new Error('simulated crash before releasing the old slug');
+        }
+        await harness.index.releaseClaim(name, owner);
+      },
+    };
+    await expect(harness.handler({ index: flaky })(s3Event('created', 'posts/a.md'))).rejects.toThrow();
+    await harness.handler()(s3Event('created', 'posts/a.md'));
+
+    // Act
+    const [result] = await publish('c.md', postText({ title: 'C', slug: 'x' }));
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'post', status: 'published' });
   });
 
   it('removes a deleted post from the feeds, the index and its page', async () => {
