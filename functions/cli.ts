@@ -1,8 +1,8 @@
-import type { Dirent } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { listFiles } from './adapters/list-files.ts';
 import { parseInWorkers } from './adapters/parse-in-workers.ts';
 import { loadSiteTemplates } from './adapters/site-templates.ts';
 import { type BatchResult, decideBatch, type SourceFile } from './core/build-batch.ts';
@@ -62,17 +62,17 @@ export const runCli = async (argv: string[], io: Io, cwd = process.cwd()): Promi
     if (Number.isNaN(now.getTime())) throw new UsageError(`--now "${values.now}" is not an ISO 8601 instant`);
     const site = await loadSite(resolve(cwd, values.config ?? 'site.config.json'), values['base-url']);
     const dir = resolve(cwd, dirArg ?? 'content/posts');
+    const outDir = resolve(cwd, values.out ?? '');
+    if (command === 'build' && overlaps(outDir, dir)) {
+      throw new UsageError(
+        `--out ${values.out} overlaps the posts folder ${relative(cwd, dir) || '.'}; write the site elsewhere`,
+      );
+    }
     const { posts, assets } = await readFolder(dir);
     const result = decideBatch(await parseInWorkers(posts, site), site, now);
     for (const problem of result.problems)
       io.err(formatProblem({ ...problem, file: relative(cwd, join(dir, problem.file)) }));
     if (command === 'build') {
-      const outDir = resolve(cwd, values.out ?? '');
-      if (overlaps(outDir, dir)) {
-        throw new UsageError(
-          `--out ${values.out} overlaps the posts folder ${relative(cwd, dir) || '.'}; write the site elsewhere`,
-        );
-      }
       const written = await writeSite(outDir, dir, result, assets, site, now);
       io.out(`${summarise(result)}; wrote ${written} files to ${relative(cwd, outDir) || '.'}`);
     } else {
@@ -130,21 +130,14 @@ const loadSite = async (path: string, baseUrl: string | undefined): Promise<Site
 };
 
 const readFolder = async (dir: string): Promise<{ posts: SourceFile[]; assets: string[] }> => {
-  let entries: Dirent[];
+  let paths: string[];
   try {
-    entries = await readdir(dir, { withFileTypes: true, recursive: true });
+    paths = await listFiles(dir);
   } catch {
     throw new UsageError(`cannot read the posts folder ${dir}`);
   }
-  const postPaths: string[] = [];
-  const assets: string[] = [];
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    const sourcePath = relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/');
-    const kind = sourceKindOf(sourcePath);
-    if (kind === 'post') postPaths.push(sourcePath);
-    else if (kind === 'asset') assets.push(sourcePath);
-  }
+  const postPaths = paths.filter((path) => sourceKindOf(path) === 'post');
+  const assets = paths.filter((path) => sourceKindOf(path) === 'asset');
   const posts = await mapLimit(postPaths, IO_CONCURRENCY, async (sourcePath) => ({
     sourcePath,
     bytes: await readFile(join(dir, sourcePath)),

@@ -8,6 +8,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Claim, DirtyMark, PostIndex, SiteState, SourceRecord } from '../app/ports.ts';
 import { ConflictError, FeedmailError } from '../core/errors.ts';
@@ -30,6 +31,9 @@ import type { MonthRef, PostSummary, PublishedPost } from '../core/types.ts';
  * partition's limits.
  */
 export const BY_DATE_INDEX = 'byDate';
+
+const SITE_STATE = { pk: 'SITE', sk: 'STATE' };
+const claimKey = (name: string) => ({ pk: 'CLAIM', sk: name });
 
 export class IndexStoreError extends FeedmailError {
   override name = 'IndexStoreError';
@@ -69,6 +73,15 @@ export const createDynamoPostIndex = (options: DynamoPostIndexOptions): PostInde
     return input.Limit === undefined ? items : items.slice(0, input.Limit);
   };
 
+  /** An UpdateItem applied only if its condition holds: the new attributes, or undefined when it did not hold. */
+  const updateIf = async (
+    Key: Record<string, string>,
+    input: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
+  ): Promise<Record<string, unknown> | undefined> => {
+    const result = await conditional(() => doc.send(new UpdateCommand({ TableName, Key, ...input })));
+    return result ? (result.Attributes ?? {}) : undefined;
+  };
+
   const getSource = async (sourcePath: string): Promise<SourceRecord | undefined> => {
     const { Item } = await doc.send(
       new GetCommand({ TableName, Key: { pk: 'SRC', sk: sourcePath }, ConsistentRead: true }),
@@ -77,16 +90,12 @@ export const createDynamoPostIndex = (options: DynamoPostIndexOptions): PostInde
   };
 
   const getClaim = async (name: string): Promise<Claim | undefined> => {
-    const { Item } = await doc.send(
-      new GetCommand({ TableName, Key: { pk: 'CLAIM', sk: name }, ConsistentRead: true }),
-    );
+    const { Item } = await doc.send(new GetCommand({ TableName, Key: claimKey(name), ConsistentRead: true }));
     return Item ? toClaim(Item) : undefined;
   };
 
   const getSiteState = async (): Promise<SiteState> => {
-    const { Item } = await doc.send(
-      new GetCommand({ TableName, Key: { pk: 'SITE', sk: 'STATE' }, ConsistentRead: true }),
-    );
+    const { Item } = await doc.send(new GetCommand({ TableName, Key: SITE_STATE, ConsistentRead: true }));
     return {
       revision: Number(Item?.revision ?? 0),
       renderedRevision: Number(Item?.renderedRevision ?? 0),
@@ -129,58 +138,40 @@ export const createDynamoPostIndex = (options: DynamoPostIndexOptions): PostInde
     },
 
     async claim(name, owner, postId) {
-      const claimed = await conditional(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: { pk: 'CLAIM', sk: name },
-            UpdateExpression: 'SET #owner = :owner, postId = if_not_exists(postId, :postId) REMOVE retiredAt',
-            ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner',
-            ExpressionAttributeNames: { '#owner': 'owner' },
-            ExpressionAttributeValues: { ':owner': owner, ':postId': postId ?? null },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      if (claimed?.Attributes) return toClaim(claimed.Attributes);
+      const claimed = await updateIf(claimKey(name), {
+        UpdateExpression: 'SET #owner = :owner, postId = if_not_exists(postId, :postId) REMOVE retiredAt',
+        ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': owner, ':postId': postId ?? null },
+        ReturnValues: 'ALL_NEW',
+      });
+      if (claimed) return toClaim(claimed);
       const current = await getClaim(name);
       if (!current) throw new ConflictError(`claim ${name} vanished while being taken; the event will be retried`);
       return current;
     },
 
     async transferClaim(name, from, to, newPostId) {
-      const moved = await conditional(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: { pk: 'CLAIM', sk: name },
-            UpdateExpression: `SET #owner = :to${newPostId === undefined ? '' : ', postId = :postId'} REMOVE retiredAt`,
-            ConditionExpression: '#owner = :from',
-            ExpressionAttributeNames: { '#owner': 'owner' },
-            ExpressionAttributeValues: {
-              ':from': from,
-              ':to': to,
-              ...(newPostId === undefined ? {} : { ':postId': newPostId }),
-            },
-          }),
-        ),
-      );
+      const moved = await updateIf(claimKey(name), {
+        UpdateExpression: `SET #owner = :to${newPostId === undefined ? '' : ', postId = :postId'} REMOVE retiredAt`,
+        ConditionExpression: '#owner = :from',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: {
+          ':from': from,
+          ':to': to,
+          ...(newPostId === undefined ? {} : { ':postId': newPostId }),
+        },
+      });
       return moved !== undefined;
     },
 
     async retireClaim(name, owner, at) {
-      await conditional(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: { pk: 'CLAIM', sk: name },
-            UpdateExpression: 'SET retiredAt = if_not_exists(retiredAt, :at)',
-            ConditionExpression: '#owner = :owner',
-            ExpressionAttributeNames: { '#owner': 'owner' },
-            ExpressionAttributeValues: { ':owner': owner, ':at': at },
-          }),
-        ),
-      );
+      await updateIf(claimKey(name), {
+        UpdateExpression: 'SET retiredAt = if_not_exists(retiredAt, :at)',
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': owner, ':at': at },
+      });
     },
 
     async releaseClaim(name, owner) {
@@ -188,7 +179,7 @@ export const createDynamoPostIndex = (options: DynamoPostIndexOptions): PostInde
         doc.send(
           new DeleteCommand({
             TableName,
-            Key: { pk: 'CLAIM', sk: name },
+            Key: claimKey(name),
             ConditionExpression: '#owner = :owner',
             ExpressionAttributeNames: { '#owner': 'owner' },
             ExpressionAttributeValues: { ':owner': owner },
@@ -233,7 +224,7 @@ export const createDynamoPostIndex = (options: DynamoPostIndexOptions): PostInde
       const { Attributes } = await doc.send(
         new UpdateCommand({
           TableName,
-          Key: { pk: 'SITE', sk: 'STATE' },
+          Key: SITE_STATE,
           UpdateExpression: 'ADD revision :one',
           ExpressionAttributeValues: { ':one': 1 },
           ReturnValues: 'UPDATED_NEW',
@@ -243,33 +234,21 @@ export const createDynamoPostIndex = (options: DynamoPostIndexOptions): PostInde
     },
 
     async tryLock(owner, nowMs, leaseMs) {
-      const locked = await conditional(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: { pk: 'SITE', sk: 'STATE' },
-            UpdateExpression: 'SET lockOwner = :owner, lockUntil = :until',
-            ConditionExpression: 'attribute_not_exists(lockOwner) OR lockUntil < :now OR lockOwner = :owner',
-            ExpressionAttributeValues: { ':owner': owner, ':until': nowMs + leaseMs, ':now': nowMs },
-          }),
-        ),
-      );
+      const locked = await updateIf(SITE_STATE, {
+        UpdateExpression: 'SET lockOwner = :owner, lockUntil = :until',
+        ConditionExpression: 'attribute_not_exists(lockOwner) OR lockUntil < :now OR lockOwner = :owner',
+        ExpressionAttributeValues: { ':owner': owner, ':until': nowMs + leaseMs, ':now': nowMs },
+      });
       return locked !== undefined;
     },
 
     async markRendered(owner, revision, nowMs, leaseMs) {
-      const marked = await conditional(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: { pk: 'SITE', sk: 'STATE' },
-            UpdateExpression: 'SET renderedRevision = :revision, lockUntil = :until',
-            ConditionExpression:
-              'lockOwner = :owner AND (attribute_not_exists(renderedRevision) OR renderedRevision < :revision)',
-            ExpressionAttributeValues: { ':owner': owner, ':revision': revision, ':until': nowMs + leaseMs },
-          }),
-        ),
-      );
+      const marked = await updateIf(SITE_STATE, {
+        UpdateExpression: 'SET renderedRevision = :revision, lockUntil = :until',
+        ConditionExpression:
+          'lockOwner = :owner AND (attribute_not_exists(renderedRevision) OR renderedRevision < :revision)',
+        ExpressionAttributeValues: { ':owner': owner, ':revision': revision, ':until': nowMs + leaseMs },
+      });
       if (marked) return true;
       // Still the holder and someone already recorded this revision: carry on; otherwise the lease was lost.
       const state = await getSiteState();
@@ -277,32 +256,20 @@ export const createDynamoPostIndex = (options: DynamoPostIndexOptions): PostInde
     },
 
     async renewLease(owner, nowMs, leaseMs) {
-      const renewed = await conditional(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: { pk: 'SITE', sk: 'STATE' },
-            UpdateExpression: 'SET lockUntil = :until',
-            ConditionExpression: 'lockOwner = :owner',
-            ExpressionAttributeValues: { ':owner': owner, ':until': nowMs + leaseMs },
-          }),
-        ),
-      );
+      const renewed = await updateIf(SITE_STATE, {
+        UpdateExpression: 'SET lockUntil = :until',
+        ConditionExpression: 'lockOwner = :owner',
+        ExpressionAttributeValues: { ':owner': owner, ':until': nowMs + leaseMs },
+      });
       return renewed !== undefined;
     },
 
     async unlock(owner) {
-      await conditional(() =>
-        doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: { pk: 'SITE', sk: 'STATE' },
-            UpdateExpression: 'REMOVE lockOwner, lockUntil',
-            ConditionExpression: 'lockOwner = :owner',
-            ExpressionAttributeValues: { ':owner': owner },
-          }),
-        ),
-      );
+      await updateIf(SITE_STATE, {
+        UpdateExpression: 'REMOVE lockOwner, lockUntil',
+        ConditionExpression: 'lockOwner = :owner',
+        ExpressionAttributeValues: { ':owner': owner },
+      });
     },
 
     async newestPosts(limit) {
@@ -338,9 +305,7 @@ export const createDynamoPostIndex = (options: DynamoPostIndexOptions): PostInde
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': 'MONTH' },
       });
-      return items
-        .map((item): MonthRef => ({ month: String(item.sk), count: Number(item.count) }))
-        .sort((a, b) => (a.month < b.month ? 1 : -1));
+      return items.map((item): MonthRef => ({ month: String(item.sk), count: Number(item.count) }));
     },
 
     async putMonth({ month, count }) {

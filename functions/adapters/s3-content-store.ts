@@ -39,40 +39,41 @@ export const createS3ContentStore = (options: S3ContentStoreOptions): ContentSto
   const posts = options.postsPrefix ?? 'posts/';
   const site = options.sitePrefix ?? 'site/';
 
-  const wrap = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+  /** Runs one S3 call: a missing key gives `ifMissing()` where the caller expects one, any failure a domain error. */
+  const attempt = async <T>(what: string, call: () => Promise<T>, ifMissing?: () => T): Promise<T> => {
     try {
       return await call();
     } catch (error) {
-      if (isMissing(error)) throw error;
+      if (ifMissing && isMissing(error)) return ifMissing();
       throw new ContentStoreError(`S3 ${what} failed in bucket ${Bucket}`, { cause: error });
     }
   };
 
   return {
-    async readSource(sourcePath) {
-      try {
-        const response = await client.send(new GetObjectCommand({ Bucket, Key: posts + sourcePath }));
-        const bytes = await (response.Body?.transformToByteArray() ?? Promise.resolve(new Uint8Array()));
-        return { bytes, etag: response.ETag ?? '' };
-      } catch (error) {
-        if (isMissing(error)) return undefined;
-        throw new ContentStoreError(`S3 GetObject ${posts}${sourcePath} failed in bucket ${Bucket}`, { cause: error });
-      }
-    },
+    readSource: (sourcePath) =>
+      attempt(
+        `GetObject ${posts}${sourcePath}`,
+        async () => {
+          const response = await client.send(new GetObjectCommand({ Bucket, Key: posts + sourcePath }));
+          const bytes = (await response.Body?.transformToByteArray()) ?? new Uint8Array();
+          return { bytes, etag: response.ETag ?? '' };
+        },
+        () => undefined,
+      ),
 
-    async sourceExists(sourcePath) {
-      try {
-        await client.send(new HeadObjectCommand({ Bucket, Key: posts + sourcePath }));
-        return true;
-      } catch (error) {
-        if (isMissing(error)) return false;
-        throw new ContentStoreError(`S3 HeadObject ${posts}${sourcePath} failed in bucket ${Bucket}`, { cause: error });
-      }
-    },
+    sourceExists: (sourcePath) =>
+      attempt(
+        `HeadObject ${posts}${sourcePath}`,
+        async () => {
+          await client.send(new HeadObjectCommand({ Bucket, Key: posts + sourcePath }));
+          return true;
+        },
+        () => false,
+      ),
 
     async writePublic(file) {
       const { contentType, cacheControl } = httpHeadersFor(file.path);
-      await wrap(`PutObject ${site}${file.path}`, () =>
+      await attempt(`PutObject ${site}${file.path}`, () =>
         client.send(
           new PutObjectCommand({
             Bucket,
@@ -86,38 +87,39 @@ export const createS3ContentStore = (options: S3ContentStoreOptions): ContentSto
     },
 
     async deletePublic(path) {
-      await wrap(`DeleteObject ${site}${path}`, () =>
+      await attempt(`DeleteObject ${site}${path}`, () =>
         client.send(new DeleteObjectCommand({ Bucket, Key: site + path })),
       );
     },
 
-    async copySourceToPublic(sourcePath, publicPath) {
+    copySourceToPublic: (sourcePath, publicPath) => {
       const { contentType, cacheControl } = httpHeadersFor(publicPath);
-      try {
-        await client.send(
-          new CopyObjectCommand({
-            Bucket,
-            Key: site + publicPath,
-            CopySource: `${Bucket}/${encodeURIComponent(posts + sourcePath).replaceAll('%2F', '/')}`,
-            MetadataDirective: 'REPLACE',
-            ContentType: contentType,
-            CacheControl: cacheControl,
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isMissing(error)) return false;
-        throw new ContentStoreError(`S3 CopyObject ${posts}${sourcePath} failed in bucket ${Bucket}`, { cause: error });
-      }
+      return attempt(
+        `CopyObject ${posts}${sourcePath}`,
+        async () => {
+          await client.send(
+            new CopyObjectCommand({
+              Bucket,
+              Key: site + publicPath,
+              CopySource: `${Bucket}/${encodeURIComponent(posts + sourcePath).replaceAll('%2F', '/')}`,
+              MetadataDirective: 'REPLACE',
+              ContentType: contentType,
+              CacheControl: cacheControl,
+            }),
+          );
+          return true;
+        },
+        () => false,
+      );
     },
 
     async writeReport(sourcePath, text) {
       const Key = posts + sourcePath + REPORT_SUFFIX;
       if (text === undefined) {
-        await wrap(`DeleteObject ${Key}`, () => client.send(new DeleteObjectCommand({ Bucket, Key })));
+        await attempt(`DeleteObject ${Key}`, () => client.send(new DeleteObjectCommand({ Bucket, Key })));
         return;
       }
-      await wrap(`PutObject ${Key}`, () =>
+      await attempt(`PutObject ${Key}`, () =>
         client.send(
           new PutObjectCommand({
             Bucket,

@@ -29,10 +29,7 @@ export const publishSource = async (sourcePath: string, deps: PublishDeps): Prom
     return { kind: 'asset', sourcePath, published: republished };
   }
   const outcome = await reconcileSource(sourcePath, deps);
-  // An unchanged source may still be a retry of an invocation that crashed before its change went public.
-  if (outcome.changed || (await hasPendingWork(deps.index))) {
-    await renderUntil(await deps.index.bumpRevision(), deps);
-  }
+  await makePublic(outcome.changed, deps);
   return { kind: 'post', ...outcome };
 };
 
@@ -47,10 +44,17 @@ export const publishDue = async (deps: PublishDeps): Promise<{ sourcePath: strin
     await deps.index.clearDue(entry.sourcePath, entry.dueAt);
     results.push({ sourcePath: entry.sourcePath, status: outcome.status });
   }
-  if (due.length > 0 || (await hasPendingWork(deps.index))) {
-    await renderUntil(await deps.index.bumpRevision(), deps);
-  }
+  await makePublic(due.length > 0, deps);
   return results;
+};
+
+/**
+ * Counts a change and waits until it is public. Without a change of its own, an invocation still does so when
+ * work is pending: it may be the retry of one that crashed before its change went public.
+ */
+const makePublic = async (changed: boolean, deps: PublishDeps): Promise<void> => {
+  if (!changed && !(await hasPendingWork(deps.index))) return;
+  await renderUntil(await deps.index.bumpRevision(), deps);
 };
 
 const hasPendingWork = async (index: PostIndex): Promise<boolean> => {

@@ -6,6 +6,7 @@ import { formatReport, hasErrors } from '../core/problems.ts';
 import { toPublishedPost } from '../core/published-post.ts';
 import type { Post, Problem, PublishedPost, SiteConfig } from '../core/types.ts';
 import { nameClashProblem, uniqueNamesOf } from '../core/unique-names.ts';
+import { FEEDS_KEY, monthKey, postKey } from './dirty-keys.ts';
 import type { Logger } from './logger.ts';
 import type { Claim, ContentStore, PostIndex, SourceRecord, SourceStatus } from './ports.ts';
 
@@ -24,11 +25,6 @@ export interface ReconcileOutcome {
   /** False when the stored record already matched the source (a duplicate or stale event). */
   changed: boolean;
 }
-
-/** Dirty keys: the feeds and index, one month's archive page, one post's page. */
-export const FEEDS_KEY = 'feeds';
-export const monthKey = (month: string): string => `month:${month}`;
-export const postKey = (slug: string): string => `post:${slug}`;
 
 const MAX_ATTEMPTS = 8;
 
@@ -136,10 +132,10 @@ const computeRecord = async (
     return rejectedRecord(sourcePath, version, etag, previous, parsed.problems, now);
 
   const claimed = await claimNames(post, previous, deps);
-  if (claimed.conflicts.length > 0) {
+  if ('conflicts' in claimed) {
     return rejectedRecord(sourcePath, version, etag, previous, [...parsed.problems, ...claimed.conflicts], now);
   }
-  const id = claimed.postId ?? defaultPostId(post, deps.site);
+  const id = claimed.postId;
   const state = publicationState(post, now);
   const base = { sourcePath, version, etag, claims: claimed.names, problems: parsed.problems };
   switch (state) {
@@ -195,34 +191,24 @@ const rejectedRecord = (
 ): SourceRecord => {
   // ...unless the kept version has expired meanwhile: its expiry still applies.
   const expired = previous?.dueAt !== undefined && Date.parse(previous.dueAt) <= now.getTime();
-  const keep = previous?.status === 'published' && previous.post && !expired;
-  return {
-    sourcePath,
-    version,
-    etag,
-    status: keep ? 'published' : 'rejected',
-    claims: keep ? previous.claims : [],
-    problems,
-    ...(keep && previous.post ? { post: previous.post } : {}),
-    ...(keep && previous.month ? { month: previous.month } : {}),
-    ...(keep && previous.dueAt ? { dueAt: previous.dueAt } : {}),
-  };
+  if (previous?.status === 'published' && previous.post && !expired) {
+    const { formerClaims: _settledBefore, ...kept } = previous;
+    return { ...kept, version, etag, problems };
+  }
+  return { sourcePath, version, etag, status: 'rejected', claims: [], problems };
 };
 
-interface ClaimResult {
-  names: string[];
-  postId: string | undefined;
-  conflicts: Problem[];
-}
+/** The names taken and the feed id they settled on, or why the post cannot have them. */
+type ClaimResult = { names: string[]; postId: string } | { conflicts: Problem[] };
 
-/**
- * Takes the post's unique names: its slug, and its author-set id if any. A name held by a file that no longer
- * exists is taken over with its post id; that is how a renamed file keeps its feed id even when the deletion
- * event of the old name arrives after the creation event of the new one.
- */
 /** A claim retired longer ago than this belongs to a post deleted for good, not to the old name of a renamed one. */
 const RENAME_WINDOW_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Takes the post's unique names: its slug, its author-set id if any, and its feed id. A name held by a file that
+ * no longer exists is taken over with its post id; that is how a renamed file keeps its feed id whichever of the
+ * two events (deletion of the old name, creation of the new) arrives first.
+ */
 const claimNames = async (
   post: Post,
   previous: SourceRecord | undefined,
@@ -261,7 +247,7 @@ const claimNames = async (
   }
   if (conflicts.length > 0) {
     await giveBack();
-    return { names: [], postId: undefined, conflicts };
+    return { conflicts };
   }
 
   // The feed id itself is a name no two posts may share, and is never given back while its post exists: a slug
@@ -272,7 +258,7 @@ const claimNames = async (
   for (let attempt = 1; attempt <= 5; attempt++) {
     const postId = attempt === 1 ? wantedId : `${wantedId}-${attempt}`;
     const claim = await take(`feedid:${postId}`, postId);
-    if (claim.owner === me) return { names: held, postId, conflicts };
+    if (claim.owner === me) return { names: held, postId };
     if (authorChosen) {
       conflicts.push({
         file: me,
@@ -294,7 +280,7 @@ const claimNames = async (
     });
   }
   await giveBack();
-  return { names: [], postId: undefined, conflicts };
+  return { conflicts };
 };
 
 /** Every output the change touches: feeds and index when a published post comes or goes, its month, its page. */

@@ -7,11 +7,12 @@ import {
   renderIndexFile,
   renderMonthFile,
   renderPostFile,
+  toMonthRefs,
 } from '../core/site-files.ts';
-import type { MonthRef, PublicFile, PublishedPost, SiteConfig } from '../core/types.ts';
+import type { MonthRef, PostSummary, PublicFile, PublishedPost, SiteConfig } from '../core/types.ts';
+import { FEEDS_KEY, monthOfKey, slugOfKey } from './dirty-keys.ts';
 import type { Logger } from './logger.ts';
 import type { ContentStore, DirtyMark, PostIndex } from './ports.ts';
-import { FEEDS_KEY } from './reconcile-source.ts';
 
 export interface RenderDeps {
   content: ContentStore;
@@ -121,34 +122,35 @@ export const renderMarks = async (
   checkpoint: () => Promise<void> = async () => {},
 ): Promise<void> => {
   if (marks.length === 0) return;
-  const byKind = (prefix: string) => marks.filter((mark) => mark.key.startsWith(prefix));
+  const dirtyMonths = marks.map((mark) => monthOfKey(mark.key)).filter((month) => month !== undefined);
+  const postMarks = marks.filter((mark) => slugOfKey(mark.key) !== undefined);
   const stored = new Map((await deps.index.listMonths()).map((ref) => [ref.month, ref.count]));
   const months = new Map(stored);
-  for (const mark of byKind('month:')) {
-    const month = mark.key.slice('month:'.length);
-    const count = (await deps.index.postsInMonth(month)).length;
-    if (count === 0) months.delete(month);
-    else months.set(month, count);
+  const postsByMonth = new Map<string, PostSummary[]>();
+  for (const month of dirtyMonths) {
+    const posts = await deps.index.postsInMonth(month);
+    postsByMonth.set(month, posts);
+    if (posts.length === 0) months.delete(month);
+    else months.set(month, posts.length);
   }
-  const monthList = sortMonths(months);
+  const monthList = toMonthRefs(months);
   const changedMonths = symmetricDifference(new Set(stored.keys()), new Set(months.keys()));
 
   // Month pages link to their neighbours: when a month appears or disappears, the neighbours change too.
-  const monthsToRender = new Set(byKind('month:').map((mark) => mark.key.slice('month:'.length)));
+  const monthsToRender = new Set(dirtyMonths);
   for (const month of changedMonths)
     for (const neighbour of neighboursOf(month, monthList)) monthsToRender.add(neighbour);
   for (const month of monthsToRender) {
-    const posts = months.has(month) ? await deps.index.postsInMonth(month) : [];
+    const posts = postsByMonth.get(month) ?? (months.has(month) ? await deps.index.postsInMonth(month) : []);
     await checkpoint();
     if (posts.length === 0) await deps.content.deletePublic(monthPagePath(month));
     else await deps.content.writePublic(renderMonthFile(month, posts, monthList, deps.site));
   }
 
-  const postMarks = byKind('post:');
   for (let i = 0; i < postMarks.length; i += PAGE_CONCURRENCY) {
     const chunk = postMarks.slice(i, i + PAGE_CONCURRENCY);
     await checkpoint();
-    await Promise.all(chunk.map((mark) => renderPostPage(mark.key.slice('post:'.length), monthList, deps)));
+    await Promise.all(chunk.map((mark) => renderPostPage(slugOfKey(mark.key) ?? '', monthList, deps)));
     for (const mark of chunk) await deps.index.clearDirty(mark);
   }
 
@@ -170,7 +172,7 @@ export const renderMarks = async (
   // the neighbours of a month that appeared or disappeared.
   for (const [month, count] of months) if (stored.get(month) !== count) await deps.index.putMonth({ month, count });
   for (const month of stored.keys()) if (!months.has(month)) await deps.index.putMonth({ month, count: 0 });
-  for (const mark of marks) if (!mark.key.startsWith('post:')) await deps.index.clearDirty(mark);
+  for (const mark of marks) if (slugOfKey(mark.key) === undefined) await deps.index.clearDirty(mark);
 };
 
 const renderPostPage = async (slug: string, months: MonthRef[], deps: RenderDeps): Promise<void> => {
@@ -198,9 +200,6 @@ const uniqueById = (posts: PublishedPost[], deps: Pick<RenderDeps, 'log'>): Publ
     return false;
   });
 };
-
-const sortMonths = (months: Map<string, number>): MonthRef[] =>
-  [...months.entries()].map(([month, count]) => ({ month, count })).sort((a, b) => (a.month < b.month ? 1 : -1));
 
 const symmetricDifference = (a: Set<string>, b: Set<string>): string[] => [
   ...[...a].filter((x) => !b.has(x)),

@@ -53,9 +53,7 @@ export const buildSiteFiles = (posts: PublishedPost[], site: SiteConfig, now: Da
     list.push(toSummary(post));
     byMonth.set(month, list);
   }
-  const months: MonthRef[] = [...byMonth.entries()]
-    .map(([month, list]) => ({ month, count: list.length }))
-    .sort((a, b) => (a.month < b.month ? 1 : -1));
+  const months = toMonthRefs(new Map([...byMonth].map(([month, list]) => [month, list.length])));
   return [
     ...renderFeedFiles(sorted.slice(0, site.feedSize), site, now),
     renderIndexFile(sorted.slice(0, site.pageSize).map(toSummary), months, site),
@@ -64,3 +62,7 @@ export const buildSiteFiles = (posts: PublishedPost[], site: SiteConfig, now: Da
     ...sorted.map((post) => renderPostFile(post, months, site)),
   ];
 };
+
+/** Archive months with their post counts, newest first (the order every page lists them in). */
+export const toMonthRefs = (counts: ReadonlyMap<string, number>): MonthRef[] =>
+  [...counts].map(([month, count]) => ({ month, count })).sort((a, b) => (a.month < b.month ? 1 : -1));

@@ -1,17 +1,12 @@
 import { watch } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { loadSiteTemplates } from '../adapters/site-templates.ts';
 import { createJsonLogger, silentLogger } from '../app/logger.ts';
 import type { PublishResult } from '../app/publish.ts';
 import { SITE_FILES, siteUrl } from '../core/paths.ts';
 import { formatProblem } from '../core/problems.ts';
-import { parseSiteConfig } from '../core/site-config.ts';
-import { startDevServer } from './dev-server.ts';
-import { POSTS_PREFIX, SITE_PREFIX, startLocalPublisher } from './local-publisher.ts';
-import { startStandIns } from './stand-ins.ts';
+import { startLocalSite } from './local-site.ts';
 
 /**
  * `npm start`: the deployed pipeline on this machine. In-process S3 and DynamoDB stand-ins, the real publish
@@ -24,14 +19,6 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const postsDir = join(root, 'content', 'posts');
 const port = Number(process.env.PORT ?? 8787);
 const verbose = process.argv.includes('--verbose');
-
-const listFiles = async (dir: string): Promise<string[]> => {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
-    .sort();
-};
 
 const printResults = (results: PublishResult[]): void => {
   const posts = results.filter((r) => r.kind === 'post');
@@ -48,23 +35,9 @@ const printResults = (results: PublishResult[]): void => {
 
 const main = async (): Promise<void> => {
   const started = Date.now();
-  const siteInput = JSON.parse(await readFile(join(root, 'site.config.json'), 'utf8')) as Record<string, unknown>;
-  const standIns = await startStandIns();
-  const dev = await startDevServer({ s3: standIns.s3, bucket: standIns.bucket, sitePrefix: SITE_PREFIX, port });
-  // The site's links must point at this server, whatever port it got.
-  const site = parseSiteConfig({ ...siteInput, baseUrl: dev.url }, 'site.config.json');
-  const publisher = startLocalPublisher(standIns, site, {
-    staticFiles: await loadSiteTemplates(join(root, 'templates', 'site')),
-    log: verbose ? createJsonLogger() : silentLogger,
-  });
-
-  const upload = async (path: string): Promise<void> => {
-    const body = await readFile(join(postsDir, path));
-    await standIns.s3.send(new PutObjectCommand({ Bucket: standIns.bucket, Key: POSTS_PREFIX + path, Body: body }));
-  };
-  const files = await listFiles(postsDir);
-  await Promise.all(files.map(upload));
-  await publisher.idle();
+  const local = await startLocalSite({ root, port, log: verbose ? createJsonLogger() : silentLogger });
+  const { publisher, site } = local;
+  const files = await local.publishAll();
 
   console.log(
     `Published content/posts (${files.length} files) in ${Date.now() - started} ms through the local S3 and DynamoDB stand-ins.`,
@@ -72,7 +45,7 @@ const main = async (): Promise<void> => {
   printResults(publisher.results);
   for (const failure of publisher.failures) console.error('Publishing failed after retries:', failure.error);
   console.log('');
-  console.log(`Site:      ${dev.url}`);
+  console.log(`Site:      ${local.url}`);
   console.log(`RSS:       ${siteUrl(site, SITE_FILES.rss)}`);
   console.log(`Atom:      ${siteUrl(site, SITE_FILES.atom)}`);
   console.log(`JSON Feed: ${siteUrl(site, SITE_FILES.json)}`);
@@ -93,8 +66,8 @@ const main = async (): Promise<void> => {
           (s) => s.isFile(),
           () => false,
         );
-        if (exists) await upload(path);
-        else await standIns.s3.send(new DeleteObjectCommand({ Bucket: standIns.bucket, Key: POSTS_PREFIX + path }));
+        if (exists) await local.upload(path);
+        else await local.remove(path);
       }
       await publisher.idle();
       console.log(`Republished ${batch.join(', ')}`);
@@ -103,8 +76,7 @@ const main = async (): Promise<void> => {
   });
 
   const stop = async (): Promise<void> => {
-    await dev.close();
-    await standIns.close();
+    await local.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);

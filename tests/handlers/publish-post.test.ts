@@ -2,6 +2,7 @@ import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContentStore, PostIndex } from '../../functions/app/ports.ts';
 import { s3Event } from '../support/events.ts';
+import { createGate } from '../support/gate.ts';
 import { type Harness, postText, startHarness } from '../support/publisher-harness.ts';
 
 /*
@@ -421,22 +422,14 @@ describe('publish handler', () => {
     // Prepare: a stall no stand-in can produce, so the content store is wrapped to hold the first feed write.
     await harness.upload('first.md', postText({ title: 'First', date: '2024-11-01T00:00:00Z' }));
     await harness.upload('second.md', postText({ title: 'Second', date: '2024-11-02T00:00:00Z' }));
-    let reachGate: () => void = () => {};
-    const reached = new Promise<void>((resolve) => {
-      reachGate = resolve;
-    });
-    let openGate: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      openGate = resolve;
-    });
+    const gate = createGate();
     let held = false;
     const stalling: ContentStore = {
       ...harness.content,
       writePublic: async (file) => {
         if (!held && file.path === 'feed.xml') {
           held = true;
-          reachGate();
-          await gate;
+          await gate.pass();
         }
         await harness.content.writePublic(file);
       },
@@ -445,10 +438,10 @@ describe('publish handler', () => {
     // Act: the slow renderer stalls with a feed that lacks the second post; its lease runs out; another
     // invocation publishes the second post; then the slow renderer's stale write lands.
     const slow = harness.handler({ content: stalling, leaseMs: 150 })(s3Event('created', 'posts/first.md'));
-    await reached;
+    await gate.reached;
     await new Promise((resolve) => setTimeout(resolve, 250));
     await harness.handler({ leaseMs: 150 })(s3Event('created', 'posts/second.md'));
-    openGate();
+    gate.open();
     await slow;
 
     // Assess
@@ -462,19 +455,11 @@ describe('publish handler', () => {
     // Prepare: an interleaving the stand-ins only produce by chance, so the index is wrapped to hold one write.
     await harness.upload('early.md', postText({ title: 'Early', date: '2024-11-01T00:00:00Z' }));
     await harness.upload('late.md', postText({ title: 'Late', date: '2024-11-02T00:00:00Z' }));
-    let reachGate: () => void = () => {};
-    const reached = new Promise<void>((resolve) => {
-      reachGate = resolve;
-    });
-    let openGate: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      openGate = resolve;
-    });
+    const gate = createGate();
     const holding: PostIndex = {
       ...harness.index,
       putSource: async (record) => {
-        reachGate();
-        await gate;
+        await gate.pass();
         await harness.index.putSource(record);
       },
     };
@@ -482,9 +467,9 @@ describe('publish handler', () => {
     // Act: `late` marks its outputs and stalls before writing its record; `early` publishes meanwhile, rendering
     // (and clearing) late's marks without late's record; then late's write lands.
     const late = harness.handler({ index: holding })(s3Event('created', 'posts/late.md'));
-    await reached;
+    await gate.reached;
     await harness.handler()(s3Event('created', 'posts/early.md'));
-    openGate();
+    gate.open();
     await late;
 
     // Assess
