@@ -118,3 +118,20 @@ export interface PostIndex {
   /** Forgets a due entry once it has been acted on. */
   clearDue(sourcePath: string, dueAt: string): Promise<void>;
 }
+
+/** A message as SES receives it: the raw RFC 5322 bytes and the one envelope recipient. */
+export interface OutgoingMessage {
+  /** Envelope sender (the address alone). */
+  from: string;
+  /** Envelope recipient (the address alone): one recipient per message, always. */
+  to: string;
+  raw: Uint8Array;
+}
+
+/**
+ * Hands messages to SES, or locally to the outbox. Throws MailRejectedError for a permanent refusal and
+ * MailThrottledError when the caller should back off and retry.
+ */
+export interface Mailer {
+  send(message: OutgoingMessage): Promise<{ messageId: string }>;
+}

@@ -12,3 +12,13 @@ export class ConfigError extends FeedmailError {
 export class ConflictError extends FeedmailError {
   override name = 'ConflictError';
 }
+
+/** SES (or the stand-in) refused a message for good: a bad address, an unverified sender. Not retried. */
+export class MailRejectedError extends FeedmailError {
+  override name = 'MailRejectedError';
+}
+
+/** SES is over its rate or briefly unavailable: retry later with back-off. */
+export class MailThrottledError extends FeedmailError {
+  override name = 'MailThrottledError';
+}

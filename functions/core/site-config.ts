@@ -41,6 +41,15 @@ const schema = z
       .min(1024)
       .max(300 * 1024)
       .default(256 * 1024),
+    mail: z
+      .object({
+        from: z.string().email('must be the sender address alone, e.g. news@example.org'),
+        fromName: z.string().trim().min(1).max(100).optional(),
+        replyTo: z.string().email().optional(),
+        postalAddress: z.string().trim().min(1, 'must not be empty: bulk-mail law (CAN-SPAM) requires it'),
+      })
+      .strict()
+      .optional(),
     iframeHosts: z
       .array(z.string().regex(/^[a-z0-9.-]+$/, 'must be a bare host name such as www.youtube-nocookie.com'))
       .default(['www.youtube-nocookie.com', 'www.youtube.com', 'player.vimeo.com']),
@@ -63,12 +72,13 @@ export const parseSiteConfig = (input: unknown, source = 'site config'): SiteCon
     });
     throw new ConfigError(`${source} has ${lines.length} problem(s):\n${lines.join('\n')}`);
   }
-  const { author, permalink, ...rest } = result.data;
+  const { author, permalink, mail, ...rest } = result.data;
   const config: SiteConfig = {
     ...rest,
     baseUrl: rest.baseUrl.endsWith('/') ? rest.baseUrl : `${rest.baseUrl}/`,
     ...(author ? { author: stripUndefined(author) } : {}),
     ...(permalink ? { permalink } : {}),
+    ...(mail ? { mail: { ...stripUndefined(mail), fromName: mail.fromName ?? rest.title } } : {}),
   };
   return config;
 };

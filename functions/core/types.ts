@@ -48,6 +48,18 @@ export interface SiteConfig {
   maxPostBytes: number;
   /** Host names whose iframes survive sanitizing (video players and the like). */
   iframeHosts: string[];
+  /** Who mail comes from; required for subscriptions and digests. */
+  mail?: MailConfig;
+}
+
+export interface MailConfig {
+  /** Sender address; in SES it must belong to a verified identity. */
+  from: string;
+  /** Display name of the sender (default: the site title). */
+  fromName: string;
+  replyTo?: string;
+  /** Postal address printed in every mail's footer (CAN-SPAM). */
+  postalAddress: string;
 }
 
 /** A post parsed from Markdown, ready for publishing decisions (drafts and schedules are not decided yet). */

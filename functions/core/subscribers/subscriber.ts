@@ -1,0 +1,343 @@
+/**
+ * A subscriber's life as values: pending -> confirmed -> unsubscribed, and suppressed after a hard bounce or a
+ * complaint. Every change is a pure decision over the current record (or none) and `now`; the app layer writes the
+ * result with a version check and decides again from a fresh read when someone else wrote first.
+ */
+
+export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'suppressed';
+
+export const SUBSCRIBER_STATUSES: readonly SubscriberStatus[] = ['pending', 'confirmed', 'unsubscribed', 'suppressed'];
+
+/** How an address reached the list: the subscribe form, the JSON API, or an import (with the file's name). */
+export type SubscribeVia = 'form' | 'api' | `import:${string}`;
+export type ConfirmVia = 'link' | 'import-attested';
+export type UnsubscribeVia = 'one-click' | 'page' | 'cli' | 'import';
+export type SuppressReason = 'bounce' | 'complaint' | 'import';
+
+export interface Subscriber {
+  /** The address lower-cased: the record's identity (see email-address.ts). */
+  key: string;
+  /** The address mail is sent to. */
+  address: string;
+  name?: string;
+  status: SubscriberStatus;
+  /** Consent: when and how the (latest) subscription was asked for. */
+  subscribedAt: string;
+  subscribedVia: SubscribeVia;
+  /** Consent: when and how it was confirmed. */
+  confirmedAt?: string;
+  confirmedVia?: ConfirmVia;
+  unsubscribedAt?: string;
+  unsubscribedVia?: UnsubscribeVia;
+  suppressedAt?: string;
+  suppressedReason?: SuppressReason;
+  /** What the feedback said (bounce subtype, complaint type), for the operator. */
+  suppressedDetail?: string;
+  /** The nonce inside the one confirmation link that still works; cleared once used. */
+  confirmNonce?: string;
+  /** When the last confirmation mail went out: the cooldown runs from here. */
+  confirmSentAt?: string;
+  /** Times of transient bounces inside the counting window. */
+  softBounces?: string[];
+  /** Optimistic concurrency: 0 for a record not yet stored, +1 on every write. */
+  version: number;
+}
+
+/** Tunables with the defaults a public form needs. */
+export interface SubscriptionPolicy {
+  /** Least time between two confirmation mails to one address (mail-bombing guard). */
+  confirmCooldownMs: number;
+  /** How long a confirmation link works. */
+  confirmTtlMs: number;
+  /** Transient bounces within `softBounceWindowMs` that suppress an address. */
+  softBounceLimit: number;
+  softBounceWindowMs: number;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export const DEFAULT_POLICY: SubscriptionPolicy = {
+  confirmCooldownMs: 10 * 60 * 1000,
+  confirmTtlMs: 7 * DAY,
+  softBounceLimit: 3,
+  softBounceWindowMs: 30 * DAY,
+};
+
+/**
+ * What a decision asks for: the record to write (absent: nothing to write), whether to delete it, whether to send a
+ * confirmation mail, and an outcome the caller turns into a page or a count.
+ */
+export interface Decision<Outcome extends string> {
+  outcome: Outcome;
+  next?: Subscriber;
+  erase?: true;
+  sendConfirmation?: true;
+}
+
+const write = (current: Subscriber | undefined, fields: Subscriber): Subscriber => ({
+  ...fields,
+  version: (current?.version ?? 0) + 1,
+});
+
+type OptionalField = Exclude<
+  keyof Subscriber,
+  'key' | 'address' | 'status' | 'subscribedAt' | 'subscribedVia' | 'version'
+>;
+
+/** The record without the given optional fields. */
+const omit = (record: Subscriber, ...fields: OptionalField[]): Subscriber => {
+  const copy = { ...record };
+  for (const field of fields) delete copy[field];
+  return copy;
+};
+
+const withConfirmationRequest = (
+  current: Subscriber | undefined,
+  base: Subscriber,
+  nonce: string,
+  now: Date,
+): Subscriber => write(current, { ...base, confirmNonce: nonce, confirmSentAt: now.toISOString() });
+
+export type SubscribeOutcome = 'requested' | 'cooling-down' | 'already-confirmed' | 'suppressed' | 'ignored';
+
+/**
+ * A visitor asks to subscribe. The page they see is the same whatever the outcome (no enumeration); only the
+ * outcome decides whether a mail goes out.
+ * - new or unsubscribed: a confirmation is requested (an unsubscribed address stays unsubscribed until confirmed);
+ * - pending: the confirmation is sent again, keeping its link, unless one went out within the cooldown;
+ * - confirmed or suppressed: nothing happens.
+ */
+export const decideSubscribe = (
+  current: Subscriber | undefined,
+  request: { address: string; key: string; name?: string; via: SubscribeVia },
+  context: { now: Date; nonce: string; policy: SubscriptionPolicy },
+): Decision<SubscribeOutcome> => {
+  const { now, policy } = context;
+  if (current?.status === 'confirmed') return { outcome: 'already-confirmed' };
+  if (current?.status === 'suppressed') return { outcome: 'suppressed' };
+  if (current?.confirmSentAt !== undefined) {
+    const since = now.getTime() - Date.parse(current.confirmSentAt);
+    if (since >= 0 && since < policy.confirmCooldownMs) return { outcome: 'cooling-down' };
+  }
+  const name = request.name ?? current?.name;
+  if (current?.status === 'pending') {
+    const nonce = current.confirmNonce ?? context.nonce;
+    const next = withConfirmationRequest(current, { ...current, ...(name ? { name } : {}) }, nonce, now);
+    return { outcome: 'requested', next, sendConfirmation: true };
+  }
+  const base: Subscriber = {
+    ...(current ?? { version: 0 }),
+    key: request.key,
+    address: request.address,
+    ...(name ? { name } : {}),
+    status: current?.status ?? 'pending',
+    subscribedAt: now.toISOString(),
+    subscribedVia: request.via,
+  };
+  return {
+    outcome: 'requested',
+    next: withConfirmationRequest(current, base, context.nonce, now),
+    sendConfirmation: true,
+  };
+};
+
+export type ConfirmOutcome = 'confirmed' | 'already-confirmed' | 'used' | 'suppressed' | 'unknown';
+
+/**
+ * The owner of a confirmation link confirms. Only the link of the latest request works, and only once: an old
+ * link replayed after an unsubscribe must not put the address back on the list.
+ */
+export const decideConfirm = (current: Subscriber | undefined, nonce: string, now: Date): Decision<ConfirmOutcome> => {
+  if (current === undefined) return { outcome: 'unknown' };
+  if (current.status === 'suppressed') return { outcome: 'suppressed' };
+  if (current.confirmNonce !== nonce) {
+    return { outcome: current.status === 'confirmed' ? 'already-confirmed' : 'used' };
+  }
+  const next = write(current, {
+    ...omit(current, 'confirmNonce', 'confirmSentAt', 'unsubscribedAt', 'unsubscribedVia'),
+    status: 'confirmed',
+    confirmedAt: now.toISOString(),
+    confirmedVia: 'link',
+  });
+  return { outcome: 'confirmed', next };
+};
+
+export type UnsubscribeOutcome = 'unsubscribed' | 'already-unsubscribed' | 'unknown';
+
+/** Leaving always works and repeating it is harmless; the record stays as a suppression record. */
+export const decideUnsubscribe = (
+  current: Subscriber | undefined,
+  via: UnsubscribeVia,
+  now: Date,
+): Decision<UnsubscribeOutcome> => {
+  if (current === undefined) return { outcome: 'unknown' };
+  if (current.status === 'unsubscribed' || current.status === 'suppressed') {
+    // A pending re-subscription of an unsubscribed address is withdrawn too.
+    if (current.confirmNonce === undefined) return { outcome: 'already-unsubscribed' };
+    return { outcome: 'already-unsubscribed', next: write(current, omit(current, 'confirmNonce', 'confirmSentAt')) };
+  }
+  const next = write(current, {
+    ...omit(current, 'confirmNonce', 'confirmSentAt'),
+    status: 'unsubscribed',
+    unsubscribedAt: now.toISOString(),
+    unsubscribedVia: via,
+  });
+  return { outcome: 'unsubscribed', next };
+};
+
+export type SuppressOutcome = 'suppressed' | 'already-suppressed';
+
+/**
+ * A permanent bounce or a complaint: the address is never mailed again. An address we do not know yet still gets
+ * a record, so a later form or import cannot add it.
+ */
+export const decideSuppress = (
+  current: Subscriber | undefined,
+  address: { address: string; key: string },
+  cause: { reason: SuppressReason; detail?: string },
+  now: Date,
+): Decision<SuppressOutcome> => {
+  if (current?.status === 'suppressed') return { outcome: 'already-suppressed' };
+  const base: Subscriber = current ?? {
+    key: address.key,
+    address: address.address,
+    status: 'suppressed',
+    subscribedAt: now.toISOString(),
+    subscribedVia: cause.reason === 'import' ? 'import:unknown' : 'api',
+    version: 0,
+  };
+  const next = write(current, {
+    ...omit(base, 'confirmNonce', 'confirmSentAt', 'softBounces', 'suppressedDetail'),
+    status: 'suppressed',
+    suppressedAt: now.toISOString(),
+    suppressedReason: cause.reason,
+    ...(cause.detail ? { suppressedDetail: cause.detail } : {}),
+  });
+  return { outcome: 'suppressed', next };
+};
+
+export type SoftBounceOutcome = 'counted' | SuppressOutcome | 'unknown';
+
+/** A transient bounce is counted; `softBounceLimit` of them inside the window suppress the address. */
+export const decideSoftBounce = (
+  current: Subscriber | undefined,
+  detail: string,
+  now: Date,
+  policy: SubscriptionPolicy,
+): Decision<SoftBounceOutcome> => {
+  if (current === undefined) return { outcome: 'unknown' };
+  if (current.status === 'suppressed') return { outcome: 'already-suppressed' };
+  const since = now.getTime() - policy.softBounceWindowMs;
+  const recent = [...(current.softBounces ?? []), now.toISOString()].filter((at) => Date.parse(at) > since);
+  if (recent.length >= policy.softBounceLimit) {
+    return decideSuppress(
+      current,
+      current,
+      { reason: 'bounce', detail: `${recent.length} transient bounces: ${detail}` },
+      now,
+    );
+  }
+  return { outcome: 'counted', next: write(current, { ...current, softBounces: recent }) };
+};
+
+export type RemoveOutcome = 'removed' | 'erased' | 'unknown';
+
+/**
+ * The operator removes an address. By default it becomes a suppression record (it stays off the list for good);
+ * `erase` deletes every trace, for a data-erasure request, after which a form or import could add it again.
+ */
+export const decideRemove = (current: Subscriber | undefined, erase: boolean, now: Date): Decision<RemoveOutcome> => {
+  if (current === undefined) return { outcome: 'unknown' };
+  if (erase) return { outcome: 'erased', erase: true };
+  const decision = decideUnsubscribe(current, 'cli', now);
+  return decision.next ? { outcome: 'removed', next: decision.next } : { outcome: 'removed' };
+};
+
+/** One row of an import, already validated and mapped from whichever service exported it. */
+export interface ImportRow {
+  /** 1-based line of the row in the file (the header is line 1). */
+  line: number;
+  address: string;
+  key: string;
+  name?: string;
+  /** The status the exporting service gave the row; `confirmed` needs attested consent to be kept. */
+  status: SubscriberStatus;
+  /** Consent times carried by the export, kept when present. */
+  subscribedAt?: string;
+  confirmedAt?: string;
+  unsubscribedAt?: string;
+  suppressedAt?: string;
+  suppressedReason?: SuppressReason;
+}
+
+export type ImportOutcome =
+  | 'added-pending'
+  | 'added-confirmed'
+  | 'confirmed'
+  | 'unchanged'
+  | 'added-suppression'
+  | 'suppressed-existing'
+  | 'skipped-suppressed';
+
+/**
+ * An import row meets the list. An address the list holds as unsubscribed or suppressed is never re-added; a row
+ * the old service marked unsubscribed or cleaned becomes a suppression record here too. `confirmed` rows stay
+ * confirmed only when the operator attests that consent was given (`attested`), otherwise they import as pending.
+ */
+export const decideImport = (
+  current: Subscriber | undefined,
+  row: ImportRow,
+  context: { now: Date; file: string; attested: boolean },
+): Decision<ImportOutcome> => {
+  const at = context.now.toISOString();
+  if (current?.status === 'unsubscribed' || current?.status === 'suppressed') return { outcome: 'skipped-suppressed' };
+  if (row.status === 'unsubscribed' || row.status === 'suppressed') {
+    const base: Subscriber = current ?? {
+      key: row.key,
+      address: row.address,
+      status: row.status,
+      subscribedAt: row.subscribedAt ?? at,
+      subscribedVia: `import:${context.file}`,
+      version: 0,
+    };
+    const next: Subscriber =
+      row.status === 'unsubscribed'
+        ? {
+            ...base,
+            ...(row.name && !base.name ? { name: row.name } : {}),
+            status: 'unsubscribed',
+            unsubscribedAt: row.unsubscribedAt ?? at,
+            unsubscribedVia: 'import',
+          }
+        : {
+            ...base,
+            ...(row.name && !base.name ? { name: row.name } : {}),
+            status: 'suppressed',
+            suppressedAt: row.suppressedAt ?? at,
+            suppressedReason: row.suppressedReason ?? 'import',
+          };
+    return {
+      outcome: current ? 'suppressed-existing' : 'added-suppression',
+      next: write(current, omit(next, 'confirmNonce', 'confirmSentAt')),
+    };
+  }
+  const confirmed = row.status === 'confirmed' && context.attested;
+  if (current?.status === 'confirmed' || (current?.status === 'pending' && !confirmed)) return { outcome: 'unchanged' };
+  const base: Subscriber = current ?? {
+    key: row.key,
+    address: row.address,
+    ...(row.name ? { name: row.name } : {}),
+    status: 'pending',
+    subscribedAt: row.subscribedAt ?? at,
+    subscribedVia: `import:${context.file}`,
+    version: 0,
+  };
+  if (!confirmed) return { outcome: 'added-pending', next: write(current, base) };
+  const next = write(current, {
+    ...omit(base, 'confirmNonce', 'confirmSentAt'),
+    status: 'confirmed',
+    confirmedAt: row.confirmedAt ?? at,
+    confirmedVia: 'import-attested',
+  });
+  return { outcome: current ? 'confirmed' : 'added-confirmed', next };
+};
