@@ -1,4 +1,5 @@
 import type { MonthRef, PostSummary, Problem, PublicFile, PublishedPost } from '../core/types.ts';
+import type { Subscriber, SubscriberStatus } from '../core/subscribers/subscriber.ts';
 
 export type { PublicFile };
 
@@ -134,4 +135,18 @@ export interface OutgoingMessage {
  */
 export interface Mailer {
   send(message: OutgoingMessage): Promise<{ messageId: string }>;
+}
+
+/**
+ * The subscriber list. Every write is conditional on the version it replaces (a record new to the list has version
+ * 1 and needs its key to be free); a lost race throws ConflictError and the caller decides again from a fresh read.
+ */
+export interface SubscriberStore {
+  /** The record as it is now (strongly consistent), or undefined. */
+  get(key: string): Promise<Subscriber | undefined>;
+  save(next: Subscriber): Promise<void>;
+  /** Deletes the record if it is still at `current.version`. */
+  erase(current: Subscriber): Promise<void>;
+  /** Every record, or those with one status, a page at a time (in no particular order across pages). */
+  list(filter?: { status?: SubscriberStatus }): AsyncIterable<Subscriber[]>;
 }

@@ -1,0 +1,288 @@
+/**
+ * The subscription use cases: each reads the record, lets a pure decision in core/subscribers/subscriber.ts say
+ * what to change, and writes it with a version check, deciding again from a fresh read when a concurrent request
+ * (a double-clicked button, a subscribe racing an unsubscribe, a bounce arriving mid-import) wrote first.
+ */
+import { ConflictError, FeedmailError } from '../core/errors.ts';
+import { type AddressResult, normalizeAddress } from '../core/subscribers/email-address.ts';
+import { apiUrl } from '../core/subscribers/links.ts';
+import {
+  type ConfirmOutcome,
+  type Decision,
+  decideConfirm,
+  decideImport,
+  decideRemove,
+  decideSoftBounce,
+  decideSubscribe,
+  decideSuppress,
+  decideUnsubscribe,
+  type ImportOutcome,
+  type ImportRow,
+  type RemoveOutcome,
+  SUBSCRIBER_STATUSES,
+  type SubscribeOutcome,
+  type Subscriber,
+  type SubscriberStatus,
+  type SubscribeVia,
+  type SubscriptionPolicy,
+  type UnsubscribeOutcome,
+  type UnsubscribeVia,
+} from '../core/subscribers/subscriber.ts';
+import { signToken, type TokenCheck, verifyToken } from '../core/subscribers/tokens.ts';
+import type { SiteConfig } from '../core/types.ts';
+import type { Logger } from './logger.ts';
+import type { Mailer, OutgoingMessage, SubscriberStore } from './ports.ts';
+
+/** How often a change is decided again after losing a race before giving up (each loss means progress elsewhere). */
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Applies a decision to one subscriber, retrying from a fresh read on conflict.
+ * @example await changeSubscriber(store, 'ada@example.org', (current) => decideUnsubscribe(current, 'cli', now))
+ */
+export const changeSubscriber = async <Outcome extends string>(
+  store: SubscriberStore,
+  key: string,
+  decide: (current: Subscriber | undefined) => Decision<Outcome>,
+): Promise<Decision<Outcome> & { previous: Subscriber | undefined }> => {
+  for (let attempt = 1; ; attempt++) {
+    const previous = await store.get(key);
+    const decision = decide(previous);
+    try {
+      if (decision.erase && previous) await store.erase(previous);
+      else if (decision.next) await store.save(decision.next);
+      return { ...decision, previous };
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+};
+
+/** What the subscription use cases need; the handler and the local run build it. */
+export interface SubscriptionDeps {
+  store: SubscriberStore;
+  mailer: Mailer;
+  site: SiteConfig;
+  /** The HMAC key for tokens (from the secret store when deployed). */
+  tokenKey: Uint8Array;
+  policy: SubscriptionPolicy;
+  now: () => Date;
+  /** A fresh random nonce for a confirmation request. */
+  nonce: () => string;
+  log: Logger;
+  /** Builds the confirmation mail for one recipient (templates compiled once, outside). */
+  composeConfirmation(to: { address: string; name?: string }, confirmUrl: string, now: Date): Promise<OutgoingMessage>;
+}
+
+export type SubscribeResult = SubscribeOutcome | 'mail-failed';
+
+/**
+ * A visitor asks to subscribe. The cooldown is claimed by the write that records the request, before the mail is
+ * sent, so two racing requests send one mail; if sending then fails, the claim is given back so the visitor can
+ * retry at once.
+ */
+export const requestSubscription = async (
+  deps: SubscriptionDeps,
+  request: { address: string; key: string; name?: string; via: SubscribeVia },
+): Promise<SubscribeResult> => {
+  const now = deps.now();
+  const decision = await changeSubscriber(deps.store, request.key, (current) =>
+    decideSubscribe(current, request, { now, nonce: deps.nonce(), policy: deps.policy }),
+  );
+  if (!decision.sendConfirmation || !decision.next?.confirmNonce) return decision.outcome;
+  const requested = decision.next;
+  const token = signToken(deps.tokenKey, {
+    purpose: 'confirm',
+    key: requested.key,
+    nonce: requested.confirmNonce as string,
+    expiresAt: new Date(now.getTime() + deps.policy.confirmTtlMs),
+  });
+  try {
+    const message = await deps.composeConfirmation(
+      { address: requested.address, ...(requested.name ? { name: requested.name } : {}) },
+      apiUrl(deps.site, 'confirm', token),
+      now,
+    );
+    await deps.mailer.send(message);
+    deps.log.info('confirmation sent', { outcome: decision.outcome });
+    return decision.outcome;
+  } catch (error) {
+    deps.log.error('confirmation mail failed', { error: describe(error) });
+    await releaseCooldown(deps.store, requested);
+    return 'mail-failed';
+  }
+};
+
+const releaseCooldown = async (store: SubscriberStore, requested: Subscriber): Promise<void> => {
+  try {
+    await changeSubscriber(store, requested.key, (current) => {
+      if (current?.confirmSentAt !== requested.confirmSentAt || current === undefined) return { outcome: 'kept' };
+      const { confirmSentAt: _released, ...rest } = current;
+      return { outcome: 'released', next: { ...rest, version: current.version + 1 } };
+    });
+  } catch {
+    // Best effort: at worst the visitor waits for the cooldown to pass.
+  }
+};
+
+export type LinkProblem = 'invalid' | 'expired';
+
+const linkProblem = (check: Exclude<TokenCheck, { ok: true }>): LinkProblem =>
+  check.reason === 'expired' ? 'expired' : 'invalid';
+
+/** Checks a link's token without changing anything (what a GET may do). */
+export const checkLink = (
+  deps: Pick<SubscriptionDeps, 'tokenKey' | 'now'>,
+  token: string,
+  purpose: 'confirm' | 'unsubscribe',
+): { ok: true } | { ok: false; problem: LinkProblem } => {
+  const check = verifyToken(deps.tokenKey, token, purpose, deps.now());
+  return check.ok ? { ok: true } : { ok: false, problem: linkProblem(check) };
+};
+
+/** The owner of a confirmation link confirms (a POST from the page the link opens). */
+export const confirmSubscription = async (
+  deps: SubscriptionDeps,
+  token: string,
+): Promise<ConfirmOutcome | LinkProblem> => {
+  const now = deps.now();
+  const check = verifyToken(deps.tokenKey, token, 'confirm', now);
+  if (!check.ok) return linkProblem(check);
+  const { key, nonce } = check.claims;
+  if (nonce === undefined) return 'invalid';
+  const decision = await changeSubscriber(deps.store, key, (current) => decideConfirm(current, nonce, now));
+  deps.log.info('confirmation', { outcome: decision.outcome });
+  return decision.outcome;
+};
+
+/** One-click (RFC 8058) or the page's button: always succeeds for a valid link, and repeating it is harmless. */
+export const unsubscribeByToken = async (
+  deps: SubscriptionDeps,
+  token: string,
+  via: UnsubscribeVia,
+): Promise<UnsubscribeOutcome | LinkProblem> => {
+  const now = deps.now();
+  const check = verifyToken(deps.tokenKey, token, 'unsubscribe', now);
+  if (!check.ok) return linkProblem(check);
+  const decision = await changeSubscriber(deps.store, check.claims.key, (current) =>
+    decideUnsubscribe(current, via, now),
+  );
+  deps.log.info('unsubscribe', { outcome: decision.outcome, via });
+  return decision.outcome;
+};
+
+/** The link in every list mail's footer and List-Unsubscribe header. */
+export const unsubscribeUrl = (deps: Pick<SubscriptionDeps, 'tokenKey' | 'site'>, key: string): string =>
+  apiUrl(deps.site, 'unsubscribe', signToken(deps.tokenKey, { purpose: 'unsubscribe', key }));
+
+/** Bounce and complaint notifications, parsed (see core/subscribers/ses-feedback.ts). */
+export interface FeedbackEvent {
+  kind: 'permanent-bounce' | 'transient-bounce' | 'complaint';
+  address: string;
+  at: string;
+  detail: string;
+}
+
+/**
+ * Applies SES feedback: a permanent bounce or a complaint suppresses at once, transient bounces are counted.
+ * An address that cannot be normalised is logged and skipped (SES reported it, so it is not ours to fix).
+ */
+export const applyFeedback = async (
+  deps: Pick<SubscriptionDeps, 'store' | 'policy' | 'log' | 'now'>,
+  events: readonly FeedbackEvent[],
+): Promise<{ address: string; outcome: string }[]> => {
+  const results: { address: string; outcome: string }[] = [];
+  for (const event of events) {
+    const normalized = normalizeAddress(event.address);
+    if (!normalized.ok) {
+      deps.log.warn('feedback for an unusable address', { kind: event.kind, reason: normalized.reason });
+      continue;
+    }
+    const at = new Date(event.at);
+    const when = Number.isNaN(at.getTime()) ? deps.now() : at;
+    const { key } = normalized.value;
+    const decision =
+      event.kind === 'transient-bounce'
+        ? await changeSubscriber(deps.store, key, (current) =>
+            decideSoftBounce(current, event.detail, when, deps.policy),
+          )
+        : await changeSubscriber(deps.store, key, (current) =>
+            decideSuppress(
+              current,
+              normalized.value,
+              { reason: event.kind === 'complaint' ? 'complaint' : 'bounce', detail: event.detail },
+              when,
+            ),
+          );
+    deps.log.info('feedback applied', { kind: event.kind, outcome: decision.outcome });
+    results.push({ address: normalized.value.address, outcome: decision.outcome });
+  }
+  return results;
+};
+
+export type ImportCounts = Record<ImportOutcome, number>;
+
+/**
+ * Imports validated rows, `concurrency` at a time, each with the same conditional write as everything else, so an
+ * unsubscribe racing the import is never overwritten. Rows repeat harmlessly: an import can simply be run again.
+ */
+export const importSubscribers = async (
+  store: SubscriberStore,
+  rows: readonly ImportRow[],
+  context: { now: Date; file: string; attested: boolean; concurrency?: number; onProgress?: (done: number) => void },
+): Promise<ImportCounts> => {
+  const counts: ImportCounts = {
+    'added-pending': 0,
+    'added-confirmed': 0,
+    confirmed: 0,
+    unchanged: 0,
+    'added-suppression': 0,
+    'suppressed-existing': 0,
+    'skipped-suppressed': 0,
+  };
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    for (let row = rows[next++]; row !== undefined; row = rows[next++]) {
+      const current = row;
+      const decision = await changeSubscriber(store, current.key, (existing) =>
+        decideImport(existing, current, context),
+      );
+      counts[decision.outcome]++;
+      context.onProgress?.(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: context.concurrency ?? 32 }, worker));
+  return counts;
+};
+
+/** The operator removes an address: kept as a suppression record, or erased entirely. */
+export const removeSubscriber = async (
+  store: SubscriberStore,
+  address: string,
+  options: { erase: boolean; now: Date },
+): Promise<RemoveOutcome> => {
+  const normalized = requireAddress(normalizeAddress(address), address);
+  const decision = await changeSubscriber(store, normalized.key, (current) =>
+    decideRemove(current, options.erase, options.now),
+  );
+  return decision.outcome;
+};
+
+/** How many records have each status (a full read of the list). */
+export const countSubscribers = async (store: SubscriberStore): Promise<Record<SubscriberStatus, number>> => {
+  const counts = Object.fromEntries(SUBSCRIBER_STATUSES.map((status) => [status, 0])) as Record<
+    SubscriberStatus,
+    number
+  >;
+  for await (const page of store.list()) for (const subscriber of page) counts[subscriber.status]++;
+  return counts;
+};
+
+const requireAddress = (result: AddressResult, input: string) => {
+  if (!result.ok) throw new FeedmailError(`"${input}" cannot be used: ${result.reason}`);
+  return result.value;
+};
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);

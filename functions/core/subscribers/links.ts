@@ -1,0 +1,24 @@
+/**
+ * The subscription API's addresses on the site's own origin (CloudFront sends `/api/*` to it), and the links in
+ * mail that carry tokens.
+ */
+import { siteUrl } from '../paths.ts';
+import type { SiteConfig } from '../types.ts';
+
+export const API_PATHS = {
+  subscribe: 'api/subscribe',
+  confirm: 'api/confirm',
+  unsubscribe: 'api/unsubscribe',
+} as const;
+
+export type ApiEndpoint = keyof typeof API_PATHS;
+
+/**
+ * An endpoint's absolute URL, with the token as its query when given.
+ * @example apiUrl({ baseUrl: 'https://a.example/' }, 'confirm', 'abc.def') // 'https://a.example/api/confirm?token=abc.def'
+ */
+export const apiUrl = (site: Pick<SiteConfig, 'baseUrl'>, endpoint: ApiEndpoint, token?: string): string => {
+  const url = new URL(siteUrl(site, API_PATHS[endpoint]));
+  if (token !== undefined) url.searchParams.set('token', token);
+  return url.href;
+};

@@ -1,0 +1,190 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  applyFeedback,
+  confirmSubscription,
+  countSubscribers,
+  importSubscribers,
+  removeSubscriber,
+  requestSubscription,
+  unsubscribeByToken,
+  unsubscribeUrl,
+} from '../../functions/app/subscriptions.ts';
+import { MailThrottledError } from '../../functions/core/errors.ts';
+import type { ImportRow } from '../../functions/core/subscribers/subscriber.ts';
+import {
+  confirmUrlIn,
+  type SubscriptionHarness,
+  startSubscriptionHarness,
+  tokenOf,
+} from '../support/subscription-harness.ts';
+
+const ada = { address: 'Ada@example.org', key: 'ada@example.org', via: 'form' as const };
+
+describe('subscription use cases against the DynamoDB stand-in', () => {
+  let h: SubscriptionHarness;
+  beforeEach(async () => {
+    h = await startSubscriptionHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const later = (minutes: number) => {
+    h.clock.now = new Date(h.clock.now.getTime() + minutes * 60_000);
+  };
+
+  it('takes an address from pending to confirmed to unsubscribed', async () => {
+    expect(await requestSubscription(h.deps, { ...ada, name: 'Ada' })).toBe('requested');
+    expect((await h.store.get(ada.key))?.status).toBe('pending');
+    const token = tokenOf(confirmUrlIn(h.mailer.sent[0] as never));
+
+    expect(await confirmSubscription(h.deps, token)).toBe('confirmed');
+    expect(await h.store.get(ada.key)).toMatchObject({ status: 'confirmed', name: 'Ada', confirmedVia: 'link' });
+
+    const leave = tokenOf(unsubscribeUrl(h.deps, ada.key));
+    expect(await unsubscribeByToken(h.deps, leave, 'one-click')).toBe('unsubscribed');
+    expect(await unsubscribeByToken(h.deps, leave, 'one-click')).toBe('already-unsubscribed');
+    expect(await h.store.get(ada.key)).toMatchObject({ status: 'unsubscribed', unsubscribedVia: 'one-click' });
+  });
+
+  it('does not let a confirmation link replayed after an unsubscribe put the address back', async () => {
+    await requestSubscription(h.deps, ada);
+    const token = tokenOf(confirmUrlIn(h.mailer.sent[0] as never));
+    await confirmSubscription(h.deps, token);
+    await unsubscribeByToken(h.deps, tokenOf(unsubscribeUrl(h.deps, ada.key)), 'page');
+
+    expect(await confirmSubscription(h.deps, token)).toBe('used');
+    expect((await h.store.get(ada.key))?.status).toBe('unsubscribed');
+  });
+
+  it('refuses an expired confirmation link and accepts the new one sent after the cooldown', async () => {
+    await requestSubscription(h.deps, ada);
+    const first = tokenOf(confirmUrlIn(h.mailer.sent[0] as never));
+    later(8 * 24 * 60);
+
+    expect(await confirmSubscription(h.deps, first)).toBe('expired');
+    expect(await requestSubscription(h.deps, ada)).toBe('requested');
+    expect(await confirmSubscription(h.deps, tokenOf(confirmUrlIn(h.mailer.sent[1] as never)))).toBe('confirmed');
+  });
+
+  it('sends one confirmation per cooldown however often the form is sent', async () => {
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => requestSubscription(h.deps, ada)));
+    later(5);
+    outcomes.push(await requestSubscription(h.deps, ada));
+
+    expect(h.mailer.sent).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'requested')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'cooling-down')).toHaveLength(8);
+  });
+
+  it('gives the cooldown back when the mail could not be sent, so the visitor can retry at once', async () => {
+    h.mailer.failNext(new MailThrottledError('Maximum sending rate exceeded'));
+
+    expect(await requestSubscription(h.deps, ada)).toBe('mail-failed');
+    expect(await requestSubscription(h.deps, ada)).toBe('requested');
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+
+  it('never leaves an address confirmed when an unsubscribe races a confirmation', async () => {
+    for (let round = 0; round < 15; round++) {
+      const key = `racer${round}@example.org`;
+      await requestSubscription(h.deps, { address: key, key, via: 'form' });
+      const confirm = tokenOf(confirmUrlIn(h.mailer.sent.at(-1) as never));
+      const leave = tokenOf(unsubscribeUrl(h.deps, key));
+
+      const [confirmed, left] = await Promise.all([
+        confirmSubscription(h.deps, confirm),
+        unsubscribeByToken(h.deps, leave, 'one-click'),
+      ]);
+
+      expect(left).toBe('unsubscribed');
+      expect(['confirmed', 'used']).toContain(confirmed);
+      expect((await h.store.get(key))?.status).toBe('unsubscribed');
+    }
+  });
+
+  it('keeps one record whichever order concurrent subscribes and unsubscribes of one address land in', async () => {
+    await requestSubscription(h.deps, ada);
+    await confirmSubscription(h.deps, tokenOf(confirmUrlIn(h.mailer.sent[0] as never)));
+    later(60);
+    const leave = tokenOf(unsubscribeUrl(h.deps, ada.key));
+
+    await Promise.all([
+      ...Array.from({ length: 5 }, () => unsubscribeByToken(h.deps, leave, 'one-click')),
+      ...Array.from({ length: 5 }, () => requestSubscription(h.deps, ada)),
+    ]);
+
+    const stored = await h.store.get(ada.key);
+    // Subscribing never confirms by itself, so once any unsubscribe has run the address is off the list.
+    expect(stored?.status).toBe('unsubscribed');
+    expect(await countSubscribers(h.store)).toEqual({ pending: 0, confirmed: 0, unsubscribed: 1, suppressed: 0 });
+  });
+
+  it('suppresses on a permanent bounce or a complaint and counts transient bounces', async () => {
+    for (const key of ['bounce@example.org', 'complaint@example.org', 'soft@example.org']) {
+      await importSubscribers(h.store, [{ line: 2, address: key, key, status: 'confirmed' }], {
+        now: h.clock.now,
+        file: 'seed.csv',
+        attested: true,
+      });
+    }
+
+    await applyFeedback(h.deps, [
+      { kind: 'permanent-bounce', address: 'bounce@example.org', at: '2026-11-21T10:00:00Z', detail: 'General' },
+      { kind: 'complaint', address: 'complaint@example.org', at: '2026-11-21T10:00:00Z', detail: 'abuse' },
+      { kind: 'transient-bounce', address: 'soft@example.org', at: '2026-11-21T10:00:00Z', detail: 'MailboxFull' },
+      { kind: 'transient-bounce', address: 'soft@example.org', at: '2026-11-22T10:00:00Z', detail: 'MailboxFull' },
+    ]);
+
+    expect(await h.store.get('bounce@example.org')).toMatchObject({ status: 'suppressed', suppressedReason: 'bounce' });
+    expect(await h.store.get('complaint@example.org')).toMatchObject({
+      status: 'suppressed',
+      suppressedReason: 'complaint',
+    });
+    expect(await h.store.get('soft@example.org')).toMatchObject({
+      status: 'confirmed',
+      softBounces: expect.any(Array),
+    });
+  });
+
+  it('never mails a suppressed address again, and says the same to its visitor', async () => {
+    await applyFeedback(h.deps, [
+      { kind: 'complaint', address: ada.address, at: '2026-11-21T10:00:00Z', detail: 'abuse' },
+    ]);
+
+    expect(await requestSubscription(h.deps, ada)).toBe('suppressed');
+    expect(h.mailer.sent).toHaveLength(0);
+  });
+
+  it('imports rows concurrently with the same guarantees, and skips suppressed addresses', async () => {
+    await applyFeedback(h.deps, [
+      { kind: 'complaint', address: 'row7@example.org', at: '2026-11-21T10:00:00Z', detail: '' },
+    ]);
+    const rows: ImportRow[] = Array.from({ length: 300 }, (_, i) => ({
+      line: i + 2,
+      address: `row${i}@example.org`,
+      key: `row${i}@example.org`,
+      status: 'confirmed',
+    }));
+
+    const counts = await importSubscribers(h.store, rows, { now: h.clock.now, file: 'rows.csv', attested: true });
+    const again = await importSubscribers(h.store, rows, { now: h.clock.now, file: 'rows.csv', attested: true });
+
+    expect(counts['added-confirmed']).toBe(299);
+    expect(counts['skipped-suppressed']).toBe(1);
+    expect(again.unchanged).toBe(299);
+    expect(await countSubscribers(h.store)).toEqual({ pending: 0, confirmed: 299, unsubscribed: 0, suppressed: 1 });
+    const confirmed: string[] = [];
+    for await (const page of h.store.list({ status: 'confirmed' })) confirmed.push(...page.map((s) => s.key));
+    expect(new Set(confirmed).size).toBe(299);
+  });
+
+  it('removes an address as a suppression record, or erases it', async () => {
+    await requestSubscription(h.deps, ada);
+
+    expect(await removeSubscriber(h.store, 'ADA@example.org', { erase: false, now: h.clock.now })).toBe('removed');
+    expect((await h.store.get(ada.key))?.status).toBe('unsubscribed');
+    expect(await removeSubscriber(h.store, 'ada@example.org', { erase: true, now: h.clock.now })).toBe('erased');
+    expect(await h.store.get(ada.key)).toBeUndefined();
+  });
+});
