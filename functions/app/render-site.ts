@@ -7,6 +7,7 @@ import {
   renderIndexFile,
   renderMonthFile,
   renderPostFile,
+  renderSubscribeFile,
   toMonthRefs,
 } from '../core/site-files.ts';
 import type { MonthRef, PostSummary, PublicFile, PublishedPost, SiteConfig } from '../core/types.ts';
@@ -165,6 +166,7 @@ export const renderMarks = async (
       renderIndexFile(newest.slice(0, deps.site.pageSize).map(toSummary), monthList, deps.site),
     );
     await deps.content.writePublic(renderArchiveFile(monthList, deps.site));
+    await deps.content.writePublic(renderSubscribeFile(deps.site));
     for (const file of deps.staticFiles ?? []) await deps.content.writePublic(file);
   }
 

@@ -11,6 +11,7 @@ export const SITE_FILES = {
   json: 'feed.json',
   index: 'index.html',
   archive: 'archive/index.html',
+  subscribe: 'subscribe/index.html',
   stylesheet: 'style.css',
 } as const;
 

@@ -2,6 +2,7 @@ import { buildFeeds } from './feeds.ts';
 import { renderArchivePage, renderIndexPage, renderMonthPage, renderPostPage } from './pages.ts';
 import { monthOf, monthPagePath, postPagePath, SITE_FILES } from './paths.ts';
 import { compareNewestFirst, toSummary } from './published-post.ts';
+import { renderSubscribePage } from './subscribers/subscription-pages.ts';
 import type { MonthRef, PostSummary, PublicFile, PublishedPost, SiteConfig } from './types.ts';
 
 /*
@@ -26,6 +27,12 @@ export const renderIndexFile = (newest: PostSummary[], months: MonthRef[], site:
 export const renderArchiveFile = (months: MonthRef[], site: SiteConfig): PublicFile => ({
   path: SITE_FILES.archive,
   body: renderArchivePage(months, site),
+});
+
+/** The subscribe page depends on the site settings alone; it is written with the other site-wide pages. */
+export const renderSubscribeFile = (site: SiteConfig): PublicFile => ({
+  path: SITE_FILES.subscribe,
+  body: renderSubscribePage(site),
 });
 
 export const renderMonthFile = (
@@ -58,6 +65,7 @@ export const buildSiteFiles = (posts: PublishedPost[], site: SiteConfig, now: Da
     ...renderFeedFiles(sorted.slice(0, site.feedSize), site, now),
     renderIndexFile(sorted.slice(0, site.pageSize).map(toSummary), months, site),
     renderArchiveFile(months, site),
+    renderSubscribeFile(site),
     ...months.map((ref) => renderMonthFile(ref.month, byMonth.get(ref.month) ?? [], months, site)),
     ...sorted.map((post) => renderPostFile(post, months, site)),
   ];

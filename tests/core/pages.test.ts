@@ -236,6 +236,40 @@ describe('every page', () => {
   });
 });
 
+describe('the site frame', () => {
+  it('links Subscribe in the header to the subscribe page and the feeds in the footer on every page', () => {
+    // Act
+    const pages = renderEveryPage(makeSite(), makePost());
+
+    // Assess
+    for (const [name, page] of Object.entries(pages)) {
+      expect.soft(page, name).toContain('<li><a href="https://notes.example/blog/subscribe/">Subscribe</a></li>');
+      expect.soft(page, name).toContain('<nav id="feeds" aria-label="Feeds">');
+      expect
+        .soft(page, name)
+        .toContain('<a href="https://notes.example/blog/feed.xml" type="application/rss+xml">RSS</a>');
+    }
+  });
+
+  it('offers the subscribe form in the footer only when the site sends mail', () => {
+    // Prepare
+    const mail = { from: 'news@notes.example', fromName: 'Field Notes', postalAddress: '1 Main St' };
+
+    // Act
+    const without = renderEveryPage(makeSite(), makePost());
+    const withMail = renderEveryPage(makeSite({ mail }), makePost());
+
+    // Assess
+    for (const [name, page] of Object.entries(without)) expect.soft(page, name).not.toContain('<form');
+    for (const [name, page] of Object.entries(withMail)) {
+      expect
+        .soft(findTags(page, 'form'), name)
+        .toEqual([{ class: 'subscribe-form', method: 'post', action: 'https://notes.example/blog/api/subscribe' }]);
+      expect.soft(page.indexOf('<form'), name).toBeGreaterThan(page.indexOf('<footer'));
+    }
+  });
+});
+
 describe('renderPostPage', () => {
   it('shows the date in the site time zone with the instant in the time element', () => {
     // Prepare: 23:30 UTC on 30 November is already 1 December in Berlin.

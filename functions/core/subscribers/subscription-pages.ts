@@ -1,0 +1,301 @@
+/**
+ * The subscription pages: the static subscribe page, the form it shares with every page's footer, and the pages
+ * the subscription API answers with. Pure: values in, complete documents out, in the site's own frame, so a visitor
+ * never leaves the site's look. Every value a visitor typed (address, name, token) goes through the `html` template.
+ */
+import { html, type SafeHtml } from '../html.ts';
+import { renderDocument, siteFeeds } from '../page-layout.ts';
+import { SITE_FILES, siteUrl } from '../paths.ts';
+import type { SiteConfig } from '../types.ts';
+import { MAX_ADDRESS_LENGTH } from './email-address.ts';
+import { apiUrl } from './links.ts';
+import { MAX_NAME_LENGTH } from './subscriber-name.ts';
+import { HONEYPOT_FIELD } from './subscription-request.ts';
+
+export interface SubscribeFormOptions {
+  /** What the visitor typed, shown again after an error. */
+  email?: string;
+  name?: string;
+  /** Why the address was refused, tied to the email field. */
+  error?: string;
+  /** Prefix of every id in the form, so two forms on one page never share one (default `subscribe-`). */
+  idPrefix?: string;
+}
+
+/**
+ * The subscribe form: address, optional name, a honeypot, and one sentence on what happens next. It posts to the
+ * API on the site's own origin.
+ *
+ * The honeypot (`HONEYPOT_FIELD`, named `website`) is a plain text field that bots fill and people never see: it
+ * sits off-screen in a 1px box rather than behind `display: none` or `type="hidden"`, which form-filling bots
+ * recognise and skip. It is hidden from assistive technology (`aria-hidden`), out of the tab order and never
+ * autofilled.
+ * @example renderSubscribeForm(site, { email: 'ada@example', error: 'the address needs a domain' })
+ */
+export const renderSubscribeForm = (site: SiteConfig, options: SubscribeFormOptions = {}): SafeHtml => {
+  const id = (name: string): string => `${options.idPrefix ?? 'subscribe-'}${name}`;
+  const { email, name, error } = options;
+  const describedBy = error ? `${id('email-error')} ${id('help')}` : id('help');
+  return html`<form class="subscribe-form" method="post" action="${apiUrl(site, 'subscribe')}">
+<div class="field">
+<label for="${id('email')}">Email address</label>
+${
+  error
+    ? html`<p class="field-error" id="${id('email-error')}"><span class="visually-hidden">Error: </span>${sentence(error)}</p>\n`
+    : ''
+}<input id="${id('email')}" name="email" type="email" autocomplete="email" inputmode="email" maxlength="${MAX_ADDRESS_LENGTH}" required aria-describedby="${describedBy}"${error ? html` aria-invalid="true"` : ''}${email ? html` value="${email}"` : ''}>
+</div>
+<div class="field">
+<label for="${id('name')}">Name <span class="optional">(optional)</span></label>
+<input id="${id('name')}" name="name" type="text" autocomplete="name" maxlength="${MAX_NAME_LENGTH}"${name ? html` value="${name}"` : ''}>
+</div>
+<div class="form-extra" aria-hidden="true">
+<label for="${id('website')}">Leave this field empty</label>
+<input id="${id('website')}" name="${HONEYPOT_FIELD}" type="text" tabindex="-1" autocomplete="off">
+</div>
+<button type="submit">Subscribe</button>
+<p class="form-help" id="${id('help')}">We’ll email you a link to confirm your subscription, and you can unsubscribe at any time.</p>
+</form>`;
+};
+
+/** The static page at `subscribe/`: the form when the site sends mail, else the feeds (every page's footer has them). */
+export const renderSubscribePage = (site: SiteConfig): string =>
+  renderDocument(site, {
+    title: 'Subscribe',
+    description: `Get new posts from ${site.title} ${site.mail ? 'by email' : 'in your feed reader'}.`,
+    canonical: siteUrl(site, SITE_FILES.subscribe),
+    section: 'subscribe',
+    main: subscribeMain(site, {}),
+    footerForm: false,
+  });
+
+/**
+ * The subscribe page again, with what the visitor typed and why it was refused next to the email field.
+ * @example renderFormErrorPage(site, { email: 'ada@', error: 'an address needs a domain after the @' })
+ */
+export const renderFormErrorPage = (site: SiteConfig, input: { email: string; name?: string; error: string }): string =>
+  renderFlowPage(site, {
+    // "Error:" first, so a screen reader announces the problem as soon as the page loads.
+    title: 'Error: Subscribe',
+    description: sentence(input.error),
+    main: subscribeMain(site, input),
+  });
+
+/**
+ * After a subscribe request, whatever the address's state (new, pending, confirmed, unsubscribed, suppressed): the
+ * same words, so the page never tells a stranger whether an address is on the list.
+ */
+export const renderCheckInboxPage = (site: SiteConfig, email: string): string =>
+  renderFlowPage(site, {
+    title: 'Check your inbox',
+    description: 'Confirm your subscription with the link in the email we sent.',
+    main: html`<div class="intro">
+<h1>Check your inbox</h1>
+<p class="lede">An email is on its way to <strong class="address">${email}</strong>. Follow the link in it to confirm your subscription to ${site.title}.</p>
+</div>
+<p>Nothing after a few minutes? Look in your spam folder.</p>
+<p>Wrong address? <a href="${siteUrl(site, SITE_FILES.subscribe)}">Try again</a>.</p>`,
+  });
+
+/**
+ * What the confirmation link opens. Confirming takes a button press (a POST), because mail scanners open every
+ * link in a message: a GET that confirmed would subscribe whoever a stranger typed in.
+ */
+export const renderConfirmPage = (site: SiteConfig, token: string): string =>
+  renderFlowPage(site, {
+    title: 'Confirm your subscription',
+    description: `Confirm that you want new posts from ${site.title} by email.`,
+    main: html`<div class="intro">
+<h1>Confirm your subscription</h1>
+<p class="lede">One more step: confirm that you want new posts from ${site.title} by email.</p>
+</div>
+<form class="action-form" method="post" action="${apiUrl(site, 'confirm')}">
+<input type="hidden" name="token" value="${token}">
+<button type="submit">Confirm my subscription</button>
+</form>
+<p>Didn’t ask for this? Close this page and you won’t be subscribed.</p>`,
+  });
+
+export const renderConfirmedPage = (site: SiteConfig): string =>
+  renderFlowPage(site, {
+    title: 'You’re subscribed',
+    description: `New posts from ${site.title} will arrive by email.`,
+    main: html`<div class="intro">
+<h1>You’re subscribed</h1>
+<p class="lede">Thanks for confirming. New posts from ${site.title} will arrive by email, each with a link to unsubscribe.</p>
+</div>
+${homeLink(site)}`,
+  });
+
+export const renderAlreadyConfirmedPage = (site: SiteConfig): string =>
+  renderFlowPage(site, {
+    title: 'You’re already subscribed',
+    description: `This subscription to ${site.title} is already confirmed.`,
+    main: html`<div class="intro">
+<h1>You’re already subscribed</h1>
+<p class="lede">This subscription was confirmed before, so there is nothing more to do.</p>
+</div>
+${homeLink(site)}`,
+  });
+
+/**
+ * What the unsubscribe link in a mail opens: a button that sends the same one-click POST a mail client sends for
+ * the List-Unsubscribe header (RFC 8058), so both ways reach one endpoint and a link scanner unsubscribes nobody.
+ */
+export const renderUnsubscribePage = (site: SiteConfig, token: string): string =>
+  renderFlowPage(site, {
+    title: 'Unsubscribe',
+    description: `Stop getting ${site.title} by email.`,
+    main: html`<div class="intro">
+<h1>Unsubscribe from ${site.title}?</h1>
+<p class="lede">You will get no more email from ${site.title}.</p>
+</div>
+<form class="action-form" method="post" action="${apiUrl(site, 'unsubscribe', token)}">
+<input type="hidden" name="List-Unsubscribe" value="One-Click">
+<button type="submit">Unsubscribe</button>
+</form>
+<p>Changed your mind? Close this page and nothing changes.</p>`,
+  });
+
+export const renderUnsubscribedPage = (site: SiteConfig): string =>
+  renderFlowPage(site, {
+    title: 'You’re unsubscribed',
+    description: `You will get no more email from ${site.title}.`,
+    main: html`<div class="intro">
+<h1>You’re unsubscribed</h1>
+<p class="lede">You will get no more email from ${site.title}.</p>
+</div>
+<p>Subscribed by mistake? <a href="${siteUrl(site, SITE_FILES.subscribe)}">Subscribe again</a>.</p>`,
+  });
+
+/** Why a link from a mail cannot be used. */
+export type LinkProblem = 'expired' | 'invalid' | 'used';
+
+const LINK_PROBLEMS: Record<LinkProblem, { title: string; why: string; next: string }> = {
+  expired: {
+    title: 'This link has expired',
+    why: 'Links in our emails work for a limited time, and this one has run out.',
+    next: 'to get a new link.',
+  },
+  invalid: {
+    title: 'This link doesn’t work',
+    why: 'It may have been cut short or changed when it was copied. Open it straight from the email, or use the link in a newer one.',
+    next: 'to get a new link if that doesn’t help.',
+  },
+  used: {
+    title: 'This link has already been used',
+    why: 'Each link works once. If you followed it before, that step is done and there is nothing more to do.',
+    next: 'to get a new link if you’re not sure it worked.',
+  },
+};
+
+/** A confirmation or unsubscribe link that cannot be used, with a way forward. */
+export const renderLinkProblemPage = (site: SiteConfig, kind: LinkProblem): string => {
+  const problem = LINK_PROBLEMS[kind];
+  return renderFlowPage(site, {
+    title: problem.title,
+    description: problem.why,
+    main: html`<div class="intro">
+<h1>${problem.title}</h1>
+<p class="lede">${problem.why}</p>
+</div>
+<p><a href="${siteUrl(site, SITE_FILES.subscribe)}">Subscribe again</a> ${problem.next}</p>`,
+  });
+};
+
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Something is wrong with that request',
+  404: 'Page not found',
+  405: 'This address doesn’t take that kind of request',
+  413: 'That was too much to send',
+  415: 'Something is wrong with that request',
+  429: 'Too many tries',
+};
+
+/**
+ * Any other failure the API answers with, in words a visitor can act on (the caller says what to do, e.g. "try
+ * again in a minute").
+ * @example renderErrorPage(site, 503, 'We could not save your request. Try again in a minute.')
+ */
+export const renderErrorPage = (site: SiteConfig, status: number, message: string): string => {
+  const title =
+    STATUS_TITLES[status] ?? (status >= 500 ? 'Something went wrong on our side' : 'We couldn’t handle that request');
+  return renderFlowPage(site, {
+    title,
+    description: sentence(message),
+    main: html`<div class="intro">
+<p class="kicker">Error ${status}</p>
+<h1>${title}</h1>
+<p class="lede">${sentence(message)}</p>
+</div>
+${homeLink(site)}`,
+  });
+};
+
+/** What a visitor (or an attacker) can put into a page: the same hostile values can be fed to every renderer. */
+export interface PageInputs {
+  email: string;
+  name: string;
+  error: string;
+  token: string;
+  message: string;
+}
+
+/** Every page of the subscription flow by name, fed from one set of inputs, so tests can walk them all. */
+export const SUBSCRIPTION_PAGES = {
+  subscribe: (site) => renderSubscribePage(site),
+  'form-error': (site, input) => renderFormErrorPage(site, input),
+  'check-inbox': (site, input) => renderCheckInboxPage(site, input.email),
+  confirm: (site, input) => renderConfirmPage(site, input.token),
+  confirmed: (site) => renderConfirmedPage(site),
+  'already-confirmed': (site) => renderAlreadyConfirmedPage(site),
+  unsubscribe: (site, input) => renderUnsubscribePage(site, input.token),
+  unsubscribed: (site) => renderUnsubscribedPage(site),
+  'link-expired': (site) => renderLinkProblemPage(site, 'expired'),
+  'link-invalid': (site) => renderLinkProblemPage(site, 'invalid'),
+  'link-used': (site) => renderLinkProblemPage(site, 'used'),
+  'error-413': (site, input) => renderErrorPage(site, 413, input.message),
+  'error-503': (site, input) => renderErrorPage(site, 503, input.message),
+} satisfies Record<string, (site: SiteConfig, input: PageInputs) => string>;
+
+/**
+ * Pages the API answers with. They stay out of search engines, and send no Referer: the page's own address may
+ * carry a token (`api/confirm?token=…`), which must not travel to whatever the page loads or links to.
+ */
+const renderFlowPage = (site: SiteConfig, page: { title: string; description: string; main: SafeHtml }): string =>
+  renderDocument(site, {
+    ...page,
+    section: 'other',
+    head: html`<meta name="referrer" content="no-referrer">\n<meta name="robots" content="noindex">\n`,
+    footerForm: false,
+  });
+
+const subscribeMain = (site: SiteConfig, form: SubscribeFormOptions): SafeHtml => {
+  if (site.mail) {
+    return html`<div class="intro">
+<h1>Subscribe to ${site.title}</h1>
+<p class="lede">Get new posts by email.</p>
+</div>
+${renderSubscribeForm(site, form)}`;
+  }
+  return html`<div class="intro">
+<h1>Follow ${site.title}</h1>
+<p class="lede">This site sends no email. Follow it in your feed reader with one of these feeds:</p>
+</div>
+<ul class="feed-links">
+${siteFeeds(site).map((feed) => html`<li><a href="${feed.href}" type="${feed.type}">${feed.label}</a></li>\n`)}</ul>`;
+};
+
+const homeLink = (site: SiteConfig): SafeHtml =>
+  html`<p><a href="${siteUrl(site, SITE_FILES.index)}">Go to the latest posts</a></p>`;
+
+/**
+ * Messages from the API are clause-like (`the address is empty`, see email-address.ts); on a page they read as a
+ * sentence.
+ * @example sentence('the address is empty') // 'The address is empty.'
+ */
+const sentence = (text: string): string => {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+};

@@ -1,0 +1,220 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderIndexPage } from '../../functions/core/pages.ts';
+import { postPagePath, SITE_FILES, siteUrl } from '../../functions/core/paths.ts';
+import { type PageInputs, SUBSCRIPTION_PAGES } from '../../functions/core/subscribers/subscription-pages.ts';
+import type { PostSummary, SiteConfig } from '../../functions/core/types.ts';
+import {
+  launchBrowser,
+  SKIP_REASON,
+  type StaticServer,
+  serveFolder,
+  skipBrowserTests,
+  type TestBrowser,
+} from '../support/browser.ts';
+
+const PHONE = { width: 375, height: 740 };
+const DESKTOP = { width: 1280, height: 900 };
+const AXE_PATH = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
+/** WCAG 2.0, 2.1 and 2.2 at levels A and AA. */
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+const makeSite = (baseUrl: string): SiteConfig => ({
+  title: 'Field Notes',
+  description: 'Short essays on building small, durable software.',
+  baseUrl,
+  language: 'en',
+  author: { name: 'Ada Example' },
+  feedSize: 20,
+  pageSize: 10,
+  timeZone: 'Europe/Berlin',
+  maxPostBytes: 256 * 1024,
+  iframeHosts: [],
+  mail: { from: 'news@notes.example', fromName: 'Field Notes', postalAddress: '1 Main St, Springfield' },
+});
+
+/** What a visitor might really send, with an address long enough to test wrapping on a phone. */
+const INPUTS: PageInputs = {
+  email: 'ada.lovelace.analytical.engine.notes@subdomain.example.org',
+  name: 'Ada Lovelace',
+  error: 'an address needs a domain after the @, like ada@example.org',
+  token: 'eyJzIjoiYWRhQGV4YW1wbGUub3JnIn0.c2lnbmF0dXJl',
+  message: 'We could not save your request. Try again in a minute.',
+};
+
+const makeSummary = (site: SiteConfig, slug: string, title: string): PostSummary => ({
+  id: `tag:notes,2024:${slug}`,
+  sourcePath: `${slug}.md`,
+  slug,
+  url: siteUrl(site, postPagePath(slug)),
+  title,
+  date: '2024-11-14T09:30:00.000Z',
+  summary: 'A short summary of the post.',
+  tags: [],
+  categories: [],
+  authors: [],
+});
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+// Skipped only on a developer machine without Debian's chromium (the reason is the suite's name then);
+// CI installs chromium and sets CI, and there a missing browser fails instead of skipping.
+describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'subscription pages in chromium', () => {
+  let root: string;
+  let server: StaticServer;
+  let browser: TestBrowser;
+  let site: SiteConfig;
+
+  const write = async (path: string, body: string): Promise<void> => {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), body);
+  };
+
+  /** Every subscription page under `flow/<name>/`, the subscribe page where the site has it, and the home page. */
+  const PAGES = [
+    ...Object.keys(SUBSCRIPTION_PAGES).map((name) => ({ name, path: `flow/${name}/index.html` })),
+    { name: 'index with footer form', path: SITE_FILES.index },
+  ];
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'feedmail-subscription-pages-'));
+    [server, browser] = await Promise.all([serveFolder(root), launchBrowser()]);
+    site = makeSite(server.url);
+    await write(
+      SITE_FILES.stylesheet,
+      await readFile(new URL('../../templates/site/style.css', import.meta.url), 'utf8'),
+    );
+    for (const [name, render] of Object.entries(SUBSCRIPTION_PAGES)) {
+      await write(`flow/${name}/index.html`, render(site, INPUTS));
+    }
+    await write(SITE_FILES.subscribe, SUBSCRIPTION_PAGES.subscribe(site));
+    const posts = [makeSummary(site, 'hello', 'Hello, world'), makeSummary(site, 'again', 'Hello again')];
+    await write(SITE_FILES.index, renderIndexPage(posts, [{ month: '2024-11', count: 2 }], site));
+  });
+
+  afterAll(async () => {
+    await Promise.all([browser?.close(), server?.close()]);
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  const open = async (path: string, viewport = PHONE): Promise<Page> => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize(viewport);
+    const response = await page.goto(siteUrl(site, path), { waitUntil: 'load' });
+    expect(response?.status()).toBe(200);
+    return page;
+  };
+
+  /** Runs the injected axe-core over the whole page: its violations, each with the nodes it found. */
+  const runAxe = (page: Page): Promise<AxeViolation[]> =>
+    page.evaluate<AxeViolation[]>(`(async () => {
+      const result = await axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(WCAG_TAGS)} } });
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        targets: v.nodes.map((node) => node.target.join(' ')),
+      }));
+    })()`);
+
+  it.each(PAGES)(
+    'has no WCAG 2 A/AA violations on the $name page, phone and desktop, light and dark',
+    async ({ path }) => {
+      // Prepare
+      const page = await open(path);
+      await page.addScriptTag({ path: AXE_PATH });
+      const found: Record<string, AxeViolation[]> = {};
+
+      // Act
+      for (const viewport of [PHONE, DESKTOP]) {
+        for (const colorScheme of ['light', 'dark'] as const) {
+          await page.setViewportSize(viewport);
+          await page.emulateMedia({ colorScheme });
+          found[`${viewport.width}px ${colorScheme}`] = await runAxe(page);
+        }
+      }
+
+      // Assess
+      expect(found).toEqual({ '375px light': [], '375px dark': [], '1280px light': [], '1280px dark': [] });
+      await page.close();
+    },
+  );
+
+  it.each(PAGES)('fits the $name page in a 375 px phone screen without sideways scrolling', async ({ path }) => {
+    // Prepare
+    const page = await open(path);
+
+    // Act
+    const { scrollWidth, clientWidth, formRight } = await page.evaluate<{
+      scrollWidth: number;
+      clientWidth: number;
+      formRight: number;
+    }>(`(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      clientWidth: document.documentElement.clientWidth,
+      formRight: Math.max(0, ...[...document.querySelectorAll('form')].map((form) => form.getBoundingClientRect().right)),
+    }))()`);
+
+    // Assess
+    expect(clientWidth).toBe(PHONE.width);
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    expect(formRight).toBeLessThanOrEqual(clientWidth);
+    await page.close();
+  });
+
+  it('tabs from the email field to the name field to the Subscribe button, never into the honeypot', async () => {
+    // Prepare
+    const page = await open(SITE_FILES.subscribe);
+    const focused = () =>
+      page.evaluate<string>(
+        '(() => { const e = document.activeElement; return e.tagName + ":" + (e.name || e.textContent.trim()); })()',
+      );
+
+    // Act: walk the whole page with Tab, from the top until focus leaves the page or comes round again.
+    const order: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab');
+      const stop = await focused();
+      if (stop.startsWith('BODY') || order.includes(stop)) break;
+      order.push(stop);
+    }
+
+    // Assess
+    const start = order.indexOf('INPUT:email');
+    expect(order.slice(start, start + 3)).toEqual(['INPUT:email', 'INPUT:name', 'BUTTON:Subscribe']);
+    expect(order.filter((stop) => /^(INPUT|BUTTON)/.test(stop))).toHaveLength(3);
+    expect(order).not.toContain('INPUT:website');
+    await page.close();
+  });
+
+  it('keeps the honeypot out of sight and gives the focused field a visible ring and a 44 px target', async () => {
+    // Prepare
+    const page = await open(SITE_FILES.subscribe);
+
+    // Act
+    const honeypot = await page.locator('input[name="website"]').boundingBox();
+    await page.focus('input[name="email"]');
+    const email = await page.evaluate<{ outline: string; height: number }>(`(() => {
+      const input = document.activeElement;
+      const style = getComputedStyle(input);
+      return { outline: style.outlineStyle + ' ' + style.outlineWidth, height: input.getBoundingClientRect().height };
+    })()`);
+    const button = await page.locator('form button').boundingBox();
+
+    // Assess
+    expect(honeypot && honeypot.x + honeypot.width).toBeLessThanOrEqual(0);
+    expect(email.outline).toBe('solid 3px');
+    expect(email.height).toBeGreaterThanOrEqual(44);
+    expect(button?.height).toBeGreaterThanOrEqual(44);
+    await page.close();
+  });
+});
