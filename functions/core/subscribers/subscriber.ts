@@ -227,6 +227,8 @@ export const decideSoftBounce = (
 ): Decision<SoftBounceOutcome> => {
   if (current === undefined) return { outcome: 'unknown' };
   if (current.status === 'suppressed') return { outcome: 'already-suppressed' };
+  // SNS delivers at least once: the same bounce (same instant) seen again is not a second bounce.
+  if (current.softBounces?.includes(now.toISOString())) return { outcome: 'counted' };
   const since = now.getTime() - policy.softBounceWindowMs;
   const recent = [...(current.softBounces ?? []), now.toISOString()].filter((at) => Date.parse(at) > since);
   if (recent.length >= policy.softBounceLimit) {
@@ -298,6 +300,8 @@ export const decideImport = (
       status: row.status,
       subscribedAt: row.subscribedAt ?? at,
       subscribedVia: `import:${context.file}`,
+      // Consent history: when a row that has since left had confirmed.
+      ...(row.confirmedAt ? { confirmedAt: row.confirmedAt } : {}),
       version: 0,
     };
     const next: Subscriber =
