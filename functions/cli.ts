@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { listFiles } from './adapters/list-files.ts';
 import { parseInWorkers } from './adapters/parse-in-workers.ts';
 import { loadSiteTemplates } from './adapters/site-templates.ts';
+import { runSubscribersCommand, SUBSCRIBERS_USAGE, SubscribersUsageError } from './cli/subscribers-command.ts';
 import { type BatchResult, decideBatch, type SourceFile } from './core/build-batch.ts';
 import { ConfigError } from './core/errors.ts';
 import { formatProblem, hasErrors } from './core/problems.ts';
@@ -23,6 +24,8 @@ Commands:
   build [dir] --out <dir> [--base-url <url>]   Write feeds (feed.xml, atom.xml, feed.json) and archive pages
                                                for the posts in dir (default content/posts). No AWS involved.
   lint [dir]                                   Check the posts in dir without writing anything.
+  subscribers <command>                        Import, export, list, count or remove subscribers
+                                               (\`npm run cli -- subscribers --help\` for details).
 
 Options:
   --config <file>   Site settings (default site.config.json in the current folder)
@@ -32,12 +35,26 @@ Options:
 
 class UsageError extends Error {}
 
+// Deployed functions run on Node.js 24; the SDK's notice about this machine's Node 20 is noise for an operator.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** A terminal to draw progress on, if there is one. */
+  progress?: (text: string) => void;
 }
 
 export const runCli = async (argv: string[], io: Io, cwd = process.cwd()): Promise<number> => {
+  if (argv[0] === 'subscribers') {
+    try {
+      return await runSubscribersCommand(argv.slice(1), io, cwd);
+    } catch (error) {
+      if (!(error instanceof SubscribersUsageError)) throw error;
+      io.err(`${error.message}\n\n${SUBSCRIBERS_USAGE}`);
+      return 2;
+    }
+  }
   let parsed: ReturnType<typeof parseCliArgs>;
   try {
     parsed = parseCliArgs(argv);
@@ -195,6 +212,7 @@ if (isMain) {
   runCli(process.argv.slice(2), {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
+    ...(process.stderr.isTTY ? { progress: (text: string) => process.stderr.write(text) } : {}),
   }).then(
     (code) => {
       process.exitCode = code;

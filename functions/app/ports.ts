@@ -1,5 +1,5 @@
-import type { MonthRef, PostSummary, Problem, PublicFile, PublishedPost } from '../core/types.ts';
 import type { Subscriber, SubscriberStatus } from '../core/subscribers/subscriber.ts';
+import type { MonthRef, PostSummary, Problem, PublicFile, PublishedPost } from '../core/types.ts';
 
 export type { PublicFile };
 

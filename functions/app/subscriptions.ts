@@ -6,6 +6,7 @@
 import { ConflictError, FeedmailError } from '../core/errors.ts';
 import { type AddressResult, normalizeAddress } from '../core/subscribers/email-address.ts';
 import { apiUrl } from '../core/subscribers/links.ts';
+import type { FeedbackEvent } from '../core/subscribers/ses-feedback.ts';
 import {
   type ConfirmOutcome,
   type Decision,
@@ -44,9 +45,12 @@ export const changeSubscriber = async <Outcome extends string>(
   store: SubscriberStore,
   key: string,
   decide: (current: Subscriber | undefined) => Decision<Outcome>,
+  options: { likelyNew?: boolean } = {},
 ): Promise<Decision<Outcome> & { previous: Subscriber | undefined }> => {
   for (let attempt = 1; ; attempt++) {
-    const previous = await store.get(key);
+    // `likelyNew` (an import into a list that mostly lacks these addresses) first tries the write for an absent
+    // record, saving the read; that write requires the key to be free, so a present record just costs a retry.
+    const previous = attempt === 1 && options.likelyNew ? undefined : await store.get(key);
     const decision = decide(previous);
     try {
       if (decision.erase && previous) await store.erase(previous);
@@ -175,14 +179,6 @@ export const unsubscribeByToken = async (
 export const unsubscribeUrl = (deps: Pick<SubscriptionDeps, 'tokenKey' | 'site'>, key: string): string =>
   apiUrl(deps.site, 'unsubscribe', signToken(deps.tokenKey, { purpose: 'unsubscribe', key }));
 
-/** Bounce and complaint notifications, parsed (see core/subscribers/ses-feedback.ts). */
-export interface FeedbackEvent {
-  kind: 'permanent-bounce' | 'transient-bounce' | 'complaint';
-  address: string;
-  at: string;
-  detail: string;
-}
-
 /**
  * Applies SES feedback: a permanent bounce or a complaint suppresses at once, transient bounces are counted.
  * An address that cannot be normalised is logged and skipped (SES reported it, so it is not ours to fix).
@@ -245,8 +241,11 @@ export const importSubscribers = async (
   const worker = async (): Promise<void> => {
     for (let row = rows[next++]; row !== undefined; row = rows[next++]) {
       const current = row;
-      const decision = await changeSubscriber(store, current.key, (existing) =>
-        decideImport(existing, current, context),
+      const decision = await changeSubscriber(
+        store,
+        current.key,
+        (existing) => decideImport(existing, current, context),
+        { likelyNew: true },
       );
       counts[decision.outcome]++;
       context.onProgress?.(++done);

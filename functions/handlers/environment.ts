@@ -11,24 +11,56 @@ export interface PublisherEnvironment {
   site: SiteConfig;
 }
 
-export const readPublisherEnvironment = (
-  env: Record<string, string | undefined> = process.env,
-): PublisherEnvironment => {
-  const missing = ['CONTENT_BUCKET_NAME', 'STATE_TABLE_NAME', 'SITE_CONFIG'].filter((name) => !env[name]);
+type Env = Record<string, string | undefined>;
+
+const requireVariables = (env: Env, names: string[]): void => {
+  const missing = names.filter((name) => !env[name]);
   if (missing.length > 0) {
     throw new ConfigError(`missing environment variable(s): ${missing.join(', ')} (the stack sets them; see cdk/)`);
   }
+};
+
+const readSite = (env: Env): SiteConfig => {
   let siteJson: unknown;
   try {
     siteJson = JSON.parse(env.SITE_CONFIG ?? '');
   } catch (error) {
     throw new ConfigError('SITE_CONFIG is not valid JSON', { cause: error });
   }
+  return parseSiteConfig(siteJson, 'SITE_CONFIG');
+};
+
+export const readPublisherEnvironment = (env: Env = process.env): PublisherEnvironment => {
+  requireVariables(env, ['CONTENT_BUCKET_NAME', 'STATE_TABLE_NAME', 'SITE_CONFIG']);
   return {
     bucket: env.CONTENT_BUCKET_NAME ?? '',
     tableName: env.STATE_TABLE_NAME ?? '',
     postsPrefix: env.POSTS_PREFIX ?? 'posts/',
     sitePrefix: env.SITE_PREFIX ?? 'site/',
-    site: parseSiteConfig(siteJson, 'SITE_CONFIG'),
+    site: readSite(env),
   };
+};
+
+/** What the subscription API reads: the table, the site, the token key's secret and the SES configuration set. */
+export interface SubscriptionEnvironment {
+  tableName: string;
+  site: SiteConfig;
+  tokenSecretArn: string;
+  configurationSet: string;
+}
+
+export const readSubscriptionEnvironment = (env: Env = process.env): SubscriptionEnvironment => {
+  requireVariables(env, ['STATE_TABLE_NAME', 'SITE_CONFIG', 'TOKEN_SECRET_ARN', 'SES_CONFIGURATION_SET']);
+  return {
+    tableName: env.STATE_TABLE_NAME ?? '',
+    site: readSite(env),
+    tokenSecretArn: env.TOKEN_SECRET_ARN ?? '',
+    configurationSet: env.SES_CONFIGURATION_SET ?? '',
+  };
+};
+
+/** The feedback function needs only the table. */
+export const readFeedbackEnvironment = (env: Env = process.env): { tableName: string } => {
+  requireVariables(env, ['STATE_TABLE_NAME']);
+  return { tableName: env.STATE_TABLE_NAME ?? '' };
 };

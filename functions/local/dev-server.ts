@@ -1,10 +1,14 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+
+/** Answers a request and returns true, or returns false to let the next route (finally the site) have it. */
+export type DevRoute = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
 /**
  * Serves the public site straight from the bucket's `site/` prefix, the way CloudFront does in the stack:
  * `/x/` means `/x/index.html`, and each object keeps the Content-Type and Cache-Control the publisher gave it.
+ * `routes` come first, as CloudFront's `/api/*` behaviour does (set them with `setRoutes` once the URL is known).
  */
 export const startDevServer = async (options: {
   s3: S3Client;
@@ -12,8 +16,18 @@ export const startDevServer = async (options: {
   sitePrefix: string;
   port: number;
   host?: string;
-}): Promise<{ server: Server; url: string; close(): Promise<void> }> => {
+}): Promise<{ server: Server; url: string; setRoutes(routes: DevRoute[]): void; close(): Promise<void> }> => {
+  let routes: DevRoute[] = [];
   const server = createServer(async (request, response) => {
+    for (const route of routes) {
+      try {
+        if (await route(request, response)) return;
+      } catch (error) {
+        if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end(`The local run failed to answer: ${error instanceof Error ? error.message : String(error)}\n`);
+        return;
+      }
+    }
     let path: string;
     try {
       path = decodeURIComponent(new URL(request.url ?? '/', 'http://local').pathname);
@@ -58,6 +72,9 @@ export const startDevServer = async (options: {
   return {
     server,
     url: `http://localhost:${port}/`,
+    setRoutes: (next) => {
+      routes = next;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 };

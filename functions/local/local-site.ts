@@ -1,13 +1,21 @@
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { listFiles } from '../adapters/list-files.ts';
+import { loadMailTemplates } from '../adapters/mail-templates.ts';
 import { loadSiteTemplates } from '../adapters/site-templates.ts';
 import { type Logger, silentLogger } from '../app/logger.ts';
+import { createSubscriptionDeps } from '../app/subscription-deps.ts';
+import type { SubscriptionDeps } from '../app/subscriptions.ts';
 import { parseSiteConfig } from '../core/site-config.ts';
 import type { SiteConfig } from '../core/types.ts';
-import { startDevServer } from './dev-server.ts';
+import { createSubscriptionHandler } from '../handlers/create-subscription-handler.ts';
+import { type DevRoute, startDevServer } from './dev-server.ts';
+import { sendApiResult, toApiEvent } from './http-bridge.ts';
 import { type LocalPublisher, POSTS_PREFIX, SITE_PREFIX, startLocalPublisher } from './local-publisher.ts';
+import { createOutboxMailer, handleOutboxRequest } from './outbox.ts';
 import { type StandIns, startStandIns } from './stand-ins.ts';
 
 export interface LocalSite {
@@ -16,6 +24,10 @@ export interface LocalSite {
   site: SiteConfig;
   /** Where the dev server serves the site, e.g. `http://localhost:8787/`. */
   url: string;
+  /** Where every message that would go to SES is written, one .eml file each (shown at `<url>_outbox/`). */
+  outboxDir: string;
+  /** The subscription API's dependencies, as its handler gets them (list, outbox mailer, token key). */
+  subscriptions: SubscriptionDeps;
   /** Uploads content/posts/<path> to the bucket as an author would (the bucket's event does the rest). */
   upload(path: string): Promise<void>;
   /** Deletes posts/<path> from the bucket. */
@@ -26,10 +38,17 @@ export interface LocalSite {
 }
 
 /**
- * What `npm start` runs, and what its end-to-end test runs: the stand-ins, the dev server, and the publish
- * handler wired to the bucket's events, for the repository at `root` (site.config.json, content/, templates/).
+ * What `npm start` runs, and what its end-to-end test runs: the stand-ins, the dev server, the publish handler
+ * wired to the bucket's events, and the subscription API on `/api/*` sending into a local outbox, for the
+ * repository at `root` (site.config.json, content/, templates/). The outbox starts empty on every run, like the list.
  */
-export const startLocalSite = async (options: { root: string; port: number; log?: Logger }): Promise<LocalSite> => {
+export const startLocalSite = async (options: {
+  root: string;
+  port: number;
+  log?: Logger;
+  /** Default `<root>/.local/outbox`. */
+  outboxDir?: string;
+}): Promise<LocalSite> => {
   const postsDir = join(options.root, 'content', 'posts');
   const siteInput = JSON.parse(await readFile(join(options.root, 'site.config.json'), 'utf8')) as Record<
     string,
@@ -44,6 +63,24 @@ export const startLocalSite = async (options: { root: string; port: number; log?
   });
   // The site's links must point at this server, whatever port it got.
   const site = parseSiteConfig({ ...siteInput, baseUrl: dev.url }, 'site.config.json');
+  const outboxDir = options.outboxDir ?? join(options.root, '.local', 'outbox');
+  await rm(outboxDir, { recursive: true, force: true });
+  const subscriptions = await createSubscriptionDeps({
+    store: createDynamoSubscriberStore({ tableName: standIns.tableName, client: standIns.dynamo }),
+    mailer: createOutboxMailer(outboxDir),
+    site,
+    // A fresh key per run: links in mail from an earlier run would point at a list that no longer exists anyway.
+    tokenKey: randomBytes(32),
+    mailTemplates: await loadMailTemplates(join(options.root, 'templates', 'mail')),
+    log: options.log ?? silentLogger,
+  });
+  const api = createSubscriptionHandler(subscriptions);
+  const apiRoute: DevRoute = async (request, response) => {
+    if (!new URL(request.url ?? '/', 'http://local').pathname.startsWith('/api/')) return false;
+    sendApiResult(response, await api(await toApiEvent(request)));
+    return true;
+  };
+  dev.setRoutes([apiRoute, (request, response) => handleOutboxRequest(request, response, outboxDir)]);
   const publisher = startLocalPublisher(standIns, site, {
     staticFiles: await loadSiteTemplates(join(options.root, 'templates', 'site')),
     log: options.log ?? silentLogger,
@@ -57,6 +94,8 @@ export const startLocalSite = async (options: { root: string; port: number; log?
     publisher,
     site,
     url: dev.url,
+    outboxDir,
+    subscriptions,
     upload,
     remove: async (path) => {
       await standIns.s3.send(new DeleteObjectCommand({ Bucket: standIns.bucket, Key: POSTS_PREFIX + path }));

@@ -28,6 +28,9 @@ export interface StandIns {
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const region = 'us-east-1';
 
+/** What another process needs, besides an endpoint, to talk to the stand-ins (they accept any credentials). */
+export const STAND_IN_CLIENT_SETTINGS = { region, credentials } as const;
+
 export const startStandIns = async (options: { bucket?: string; tableName?: string } = {}): Promise<StandIns> => {
   const bucket = options.bucket ?? 'feedmail-content';
   const tableName = options.tableName ?? 'feedmail-state';

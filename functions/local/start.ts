@@ -6,7 +6,9 @@ import { createJsonLogger, silentLogger } from '../app/logger.ts';
 import type { PublishResult } from '../app/publish.ts';
 import { SITE_FILES, siteUrl } from '../core/paths.ts';
 import { formatProblem } from '../core/problems.ts';
+import { writeLocalRun } from './local-run-file.ts';
 import { startLocalSite } from './local-site.ts';
+import { STAND_IN_CLIENT_SETTINGS } from './stand-ins.ts';
 
 /**
  * `npm start`: the deployed pipeline on this machine. In-process S3 and DynamoDB stand-ins, the real publish
@@ -49,7 +51,17 @@ const main = async (): Promise<void> => {
   console.log(`RSS:       ${siteUrl(site, SITE_FILES.rss)}`);
   console.log(`Atom:      ${siteUrl(site, SITE_FILES.atom)}`);
   console.log(`JSON Feed: ${siteUrl(site, SITE_FILES.json)}`);
+  console.log(`Subscribe: ${siteUrl(site, 'subscribe/')}  (mail goes to the outbox, not to the Internet)`);
+  console.log(`Outbox:    ${local.url}_outbox/  (.local/outbox/*.eml)`);
+  console.log('List:      npm run cli -- subscribers count   (in another terminal, while this runs)');
   console.log(`Serving. Edit files in content/posts to republish; Ctrl+C to stop.`);
+  const removeRunFile = await writeLocalRun(root, {
+    pid: process.pid,
+    siteUrl: local.url,
+    dynamoEndpoint: local.standIns.dynamoEndpoint,
+    tableName: local.standIns.tableName,
+    ...STAND_IN_CLIENT_SETTINGS,
+  });
 
   let timer: NodeJS.Timeout | undefined;
   const changed = new Set<string>();
@@ -76,6 +88,7 @@ const main = async (): Promise<void> => {
   });
 
   const stop = async (): Promise<void> => {
+    await removeRunFile();
     await local.close();
     process.exit(0);
   };

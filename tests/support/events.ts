@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { S3Event } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, S3Event } from 'aws-lambda';
 
 const load = (name: string): S3Event =>
   JSON.parse(readFileSync(new URL(`../fixtures/events/${name}.json`, import.meta.url), 'utf8')) as S3Event;
@@ -13,5 +13,33 @@ export const s3Event = (kind: 'created' | 'removed', key: string): S3Event => {
   const record = event.Records[0];
   if (!record) throw new Error('fixture has no record');
   record.s3.object.key = encodeURIComponent(key).replaceAll('%2F', '/').replaceAll('%20', '+');
+  return event;
+};
+
+/**
+ * An API Gateway HTTP API (payload 2.0) request as it arrives through CloudFront, from the fixture, with another
+ * method, path, query and body. Bodies are base64-encoded as API Gateway does for form posts, unless `plain`.
+ * @example httpEvent('POST', '/api/unsubscribe', { query: 'token=…', body: 'List-Unsubscribe=One-Click' })
+ */
+export const httpEvent = (
+  method: string,
+  path: string,
+  options: { query?: string; body?: string; contentType?: string; plain?: boolean } = {},
+): APIGatewayProxyEventV2 => {
+  const event = JSON.parse(
+    readFileSync(new URL('../fixtures/events/http-api-request.json', import.meta.url), 'utf8'),
+  ) as APIGatewayProxyEventV2;
+  event.rawPath = path;
+  event.requestContext.http.method = method;
+  event.requestContext.http.path = path;
+  event.rawQueryString = options.query ?? '';
+  event.headers['content-type'] = options.contentType ?? 'application/x-www-form-urlencoded';
+  if (options.body === undefined) {
+    delete event.body;
+    event.isBase64Encoded = false;
+  } else {
+    event.body = options.plain ? options.body : Buffer.from(options.body).toString('base64');
+    event.isBase64Encoded = !options.plain;
+  }
   return event;
 };

@@ -1,0 +1,215 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import {
+  checkLink,
+  confirmSubscription,
+  type LinkProblem,
+  requestSubscription,
+  type SubscriptionDeps,
+  unsubscribeByToken,
+} from '../app/subscriptions.ts';
+import { siteUrl } from '../core/paths.ts';
+import { API_PATHS, type ApiEndpoint } from '../core/subscribers/links.ts';
+import * as pages from '../core/subscribers/subscription-pages.ts';
+import { parseBody, readSubscribeFields } from '../core/subscribers/subscription-request.ts';
+
+export type ApiEvent = APIGatewayProxyEventV2;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+export type SubscriptionHandler = (event: ApiEvent) => Promise<ApiResult>;
+
+const ALLOWED: Record<ApiEndpoint, string> = { subscribe: 'POST', confirm: 'GET, POST', unsubscribe: 'GET, POST' };
+
+/**
+ * The subscription API behind the site's own origin (`/api/*`). Decodes the HTTP request, calls the use case and
+ * answers with a page (or JSON, when the request was JSON). A GET never changes anything: mail scanners follow
+ * links, so confirming and unsubscribing take a POST (RFC 8058's one-click POST included).
+ */
+export const createSubscriptionHandler = (deps: SubscriptionDeps): SubscriptionHandler => {
+  const respond = responder(deps);
+  return async (event) => {
+    const method = event.requestContext.http.method.toUpperCase();
+    const endpoint = endpointOf(event.rawPath);
+    if (endpoint === undefined)
+      return respond.page(404, pages.renderErrorPage(deps.site, 404, 'There is no page here.'));
+    if (!ALLOWED[endpoint].split(', ').includes(method) && !(endpoint === 'subscribe' && method === 'GET')) {
+      return {
+        ...respond.page(405, pages.renderErrorPage(deps.site, 405, `This address does not accept ${method} requests.`)),
+        headers: { ...respond.headers, allow: ALLOWED[endpoint] },
+      };
+    }
+    const query = new URLSearchParams(event.rawQueryString ?? '');
+    const body =
+      event.body === undefined
+        ? ''
+        : event.isBase64Encoded
+          ? Buffer.from(event.body, 'base64').toString('utf8')
+          : event.body;
+    try {
+      if (endpoint === 'subscribe') {
+        // The form lives on the site; a bookmarked or typed GET goes there.
+        if (method === 'GET') return respond.redirect(siteUrl(deps.site, 'subscribe/'));
+        return await subscribe(deps, respond, body, event.headers['content-type']);
+      }
+      if (endpoint === 'confirm')
+        return await confirm(deps, respond, method, query, body, event.headers['content-type']);
+      return await unsubscribe(deps, respond, method, query, body, event.headers['content-type']);
+    } catch (error) {
+      deps.log.error('subscription request failed', {
+        endpoint,
+        method,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+      return respond.page(
+        503,
+        pages.renderErrorPage(deps.site, 503, 'Something went wrong on our side. Please try again in a minute.'),
+      );
+    }
+  };
+};
+
+const endpointOf = (rawPath: string): ApiEndpoint | undefined => {
+  for (const [endpoint, path] of Object.entries(API_PATHS)) {
+    if (rawPath === `/${path}` || rawPath.endsWith(`/${path}`) || rawPath.endsWith(`/${path}/`)) {
+      return endpoint as ApiEndpoint;
+    }
+  }
+  return undefined;
+};
+
+type Respond = ReturnType<typeof responder>;
+
+const responder = (deps: SubscriptionDeps) => {
+  const origin = new URL(deps.site.baseUrl).origin;
+  const headers: Record<string, string> = {
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'content-security-policy': `default-src 'none'; style-src ${origin}; img-src ${origin}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+  };
+  return {
+    headers,
+    page: (statusCode: number, document: string): ApiResult => ({
+      statusCode,
+      headers: { ...headers, 'content-type': 'text/html; charset=utf-8' },
+      body: document,
+    }),
+    json: (statusCode: number, value: Record<string, unknown>): ApiResult => ({
+      statusCode,
+      headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify(value),
+    }),
+    redirect: (location: string): ApiResult => ({ statusCode: 303, headers: { ...headers, location }, body: '' }),
+  };
+};
+
+const subscribe = async (
+  deps: SubscriptionDeps,
+  respond: Respond,
+  body: string,
+  contentType: string | undefined,
+): Promise<ApiResult> => {
+  const parsed = parseBody(body, contentType);
+  const json = parsed.ok ? parsed.format === 'json' : (contentType ?? '').includes('json');
+  const fields = parsed.ok ? readSubscribeFields(parsed.fields) : parsed;
+  if (!fields.ok) {
+    if (json)
+      return respond.json(fields.status, { error: fields.message, ...(fields.field ? { field: fields.field } : {}) });
+    const typed = parsed.ok
+      ? { email: parsed.fields.get('email') ?? '', name: parsed.fields.get('name') ?? '' }
+      : { email: '', name: '' };
+    return respond.page(fields.status, pages.renderFormErrorPage(deps.site, { ...typed, error: fields.message }));
+  }
+  const request = fields.value;
+  if (request.bot) {
+    deps.log.warn('subscribe ignored: honeypot filled');
+  } else {
+    const outcome = await requestSubscription(deps, {
+      address: request.address,
+      key: request.key,
+      ...(request.name ? { name: request.name } : {}),
+      via: json ? 'api' : 'form',
+    });
+    if (outcome === 'mail-failed') {
+      const message = 'We could not send the confirmation mail just now. Please try again in a minute.';
+      return json
+        ? respond.json(503, { error: message })
+        : respond.page(503, pages.renderErrorPage(deps.site, 503, message));
+    }
+  }
+  // The same answer whatever the address's state, so the form cannot tell anyone who is on the list.
+  return json
+    ? respond.json(202, { status: 'check-your-inbox' })
+    : respond.page(200, pages.renderCheckInboxPage(deps.site, request.typed.email));
+};
+
+const linkProblemPage = (deps: SubscriptionDeps, respond: Respond, problem: LinkProblem | 'used'): ApiResult =>
+  respond.page(problem === 'invalid' ? 400 : 410, pages.renderLinkProblemPage(deps.site, problem));
+
+const tokenFrom = (query: URLSearchParams, body: string, contentType: string | undefined): string => {
+  const parsed = body ? parseBody(body, contentType) : undefined;
+  return (parsed?.ok ? parsed.fields.get('token') : undefined) ?? query.get('token') ?? '';
+};
+
+const confirm = async (
+  deps: SubscriptionDeps,
+  respond: Respond,
+  method: string,
+  query: URLSearchParams,
+  body: string,
+  contentType: string | undefined,
+): Promise<ApiResult> => {
+  if (method === 'GET') {
+    const token = query.get('token') ?? '';
+    const check = checkLink(deps, token, 'confirm');
+    return check.ok
+      ? respond.page(200, pages.renderConfirmPage(deps.site, token))
+      : linkProblemPage(deps, respond, check.problem);
+  }
+  const outcome = await confirmSubscription(deps, tokenFrom(query, body, contentType));
+  switch (outcome) {
+    case 'confirmed':
+      return respond.page(200, pages.renderConfirmedPage(deps.site));
+    case 'already-confirmed':
+      return respond.page(200, pages.renderAlreadyConfirmedPage(deps.site));
+    case 'suppressed':
+      return respond.page(
+        409,
+        pages.renderErrorPage(
+          deps.site,
+          409,
+          'Mail to this address bounced or was reported as spam, so we no longer send to it. If that was a mistake, write to the publisher.',
+        ),
+      );
+    case 'unknown':
+    case 'used':
+      return linkProblemPage(deps, respond, 'used');
+    default:
+      return linkProblemPage(deps, respond, outcome);
+  }
+};
+
+const unsubscribe = async (
+  deps: SubscriptionDeps,
+  respond: Respond,
+  method: string,
+  query: URLSearchParams,
+  body: string,
+  contentType: string | undefined,
+): Promise<ApiResult> => {
+  if (method === 'GET') {
+    const token = query.get('token') ?? '';
+    const check = checkLink(deps, token, 'unsubscribe');
+    return check.ok
+      ? respond.page(200, pages.renderUnsubscribePage(deps.site, token))
+      : linkProblemPage(deps, respond, check.problem);
+  }
+  // RFC 8058: the mail client POSTs `List-Unsubscribe=One-Click` to the URL from the header, token in the query.
+  // Form-encoded or multipart, both allowed by the RFC: the token is in the URL either way.
+  const oneClick = body.includes('List-Unsubscribe') && body.includes('One-Click');
+  const outcome = await unsubscribeByToken(
+    deps,
+    tokenFrom(query, oneClick ? '' : body, contentType),
+    oneClick ? 'one-click' : 'page',
+  );
+  if (outcome === 'invalid' || outcome === 'expired') return linkProblemPage(deps, respond, outcome);
+  return respond.page(200, pages.renderUnsubscribedPage(deps.site));
+};

@@ -1,0 +1,259 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { unsubscribeUrl } from '../../functions/app/subscriptions.ts';
+import { signToken } from '../../functions/core/subscribers/tokens.ts';
+import {
+  createSubscriptionHandler,
+  type SubscriptionHandler,
+} from '../../functions/handlers/create-subscription-handler.ts';
+import { httpEvent } from '../support/events.ts';
+import {
+  confirmUrlIn,
+  type SubscriptionHarness,
+  startSubscriptionHarness,
+  TEST_TOKEN_KEY,
+  tokenOf,
+} from '../support/subscription-harness.ts';
+
+/*
+ * The subscription API handler with API Gateway's real event shape, over the DynamoDB stand-in. The mail itself is
+ * recorded (its MIME is tested with mailparser in tests/core/mail and in the local run's journey).
+ */
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+describe('subscription API', () => {
+  let h: SubscriptionHarness;
+  let api: SubscriptionHandler;
+  beforeEach(async () => {
+    h = await startSubscriptionHarness();
+    api = createSubscriptionHandler(h.deps);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const subscribe = (fields: Record<string, string>) =>
+    api(httpEvent('POST', '/api/subscribe', { body: form(fields) }));
+  const confirmToken = () => tokenOf(confirmUrlIn(h.mailer.sent.at(-1) as never));
+
+  it('stores a form subscription as pending, mails a confirmation and shows "check your inbox"', async () => {
+    const response = await subscribe({ email: 'Ada@Example.org', name: 'Ada', website: '' });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.headers?.['cache-control']).toBe('no-store');
+    expect(response.body).toContain('Ada@Example.org');
+    expect(await h.store.get('ada@example.org')).toMatchObject({ status: 'pending', address: 'Ada@example.org' });
+    expect(h.mailer.sent.map((m) => m.to)).toEqual(['Ada@example.org']);
+  });
+
+  it('answers the same whether the address is new, pending, confirmed or suppressed', async () => {
+    await subscribe({ email: 'pending@example.org' });
+    await subscribe({ email: 'confirmed@example.org' });
+    await api(httpEvent('POST', '/api/confirm', { body: form({ token: confirmToken() }) }));
+    await h.store.save({
+      key: 'suppressed@example.org',
+      address: 'suppressed@example.org',
+      status: 'suppressed',
+      subscribedAt: '2026-01-01T00:00:00.000Z',
+      subscribedVia: 'form',
+      version: 1,
+    });
+    h.clock.now = new Date(h.clock.now.getTime() + 3_600_000);
+
+    const answers = await Promise.all(
+      ['new', 'pending', 'confirmed', 'suppressed'].map(async (state) => {
+        const response = await subscribe({ email: `${state}@example.org` });
+        return { status: response.statusCode, body: response.body?.replaceAll(state, 'X') };
+      }),
+    );
+
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0]?.status).toBe(200);
+  });
+
+  it('answers a filled honeypot as usual but stores and sends nothing', async () => {
+    const response = await subscribe({ email: 'bot@example.org', website: 'https://spam.example' });
+
+    expect(response.statusCode).toBe(200);
+    expect(await h.store.get('bot@example.org')).toBeUndefined();
+    expect(h.mailer.sent).toEqual([]);
+  });
+
+  it('accepts JSON and answers in JSON', async () => {
+    const response = await api(
+      httpEvent('POST', '/api/subscribe', {
+        body: JSON.stringify({ email: 'json@example.org' }),
+        contentType: 'application/json',
+        plain: true,
+      }),
+    );
+
+    expect(response.statusCode).toBe(202);
+    expect(JSON.parse(response.body ?? '')).toEqual({ status: 'check-your-inbox' });
+    expect((await h.store.get('json@example.org'))?.subscribedVia).toBe('api');
+  });
+
+  it.each([
+    ['a header-injecting address', { email: 'ada@example.org\r\nBcc: all@example.org' }, 400, /line break/],
+    ['two addresses', { email: 'ada@example.org, bob@example.org' }, 400, /one address/],
+    ['a name with a line break', { email: 'ada@example.org', name: 'Ada\r\nBcc: x@example.org' }, 400, /.+/],
+    ['an over-long name', { email: 'ada@example.org', name: 'n'.repeat(101) }, 400, /100/],
+    ['an unknown field', { email: 'ada@example.org', admin: 'true' }, 400, /admin/],
+    ['no address', { name: 'Ada' }, 400, /email address/],
+  ])('refuses %s with a clear 4xx page and stores nothing', async (_, fields, status, message) => {
+    const response = await subscribe(fields);
+
+    expect(response.statusCode).toBe(status);
+    expect(response.body).toMatch(message);
+    expect(await h.store.get('ada@example.org')).toBeUndefined();
+    expect(h.mailer.sent).toEqual([]);
+  });
+
+  it('refuses an oversized body, a repeated field and an unsupported content type', async () => {
+    const big = await subscribe({ email: 'ada@example.org', name: 'x'.repeat(9000) });
+    const repeated = await api(
+      httpEvent('POST', '/api/subscribe', { body: 'email=a%40example.org&email=b%40example.org' }),
+    );
+    const multipart = await api(
+      httpEvent('POST', '/api/subscribe', { body: '--b\r\n\r\n--b--', contentType: 'multipart/form-data; boundary=b' }),
+    );
+    const badJson = await api(
+      httpEvent('POST', '/api/subscribe', { body: '{"email":', contentType: 'application/json', plain: true }),
+    );
+
+    expect([big.statusCode, repeated.statusCode, multipart.statusCode, badJson.statusCode]).toEqual([
+      413, 400, 415, 400,
+    ]);
+    expect(JSON.parse(badJson.body ?? '')).toEqual({ error: 'the body is not valid JSON' });
+    expect(h.mailer.sent).toEqual([]);
+  });
+
+  it('never reflects what a visitor typed unescaped', async () => {
+    const hostile = '"><script>alert(1)</script>@example.org';
+
+    const response = await subscribe({ email: hostile, name: '<img src=x onerror=alert(1)>' });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body).not.toContain('<script>alert(1)');
+    expect(response.body).not.toContain('<img src=x');
+    expect(response.body).toContain('&lt;script&gt;');
+  });
+
+  it('shows a confirm button on GET without changing anything, and confirms on POST', async () => {
+    await subscribe({ email: 'ada@example.org' });
+    const token = confirmToken();
+
+    const page = await api(httpEvent('GET', '/api/confirm', { query: `token=${token}` }));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`value="${token}"`);
+    expect((await h.store.get('ada@example.org'))?.status).toBe('pending');
+
+    const confirmed = await api(httpEvent('POST', '/api/confirm', { body: form({ token }) }));
+    expect(confirmed.statusCode).toBe(200);
+    expect((await h.store.get('ada@example.org'))?.status).toBe('confirmed');
+
+    const again = await api(httpEvent('POST', '/api/confirm', { body: form({ token }) }));
+    expect(again.statusCode).toBe(200);
+  });
+
+  it.each([
+    [
+      'forged',
+      () =>
+        signToken(new TextEncoder().encode('x'.repeat(64)), { purpose: 'confirm', key: 'ada@example.org', nonce: 'n' }),
+      400,
+    ],
+    ['cross-purpose', () => signToken(TEST_TOKEN_KEY, { purpose: 'unsubscribe', key: 'ada@example.org' }), 400],
+    ['garbage', () => 'not-a-token', 400],
+    [
+      'expired',
+      () =>
+        signToken(TEST_TOKEN_KEY, {
+          purpose: 'confirm',
+          key: 'ada@example.org',
+          nonce: 'n',
+          expiresAt: new Date('2026-01-01T00:00:00Z'),
+        }),
+      410,
+    ],
+  ])('answers a %s confirmation link with a clear 4xx page and a way forward', async (_, makeToken, status) => {
+    const token = makeToken();
+
+    for (const event of [
+      httpEvent('GET', '/api/confirm', { query: `token=${encodeURIComponent(token)}` }),
+      httpEvent('POST', '/api/confirm', { body: form({ token }) }),
+    ]) {
+      const response = await api(event);
+      expect(response.statusCode).toBe(status);
+      expect(response.body).toContain('/subscribe/');
+    }
+    expect(await h.store.get('ada@example.org')).toBeUndefined();
+  });
+
+  it('unsubscribes in one click (RFC 8058), harmlessly when repeated, without a GET ever unsubscribing', async () => {
+    await subscribe({ email: 'ada@example.org' });
+    await api(httpEvent('POST', '/api/confirm', { body: form({ token: confirmToken() }) }));
+    const query = new URL(unsubscribeUrl(h.deps, 'ada@example.org')).search.slice(1);
+
+    const page = await api(httpEvent('GET', '/api/unsubscribe', { query }));
+    expect(page.statusCode).toBe(200);
+    expect((await h.store.get('ada@example.org'))?.status).toBe('confirmed');
+
+    const first = await api(httpEvent('POST', '/api/unsubscribe', { query, body: 'List-Unsubscribe=One-Click' }));
+    const second = await api(httpEvent('POST', '/api/unsubscribe', { query, body: 'List-Unsubscribe=One-Click' }));
+
+    expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
+    expect(await h.store.get('ada@example.org')).toMatchObject({
+      status: 'unsubscribed',
+      unsubscribedVia: 'one-click',
+    });
+  });
+
+  it('accepts the one-click POST as multipart/form-data too', async () => {
+    await subscribe({ email: 'ada@example.org' });
+    const query = new URL(unsubscribeUrl(h.deps, 'ada@example.org')).search.slice(1);
+    const body = '--xyz\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--xyz--\r\n';
+
+    const response = await api(
+      httpEvent('POST', '/api/unsubscribe', { query, body, contentType: 'multipart/form-data; boundary=xyz' }),
+    );
+
+    expect(response.statusCode).toBe(200);
+    expect((await h.store.get('ada@example.org'))?.status).toBe('unsubscribed');
+  });
+
+  it('refuses a tampered unsubscribe link with a 400 page', async () => {
+    const token = tokenOf(unsubscribeUrl(h.deps, 'ada@example.org'));
+    const tampered = `${token.slice(0, -2)}xx`;
+
+    const response = await api(
+      httpEvent('POST', '/api/unsubscribe', { query: `token=${tampered}`, body: 'List-Unsubscribe=One-Click' }),
+    );
+
+    expect(response.statusCode).toBe(400);
+  });
+
+  it('answers unknown paths with 404 and wrong methods with 405 and Allow', async () => {
+    const missing = await api(httpEvent('GET', '/api/admin'));
+    const wrong = await api(httpEvent('DELETE', '/api/confirm'));
+    const typed = await api(httpEvent('GET', '/api/subscribe'));
+
+    expect(missing.statusCode).toBe(404);
+    expect(wrong.statusCode).toBe(405);
+    expect(wrong.headers?.allow).toBe('GET, POST');
+    expect(typed.statusCode).toBe(303);
+    expect(typed.headers?.location).toBe('https://notes.example/subscribe/');
+  });
+
+  it('answers 503 and keeps nothing half-done when the mail cannot be sent', async () => {
+    const { MailThrottledError } = await import('../../functions/core/errors.ts');
+    h.mailer.failNext(new MailThrottledError('Maximum sending rate exceeded'));
+
+    const failed = await subscribe({ email: 'ada@example.org' });
+    const retried = await subscribe({ email: 'ada@example.org' });
+
+    expect(failed.statusCode).toBe(503);
+    expect(retried.statusCode).toBe(200);
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+});
