@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ConfigError } from '../functions/core/errors.ts';
 import { parseSiteConfig } from '../functions/core/site-config.ts';
 import type { SiteConfig } from '../functions/core/types.ts';
 import { PublisherStack } from './publisher-stack.ts';
@@ -46,8 +47,14 @@ try {
   process.exit(1);
 }
 
-new PublisherStack(app, stackName, {
-  siteConfig,
-  description: `Feedmail publisher for ${siteConfig.title}`,
-});
+try {
+  new PublisherStack(app, stackName, {
+    siteConfig,
+    description: `Feedmail publisher for ${siteConfig.title}`,
+  });
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`Synth stopped: ${error.message}`);
+  process.exit(1);
+}
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

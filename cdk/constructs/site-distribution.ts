@@ -12,12 +12,14 @@ import {
   HeadersFrameOption,
   HeadersReferrerPolicy,
   HttpVersion,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
   PriceClass,
   ResponseHeadersPolicy,
   Function as ViewerFunction,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
-import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -54,9 +56,14 @@ export const INDEX_REWRITE_CODE = `function handler(event) {
 }
 `;
 
+/** Requests under this path go to the subscription API instead of the bucket. */
+export const API_PATH_PATTERN = '/api/*';
+
 /**
  * Content-Security-Policy for pages with no scripts: styles, fonts and images from the site itself, images and media
- * from any https host (posts link to them), and iframes only from the hosts the sanitizer lets through.
+ * from any https host (posts link to them), and iframes only from the hosts the sanitizer lets through. Forms may
+ * post to the site itself only: the subscribe form and the confirm and unsubscribe pages of the API under `/api/`,
+ * which is on the same origin and served with this same policy (plain HTML and the site's stylesheet, no scripts).
  */
 export const contentSecurityPolicyFor = (site: Pick<SiteConfig, 'baseUrl' | 'iframeHosts'>): string => {
   // Pages link the stylesheet by absolute URL (baseUrl), which is not 'self' until the custom domain arrives.
@@ -72,7 +79,7 @@ export const contentSecurityPolicyFor = (site: Pick<SiteConfig, 'baseUrl' | 'ifr
     `frame-src ${frames}`,
     "object-src 'none'",
     "base-uri 'none'",
-    "form-action 'none'",
+    `form-action ${self}`,
     "frame-ancestors 'none'",
     'upgrade-insecure-requests',
   ].join('; ');
@@ -84,6 +91,8 @@ export interface SiteDistributionProps {
   /** Receives the CloudFront standard logs. */
   accessLogs: AccessLogBucket;
   site: Pick<SiteConfig, 'title' | 'baseUrl' | 'iframeHosts'>;
+  /** The subscription API's host (execute-api), served under `/api/*`; without it the site has no API. */
+  apiOriginDomainName?: string;
 }
 
 /** The public site: a CloudFront distribution serving the bucket's `site/` prefix through Origin Access Control. */
@@ -125,16 +134,17 @@ export class SiteDistribution extends Construct {
       enableAcceptEncodingBrotli: true,
     });
 
+    const securityHeadersWith = (referrerPolicy: HeadersReferrerPolicy) => ({
+      // No includeSubdomains: the future custom domain may have subdomains this site does not control.
+      strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: false, override: true },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+      referrerPolicy: { referrerPolicy, override: true },
+      contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicyFor(props.site), override: true },
+    });
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Security headers for a static site without scripts',
-      securityHeadersBehavior: {
-        // No includeSubdomains: the future custom domain may have subdomains this site does not control.
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: false, override: true },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
-        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicyFor(props.site), override: true },
-      },
+      securityHeadersBehavior: securityHeadersWith(HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN),
     });
 
     this.distribution = new Distribution(this, 'Distribution', {
@@ -150,6 +160,28 @@ export class SiteDistribution extends Construct {
         responseHeadersPolicy: securityHeaders,
         functionAssociations: [{ function: indexRewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
+      additionalBehaviors: props.apiOriginDomainName
+        ? {
+            [API_PATH_PATTERN]: {
+              origin: new HttpOrigin(props.apiOriginDomainName, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+              viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+              allowedMethods: AllowedMethods.ALLOW_ALL,
+              cachedMethods: CachedMethods.CACHE_GET_HEAD,
+              // Every answer depends on the token or form sent, and may change state: never from a cache.
+              cachePolicy: CachePolicy.CACHING_DISABLED,
+              // Query strings (the token), the form body, headers and cookies go through; the Host header does not,
+              // because API Gateway routes by its own host name and answers 403 to the distribution's.
+              originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+              responseHeadersPolicy: new ResponseHeadersPolicy(this, 'ApiSecurityHeaders', {
+                comment: 'Security headers of the subscription pages: those of the site, and no referrer at all',
+                // The confirm and unsubscribe pages are opened with their token in the query string; not even the
+                // stylesheet request may carry that URL on as its Referer.
+                securityHeadersBehavior: securityHeadersWith(HeadersReferrerPolicy.NO_REFERRER),
+              }),
+              // No index rewrite: it would redirect /api/confirm to /api/confirm/.
+            },
+          }
+        : {},
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_100,
       enableLogging: true,
@@ -194,9 +226,10 @@ export class SiteDistribution extends Construct {
     nag.acknowledge({
       id: 'AwsSolutions-CFR2',
       reason:
-        'Static, read-only files with no scripts, forms or dynamic origin: nothing for WAF rules to protect beyond ' +
-        'the Shield Standard DDoS protection every distribution has; a web ACL would cost more than the site. ' +
-        'Revisit when the subscription API is fronted by this distribution.',
+        'Static files with no scripts, and a subscription API (/api/*) of three form endpoints: the API stage is ' +
+        'throttled (10 requests/s, bursts of 20), a confirmation mail goes to one address at most once per cooldown, ' +
+        'and confirm and unsubscribe need a signed token. Shield Standard covers DDoS; a web ACL with rate-based ' +
+        'rules (about $6 a month before requests) would cost more than the site it guards.',
     });
     nag.acknowledge({
       id: 'AwsSolutions-CFR4',

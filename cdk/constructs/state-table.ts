@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant } from 'aws-cdk-lib/aws-iam';
+import { Effect, Grant, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 
@@ -19,6 +19,12 @@ const READ_WRITE_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ];
+
+/** Leading key of every subscriber record (`SUB#00`..`SUB#15`): see functions/adapters/dynamo-subscriber-store.ts. */
+export const SUBSCRIBER_PARTITIONS = 'SUB#*';
+
+/** What the subscriber store does (GetItem, PutItem and DeleteItem with conditions, Query per shard), nothing more. */
+const SUBSCRIBER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
 
 /**
  * The publisher's state: one table, `pk`/`sk` keys, and the `byDate` local secondary index.
@@ -64,5 +70,24 @@ export class StateTable extends Construct {
     });
     fn.addEnvironment('STATE_TABLE_NAME', this.table.tableName);
     return grant;
+  }
+
+  /**
+   * Lets a function read and write subscriber records and nothing else: the items whose partition key starts with
+   * `SUB#` (dynamodb:LeadingKeys), through the base table only. A function facing the public (the subscription API)
+   * or fed by SES (bounces) then cannot read drafts' records, claims or the render lease, whatever a bug makes it
+   * ask for. Also tells it the table's name (STATE_TABLE_NAME).
+   */
+  grantSubscriberAccess(fn: LambdaFunction): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'SubscriberRecordsOnly',
+        effect: Effect.ALLOW,
+        actions: SUBSCRIBER_ACTIONS,
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [SUBSCRIBER_PARTITIONS] } },
+      }),
+    );
+    fn.addEnvironment('STATE_TABLE_NAME', this.table.tableName);
   }
 }

@@ -1,0 +1,179 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import { Construct } from 'constructs';
+import { API_PATHS } from '../../functions/core/subscribers/links.ts';
+import type { MailConfig, SiteConfig } from '../../functions/core/types.ts';
+import { NodeFunction } from './node-function.ts';
+import type { StateTable } from './state-table.ts';
+
+/**
+ * Throttling of the API's only stage, for the whole API (HTTP APIs have no per-client limits). Real readers submit a
+ * form now and then; this caps what a bot can make the function (and SES) do at 10 requests a second, bursts of 20.
+ */
+export const API_THROTTLE = { rateLimit: 10, burstLimit: 20 } as const;
+
+/** The routes: GET and POST for every endpoint the handler serves (functions/core/subscribers/links.ts). */
+export const API_ROUTES: readonly { method: HttpMethod; path: string }[] = Object.values(API_PATHS).flatMap((path) =>
+  [HttpMethod.GET, HttpMethod.POST].map((method) => ({ method, path: `/${path}` })),
+);
+
+/**
+ * One JSON line per request. The route key, not the path and query: confirmation and unsubscribe links carry their
+ * token in the query string, and a token must not outlive its use in a log.
+ */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    time: '$context.requestTime',
+    ip: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    route: '$context.routeKey',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    latencyMs: '$context.responseLatency',
+    integrationError: '$context.integrationErrorMessage',
+  }),
+);
+
+export interface SubscriptionApiProps {
+  stateTable: StateTable;
+  /** The validated site configuration, handed to the function as SITE_CONFIG; `mail` is required. */
+  siteConfig: SiteConfig & { mail: MailConfig };
+  /** The configuration set every mail is sent with (bounces and complaints come back through it). */
+  configurationSet: IConfigurationSet;
+}
+
+/**
+ * The subscription API: subscribe, confirm and unsubscribe, served on the site's own origin under `/api/` (the
+ * distribution forwards `/api/*` here), so the subscribe form posts same-origin and the pages share the site's CSP.
+ *
+ * An API Gateway HTTP API, not a Lambda function URL behind CloudFront with origin access control: OAC signs the
+ * request to a function URL, and for PUT and POST Lambda accepts no unsigned payload, so the viewer itself would have
+ * to send the body's SHA-256 in `x-amz-content-sha256` (CloudFront developer guide, "Restrict access to an AWS
+ * Lambda function URL origin"). A plain HTML form cannot, and the RFC 8058 one-click unsubscribe POST from a mail
+ * client certainly does not. A public function URL without OAC would have no throttling of its own.
+ *
+ * Explicit routes rather than `ANY /api/{proxy+}`: probes for other paths (`/api/wp-login.php`, ...) and other
+ * methods are answered 404 by API Gateway without invoking, or paying for, the function.
+ */
+export class SubscriptionApi extends Construct {
+  readonly handler: NodeFunction;
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
+  /** The HMAC key behind confirmation and unsubscribe tokens. */
+  readonly tokenKey: Secret;
+
+  constructor(scope: Construct, id: string, props: SubscriptionApiProps) {
+    super(scope, id);
+    const { siteConfig, configurationSet } = props;
+
+    // Generated at deploy time, so the key is never in the template, the repository or an environment variable.
+    // Retained, and not rotated: every unsubscribe link in every mail already sent is signed with it, and a new key
+    // would break them all (and with them the one-click unsubscribe that bulk-sender rules require to keep working).
+    this.tokenKey = new Secret(this, 'TokenKey', {
+      description: 'HMAC key signing the confirmation and unsubscribe links of the newsletter',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.tokenKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The secret is the HMAC key of the unsubscribe links in mail already delivered; rotating it would invalidate ' +
+        'every one of them, and unsubscribing must keep working for as long as those mails are read.',
+    });
+
+    this.handler = new NodeFunction(this, 'Handler', {
+      entry: 'functions/handlers/subscription-api.ts',
+      // MJML templates of the confirmation mail, read at cold start.
+      copyIntoBundle: { 'templates/mail': 'mail' },
+      description: 'Subscription API: subscribe, confirm, unsubscribe',
+      // A visitor is waiting; the HTTP API gives up on the integration after 30 seconds anyway.
+      timeout: Duration.seconds(10),
+      // Lambda environment variables share 4 KB; PublishFunction already refuses a site config over 3 KB.
+      environment: {
+        SITE_CONFIG: JSON.stringify(siteConfig),
+        TOKEN_SECRET_ARN: this.tokenKey.secretArn,
+        SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+      },
+    });
+    this.tokenKey.grantRead(this.handler);
+    props.stateTable.grantSubscriberAccess(this.handler);
+    this.grantSending(siteConfig.mail, configurationSet);
+
+    this.api = new HttpApi(this, 'Api', {
+      apiName: `${Stack.of(this).stackName}-subscriptions`,
+      description: 'Subscription API of the newsletter, reached through the site distribution under /api/',
+      createDefaultStage: false,
+    });
+    const integration = new HttpLambdaIntegration('Handler', this.handler);
+    for (const { method, path } of API_ROUTES) {
+      this.api.addRoutes({ path, methods: [method], integration });
+    }
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: API_THROTTLE,
+      accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: ACCESS_LOG_FORMAT },
+    });
+    this.acknowledgeOpenRoutes();
+  }
+
+  /** The host CloudFront forwards `/api/*` to: the `$default` stage answers at the root of the execute-api domain. */
+  get originDomainName(): string {
+    const stack = Stack.of(this);
+    return `${this.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
+  }
+
+  /**
+   * ses:SendRawEmail as the configured sender only, and only with the feedback configuration set. SES authorises a
+   * send against the verified identity covering the From address (the domain, or the address itself when that is
+   * verified on its own) and against the configuration set named in the request.
+   */
+  private grantSending(mail: MailConfig, configurationSet: IConfigurationSet): void {
+    const stack = Stack.of(this);
+    // SES keeps identities with the domain in lower case; IAM compares ARNs case-sensitively.
+    const at = mail.from.lastIndexOf('@');
+    const domain = mail.from.slice(at + 1).toLowerCase();
+    const identity = (name: string) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+    this.handler.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'SendAsTheNewsletter',
+        effect: Effect.ALLOW,
+        actions: ['ses:SendRawEmail'],
+        resources: [
+          identity(domain),
+          identity(`${mail.from.slice(0, at)}@${domain}`),
+          stack.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: configurationSet.configurationSetName,
+          }),
+        ],
+      }),
+    );
+  }
+
+  /** Covers every route of the API (acknowledgements apply to a construct and what it contains). */
+  private acknowledgeOpenRoutes(): void {
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'A public newsletter form and the links in its mail: visitors have no account to authorise. Confirm and ' +
+        'unsubscribe act only on an HMAC-signed token from the link; subscribe only ever sends a confirmation mail, ' +
+        'at most one per address per cooldown, and the stage is throttled.',
+    });
+  }
+}
