@@ -6,10 +6,12 @@ import { parseSiteConfig } from '../functions/core/site-config.ts';
 import { writeCorpus } from './corpus.ts';
 import { timeHugoBuild } from './hugo.ts';
 import { measureIncrementalPublish } from './publish.ts';
+import { measureSubscribers } from './subscribers.ts';
 
 /**
- * `npm run bench`: full builds of synthetic corpora (ours and Hugo's on the same posts), and the cost of one
- * incremental publish into a store holding 10 and 10,000 posts. Prints a table, then one JSON line.
+ * `npm run bench`: full builds of synthetic corpora (ours and Hugo's on the same posts), the cost of one
+ * incremental publish into a store holding 10 and 10,000 posts, and a 100,000-subscriber import and listing.
+ * Prints a table, then one JSON line.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -64,6 +66,7 @@ const main = async (): Promise<void> => {
 
     const at10 = await measureIncrementalPublish(site, 10);
     const at10000 = await measureIncrementalPublish(site, 10_000);
+    const subscribers = await measureSubscribers(100_000);
 
     const figures = {
       full_build_ms_1000: Math.round(build1000.ms),
@@ -74,6 +77,8 @@ const main = async (): Promise<void> => {
       publish_ms_at_10000: Math.round(at10000.ms),
       publish_requests_at_10: at10.requests,
       publish_requests_at_10000: at10000.requests,
+      import_rows_per_s_100000: Math.round(subscribers.importRowsPerSecond),
+      list_confirmed_ms_100000: Math.round(subscribers.listConfirmedMs),
     };
     const rows: [string, string][] = [
       ['full build, 1,000 posts', `${figures.full_build_ms_1000} ms`],
@@ -92,6 +97,11 @@ const main = async (): Promise<void> => {
       [
         'incremental publish, 10,000 posts stored',
         `${figures.publish_ms_at_10000} ms, ${at10000.s3Requests} S3 + ${at10000.dynamoRequests} DynamoDB requests`,
+      ],
+      ['subscriber import, 100,000 rows (CSV to table)', `${figures.import_rows_per_s_100000} rows/s`],
+      [
+        'list confirmed subscribers of 100,000',
+        `${figures.list_confirmed_ms_100000} ms (${subscribers.confirmed} confirmed)`,
       ],
     ];
     const width = Math.max(...rows.map(([name]) => name.length));
