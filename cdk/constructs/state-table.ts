@@ -23,8 +23,12 @@ const READ_WRITE_ACTIONS = [
 /** Leading key of every subscriber record (`SUB#00`..`SUB#15`): see functions/adapters/dynamo-subscriber-store.ts. */
 export const SUBSCRIBER_PARTITIONS = 'SUB#*';
 
-/** What the subscriber store does (GetItem, PutItem and DeleteItem with conditions, Query per shard), nothing more. */
-const SUBSCRIBER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'];
+/**
+ * What the deployed functions do with subscriber records: read one, write one (with a version condition). Listing
+ * (Query) and erasing (DeleteItem) are the operator's, through the CLI, so a bug in the public API cannot read out
+ * or delete the list.
+ */
+const SUBSCRIBER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
 
 /**
  * The publisher's state: one table, `pk`/`sk` keys, and the `byDate` local secondary index.

@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -13,10 +13,16 @@ import { NodeFunction } from './node-function.ts';
 import type { StateTable } from './state-table.ts';
 
 /**
- * Throttling of the API's only stage, for the whole API (HTTP APIs have no per-client limits). Real readers submit a
- * form now and then; this caps what a bot can make the function (and SES) do at 10 requests a second, bursts of 20.
+ * Throttling of the API's only stage (HTTP APIs have no per-client limits): the default for every route, and
+ * budgets of their own for the two routes that matter most, so a bot flooding the subscribe form can neither make
+ * the function (and SES) send more than a couple of confirmation mails a second nor use up the budget of the
+ * one-click unsubscribes mail clients send after a digest goes out.
  */
 export const API_THROTTLE = { rateLimit: 10, burstLimit: 20 } as const;
+export const ROUTE_THROTTLES: Readonly<Record<string, { rateLimit: number; burstLimit: number }>> = {
+  [`POST /${API_PATHS.subscribe}`]: { rateLimit: 2, burstLimit: 5 },
+  [`POST /${API_PATHS.unsubscribe}`]: { rateLimit: 50, burstLimit: 100 },
+};
 
 /** The routes: GET and POST for every endpoint the handler serves (functions/core/subscribers/links.ts). */
 export const API_ROUTES: readonly { method: HttpMethod; path: string }[] = Object.values(API_PATHS).flatMap((path) =>
@@ -113,9 +119,9 @@ export class SubscriptionApi extends Construct {
       createDefaultStage: false,
     });
     const integration = new HttpLambdaIntegration('Handler', this.handler);
-    for (const { method, path } of API_ROUTES) {
-      this.api.addRoutes({ path, methods: [method], integration });
-    }
+    const routes = API_ROUTES.flatMap(({ method, path }) =>
+      this.api.addRoutes({ path, methods: [method], integration }),
+    );
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_MONTH,
@@ -128,6 +134,17 @@ export class SubscriptionApi extends Construct {
       throttle: API_THROTTLE,
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: ACCESS_LOG_FORMAT },
     });
+    // HttpStage has no per-route settings; the stage names routes by key, so they must exist before it.
+    (this.stage.node.defaultChild as CfnStage).addPropertyOverride(
+      'RouteSettings',
+      Object.fromEntries(
+        Object.entries(ROUTE_THROTTLES).map(([route, limit]) => [
+          route,
+          { ThrottlingRateLimit: limit.rateLimit, ThrottlingBurstLimit: limit.burstLimit },
+        ]),
+      ),
+    );
+    for (const route of routes) this.stage.node.addDependency(route);
     this.acknowledgeOpenRoutes();
   }
 
@@ -162,6 +179,8 @@ export class SubscriptionApi extends Construct {
             resourceName: configurationSet.configurationSetName,
           }),
         ],
+        // The domain identity would allow any address at the domain: the function sends as the newsletter only.
+        conditions: { StringEquals: { 'ses:FromAddress': mail.from } },
       }),
     );
   }

@@ -102,8 +102,9 @@ export const requestSubscription = async (
     expiresAt: new Date(now.getTime() + deps.policy.confirmTtlMs),
   });
   try {
+    // No name: whoever typed this address chose it, and the mail goes to someone who has not agreed to anything yet.
     const message = await deps.composeConfirmation(
-      { address: requested.address, ...(requested.name ? { name: requested.name } : {}) },
+      { address: requested.address },
       apiUrl(deps.site, 'confirm', token),
       now,
     );
@@ -142,6 +143,22 @@ export const checkLink = (
 ): { ok: true } | { ok: false; problem: LinkProblem } => {
   const check = verifyToken(deps.tokenKey, token, purpose, deps.now());
   return check.ok ? { ok: true } : { ok: false, problem: linkProblem(check) };
+};
+
+/**
+ * What a confirmation link would do, read without changing anything (what a GET may do): `ready` when pressing the
+ * button would confirm, else why not (already confirmed, a used or superseded link, an expired or forged one).
+ */
+export const inspectConfirmLink = async (
+  deps: Pick<SubscriptionDeps, 'tokenKey' | 'now' | 'store'>,
+  token: string,
+): Promise<'ready' | Exclude<ConfirmOutcome, 'confirmed'> | LinkProblem> => {
+  const now = deps.now();
+  const check = verifyToken(deps.tokenKey, token, 'confirm', now);
+  if (!check.ok) return linkProblem(check);
+  if (check.claims.nonce === undefined) return 'invalid';
+  const { outcome } = decideConfirm(await deps.store.get(check.claims.key), check.claims.nonce, now);
+  return outcome === 'confirmed' ? 'ready' : outcome;
 };
 
 /** The owner of a confirmation link confirms (a POST from the page the link opens). */

@@ -10,6 +10,7 @@ import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store
 import type { SubscriberStore } from '../app/ports.ts';
 import { countSubscribers, importSubscribers, removeSubscriber } from '../app/subscriptions.ts';
 import { formatProblem, hasErrors } from '../core/problems.ts';
+import { normalizeAddress } from '../core/subscribers/email-address.ts';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../core/subscribers/subscriber.ts';
 import { parseSubscriberCsv, subscriberCsvHeader, subscriberCsvRow } from '../core/subscribers/subscriber-csv.ts';
 import { readLocalRun } from '../local/local-run-file.ts';
@@ -84,6 +85,16 @@ export const runSubscribersCommand = async (argv: string[], io: SubscribersIo, c
   if (!['import', 'export', 'list', 'count', 'remove'].includes(command)) {
     throw new SubscribersUsageError(`unknown subscribers command "${command}"`);
   }
+  for (const [option, commands] of Object.entries(OPTION_COMMANDS)) {
+    if (values[option as keyof typeof values] !== undefined && !commands.includes(command)) {
+      throw new SubscribersUsageError(`--${option} is for ${commands.join(' and ')}, not ${command}`);
+    }
+  }
+  if (values.region !== undefined && values.table === undefined) {
+    throw new SubscribersUsageError('--region goes with --table; the local run needs neither');
+  }
+  const address = command === 'remove' ? normalizeAddress(argument as string) : undefined;
+  if (address && !address.ok) throw new SubscribersUsageError(`cannot remove "${argument}": ${address.reason}`);
   const store = await openStore(values, cwd);
   switch (command) {
     case 'import':
@@ -120,6 +131,14 @@ export const runSubscribersCommand = async (argv: string[], io: SubscribersIo, c
       return 0;
     }
   }
+};
+
+/** Options that only make sense for some commands; anything else is refused rather than silently ignored. */
+const OPTION_COMMANDS: Record<string, string[]> = {
+  'attest-consent': ['import'],
+  erase: ['remove'],
+  out: ['export'],
+  status: ['export', 'list'],
 };
 
 const readStatus = (value: string | undefined): SubscriberStatus | undefined => {

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import {
   checkLink,
   confirmSubscription,
+  inspectConfirmLink,
   type LinkProblem,
   requestSubscription,
   type SubscriptionDeps,
@@ -128,12 +129,9 @@ const subscribe = async (
       ...(request.name ? { name: request.name } : {}),
       via: json ? 'api' : 'form',
     });
-    if (outcome === 'mail-failed') {
-      const message = 'We could not send the confirmation mail just now. Please try again in a minute.';
-      return json
-        ? respond.json(503, { error: message })
-        : respond.page(503, pages.renderErrorPage(deps.site, 503, message));
-    }
+    // A failed send (SES throttling, or the sandbox refusing an unverified address) is logged by the use case and
+    // its cooldown given back; the visitor sees the usual answer, since a different one would tell who is listed.
+    if (outcome === 'mail-failed') deps.log.warn('subscribe answered as usual after a failed confirmation mail');
   }
   // The same answer whatever the address's state, so the form cannot tell anyone who is on the list.
   return json
@@ -157,15 +155,11 @@ const confirm = async (
   body: string,
   contentType: string | undefined,
 ): Promise<ApiResult> => {
-  if (method === 'GET') {
-    const token = query.get('token') ?? '';
-    const check = checkLink(deps, token, 'confirm');
-    return check.ok
-      ? respond.page(200, pages.renderConfirmPage(deps.site, token))
-      : linkProblemPage(deps, respond, check.problem);
-  }
-  const outcome = await confirmSubscription(deps, tokenFrom(query, body, contentType));
+  const token = method === 'GET' ? (query.get('token') ?? '') : tokenFrom(query, body, contentType);
+  const outcome = method === 'GET' ? await inspectConfirmLink(deps, token) : await confirmSubscription(deps, token);
   switch (outcome) {
+    case 'ready':
+      return respond.page(200, pages.renderConfirmPage(deps.site, token));
     case 'confirmed':
       return respond.page(200, pages.renderConfirmedPage(deps.site));
     case 'already-confirmed':

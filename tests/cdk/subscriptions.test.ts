@@ -143,14 +143,21 @@ describe('SubscriptionApi: the HTTP API', () => {
     ]);
   });
 
-  it('throttles the default stage to 10 requests a second, bursts of 20', () => {
+  it('throttles every route, the subscribe form hardest and one-click unsubscribes on a budget of their own', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       ApiId: ref(stack.subscriptions.api),
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      RouteSettings: {
+        'POST /api/subscribe': { ThrottlingRateLimit: 2, ThrottlingBurstLimit: 5 },
+        'POST /api/unsubscribe': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      },
     });
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
+    const routeIds = Object.keys(template.findResources('AWS::ApiGatewayV2::Route'));
+    expect(stage?.DependsOn).toEqual(expect.arrayContaining(routeIds));
   });
 
   it('logs each request to a log group kept a month, by route and never with the token-bearing query string', () => {
@@ -252,6 +259,8 @@ describe('SubscriptionApi: the function and its permissions', () => {
         Effect: 'Allow',
         Action: 'ses:SendRawEmail',
         Resource: expect.arrayContaining([identity('notes.example'), identity('News@notes.example'), configurationSet]),
+        // Exactly as configured: the mailer sends it as the Source of every message.
+        Condition: { StringEquals: { 'ses:FromAddress': 'News@Notes.example' } },
       },
     ]);
     expect(ses[0]?.Resource).toHaveLength(3);
@@ -279,7 +288,7 @@ describe('SubscriptionApi: the function and its permissions', () => {
       {
         Sid: 'SubscriberRecordsOnly',
         Effect: 'Allow',
-        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         Resource: arnOf(stack.state.table),
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SUB#*'] } },
       },

@@ -197,6 +197,10 @@ describe('subscribers export, list, count and remove', () => {
     [['import'], /needs the CSV file/],
     [['list', '--status', 'happy'], /--status "happy"/],
     [['remove', 'a@example.org', 'b@example.org'], /unexpected argument/],
+    [['remove', 'not an address'], /cannot remove "not an address"/],
+    [['count', '--status', 'confirmed'], /--status is for export and list, not count/],
+    [['list', '--erase'], /--erase is for remove/],
+    [['count', '--region', 'eu-west-1'], /--region goes with --table/],
   ])('explains a usage error %j with exit status 2', async (args, message) => {
     const result = await run(args);
 

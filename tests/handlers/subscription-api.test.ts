@@ -245,15 +245,36 @@ describe('subscription API', () => {
     expect(typed.headers?.location).toBe('https://notes.example/subscribe/');
   });
 
-  it('answers 503 and keeps nothing half-done when the mail cannot be sent', async () => {
-    const { MailThrottledError } = await import('../../functions/core/errors.ts');
-    h.mailer.failNext(new MailThrottledError('Maximum sending rate exceeded'));
+  it('answers as usual when the mail cannot be sent, and lets the visitor retry at once', async () => {
+    const { MailRejectedError } = await import('../../functions/core/errors.ts');
+    const confirmed = await subscribe({ email: 'listed@example.org' });
+    await api(httpEvent('POST', '/api/confirm', { body: form({ token: confirmToken() }) }));
+    h.mailer.failNext(new MailRejectedError('Email address is not verified.'));
 
     const failed = await subscribe({ email: 'ada@example.org' });
+    const listed = await subscribe({ email: 'listed@example.org' });
     const retried = await subscribe({ email: 'ada@example.org' });
 
-    expect(failed.statusCode).toBe(503);
-    expect(retried.statusCode).toBe(200);
-    expect(h.mailer.sent).toHaveLength(1);
+    // The failure must not tell a new address from a listed one: same status, same page.
+    expect(confirmed.statusCode).toBe(200);
+    expect([failed.statusCode, listed.statusCode, retried.statusCode]).toEqual([200, 200, 200]);
+    expect(failed.body?.replaceAll('ada', 'X')).toBe(listed.body?.replaceAll('listed', 'X'));
+    expect(h.mailer.sent.map((m) => m.to)).toEqual(['listed@example.org', 'ada@example.org']);
+  });
+
+  it('shows a used or superseded confirmation link as such on GET, before any button', async () => {
+    await subscribe({ email: 'ada@example.org' });
+    const token = confirmToken();
+    await api(httpEvent('POST', '/api/confirm', { body: form({ token }) }));
+    const leave = new URL(unsubscribeUrl(h.deps, 'ada@example.org')).search.slice(1);
+
+    const confirmedAlready = await api(httpEvent('GET', '/api/confirm', { query: `token=${token}` }));
+    await api(httpEvent('POST', '/api/unsubscribe', { query: leave }));
+    const afterLeaving = await api(httpEvent('GET', '/api/confirm', { query: `token=${token}` }));
+
+    expect(confirmedAlready.statusCode).toBe(200);
+    expect(confirmedAlready.body).not.toContain(`value="${token}"`);
+    expect(afterLeaving.statusCode).toBe(410);
+    expect(await h.store.get('ada@example.org')).toMatchObject({ status: 'unsubscribed', unsubscribedVia: 'page' });
   });
 });

@@ -90,6 +90,8 @@ const bounceEvents = (bounce: Json, mail: Json | undefined, messageId: string | 
  * asked not to get our mail), so it is reported as one, and the detail says why.
  */
 const complaintEvents = (complaint: Json, mail: Json | undefined, messageId: string | undefined): FeedbackEvent[] => {
+  // ARF's `not-spam`: the reader's mailbox reports that they marked the mail as wanted, the opposite of a complaint.
+  if (text(complaint.complaintFeedbackType)?.toLowerCase() === 'not-spam') return [];
   const reasons = [text(complaint.complaintFeedbackType), text(complaint.complaintSubType)].filter(Boolean);
   const at = instantOf(complaint, mail, 'Complaint');
   return recipientsOf(complaint, 'complainedRecipients').map(({ address }) => ({

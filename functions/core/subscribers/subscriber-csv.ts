@@ -58,7 +58,10 @@ type RowField =
   | 'confirmedAt'
   | 'unsubscribedAt'
   | 'suppressedAt'
-  | 'suppressedReason';
+  | 'suppressedReason'
+  | 'subscribedVia'
+  | 'confirmedVia'
+  | 'unsubscribedVia';
 
 type DateField = 'subscribedAt' | 'confirmedAt' | 'unsubscribedAt' | 'suppressedAt';
 const DATE_FIELDS: readonly DateField[] = ['subscribedAt', 'confirmedAt', 'unsubscribedAt', 'suppressedAt'];
@@ -74,7 +77,7 @@ const ignore = (...names: string[]): [string, typeof IGNORED][] => names.map((na
 
 /** Lower-cased header -> role. The first column of a role is read; a later one with the same role is ignored. */
 const COLUMNS: ReadonlyMap<string, Role | typeof IGNORED> = new Map<string, Role | typeof IGNORED>([
-  // Ours and plain CSV. An import is the way these rows arrive, so the `*_via` columns have nowhere to go.
+  // Ours and plain CSV.
   ['email', { field: 'email' }],
   ['name', { field: 'name' }],
   ['status', { field: 'status' }],
@@ -83,7 +86,9 @@ const COLUMNS: ReadonlyMap<string, Role | typeof IGNORED> = new Map<string, Role
   ['unsubscribed_at', { field: 'unsubscribedAt' }],
   ['suppressed_at', { field: 'suppressedAt' }],
   ['suppressed_reason', { field: 'suppressedReason' }],
-  ...ignore('subscribed_via', 'confirmed_via', 'unsubscribed_via'),
+  ['subscribed_via', { field: 'subscribedVia' }],
+  ['confirmed_via', { field: 'confirmedVia' }],
+  ['unsubscribed_via', { field: 'unsubscribedVia' }],
   // Mailchimp.
   ['email address', { field: 'email' }],
   ['first name', { field: 'firstName' }],
@@ -201,27 +206,34 @@ export const parseSubscriberCsv = (input: Uint8Array | string, file: string): Su
 
   const problems: Problem[] = header.columns.unknown.length > 0 ? [unknownColumns(file, header)] : [];
   const rows: ImportRow[] = [];
-  const lineOfKey = new Map<string, number>();
+  const indexOfKey = new Map<string, number>();
   for (const record of body) {
     const result = readRow(record, header, file);
     problems.push(...result.problems);
     if (result.row === undefined) continue;
-    const earlier = lineOfKey.get(result.row.key);
-    if (earlier === undefined) {
-      lineOfKey.set(result.row.key, record.line);
+    const index = indexOfKey.get(result.row.key);
+    const earlier = index === undefined ? undefined : rows[index];
+    if (index === undefined || earlier === undefined) {
+      indexOfKey.set(result.row.key, rows.length);
       rows.push(result.row);
-    } else {
-      problems.push(
-        problemAt(file, record.line).warning(
-          header.roles.get('email')?.name,
-          `${show(result.row.address)} is a duplicate of line ${earlier}; this row was left out.`,
-          'Nothing to do if both rows are the same subscriber; otherwise delete the row you do not want.',
-        ),
-      );
+      continue;
     }
+    // Of two rows for one address, the one that mails less wins: an unsubscribe must never be lost to a duplicate.
+    const kept = RESTRICTIVENESS[result.row.status] > RESTRICTIVENESS[earlier.status] ? result.row : earlier;
+    rows[index] = kept;
+    problems.push(
+      problemAt(file, record.line).warning(
+        header.roles.get('email')?.name,
+        `${show(result.row.address)} is also on line ${earlier.line}; the ${kept.status} row (line ${kept.line}) was kept.`,
+        'Nothing to do if both rows are the same subscriber; otherwise delete the row you do not want.',
+      ),
+    );
   }
   return { rows, problems, columns: header.columns };
 };
+
+/** Which of two statuses for one address mails less. */
+const RESTRICTIVENESS: Record<SubscriberStatus, number> = { confirmed: 0, pending: 1, unsubscribed: 2, suppressed: 3 };
 
 const refuse = (file: string, problem: { line?: number; message: string; fix: string }): SubscriberCsv => ({
   rows: [],
@@ -394,10 +406,10 @@ const readRow = ({ cells, line }: RawRecord, header: Header, file: string): RowR
     problems.push(at.error(columnOf(field), message, fix));
 
   const address = readAddress(value('email'), (message, fix) => error('email', message, fix));
-  const name = readName(value, header, (column, message, fix) => problems.push(at.error(column, message, fix)));
+  const name = readName(value, header, (column, message, fix) => problems.push(at.warning(column, message, fix)));
   const status = readStatus(value, header, (message, fix) => error('status', message, fix));
   const dates = readDates(value, (field, message, fix) => problems.push(at.warning(columnOf(field), message, fix)));
-  if (address === undefined || name === false || status === undefined) return { problems };
+  if (address === undefined || status === undefined) return { problems };
 
   const reason = status === 'suppressed' ? readSuppressReason(value('suppressedReason'), at, columnOf) : undefined;
   if (reason?.problem) problems.push(reason.problem);
@@ -408,6 +420,7 @@ const readRow = ({ cells, line }: RawRecord, header: Header, file: string): RowR
     status,
     ...dates,
     ...(reason ? { suppressedReason: reason.value } : {}),
+    ...readVias(value, (field, message, fix) => problems.push(at.warning(columnOf(field), message, fix))),
   };
   return { row, problems };
 };
@@ -443,8 +456,8 @@ const readName = (
     : [header.roles.get('firstName')?.name, header.roles.get('lastName')?.name].filter(Boolean).join(' + ');
   report(
     column,
-    `The name ${show(text)} cannot be used: ${result.reason}; this row was left out.`,
-    'Correct the name (or empty it), then import the file again.',
+    `The name ${show(text)} cannot be used: ${result.reason}; the row was imported without a name.`,
+    'Correct the name in the file and import it again if the name matters.',
   );
   return false;
 };
@@ -474,6 +487,27 @@ const readStatus = (
   if (header.fileStatus) return header.fileStatus;
   if (/^(true|yes|1)$/iu.test(value('emailDisabled'))) return 'unsubscribed';
   return 'confirmed';
+};
+
+/** The `*_via` columns of our own export: how consent was given and withdrawn. Unknown values are dropped. */
+const VIA_VALUES: Record<'subscribedVia' | 'confirmedVia' | 'unsubscribedVia', (text: string) => boolean> = {
+  subscribedVia: (text) => ['form', 'api', 'feedback'].includes(text) || /^import:.+/.test(text),
+  confirmedVia: (text) => ['link', 'import-attested'].includes(text),
+  unsubscribedVia: (text) => ['one-click', 'page', 'cli', 'import'].includes(text),
+};
+
+const readVias = (
+  value: (field: RowField) => string,
+  report: (field: RowField, message: string, fix: string) => void,
+): Pick<ImportRow, 'subscribedVia' | 'confirmedVia' | 'unsubscribedVia'> => {
+  const vias: Record<string, string> = {};
+  for (const [field, valid] of Object.entries(VIA_VALUES) as [keyof typeof VIA_VALUES, (t: string) => boolean][]) {
+    const text = value(field);
+    if (text === '') continue;
+    if (valid(text)) vias[field] = text;
+    else report(field, `${show(text)} is not a known value, so it was dropped.`, 'Leave the column as exported.');
+  }
+  return vias as Pick<ImportRow, 'subscribedVia' | 'confirmedVia' | 'unsubscribedVia'>;
 };
 
 const readDates = (

@@ -8,8 +8,11 @@ export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'suppr
 
 export const SUBSCRIBER_STATUSES: readonly SubscriberStatus[] = ['pending', 'confirmed', 'unsubscribed', 'suppressed'];
 
-/** How an address reached the list: the subscribe form, the JSON API, or an import (with the file's name). */
-export type SubscribeVia = 'form' | 'api' | `import:${string}`;
+/**
+ * How an address reached the list: the subscribe form, the JSON API, an import (with the file's name), or SES
+ * feedback about an address the list never held (a suppression record only).
+ */
+export type SubscribeVia = 'form' | 'api' | 'feedback' | `import:${string}`;
 export type ConfirmVia = 'link' | 'import-attested';
 export type UnsubscribeVia = 'one-click' | 'page' | 'cli' | 'import';
 export type SuppressReason = 'bounce' | 'complaint' | 'import';
@@ -37,6 +40,13 @@ export interface Subscriber {
   confirmNonce?: string;
   /** When the last confirmation mail went out: the cooldown runs from here. */
   confirmSentAt?: string;
+  /** When confirmation mails went out in the last day, for the daily cap. */
+  confirmSends?: string[];
+  /**
+   * A request to come back from an address that unsubscribed, waiting for its confirmation. Kept apart so an
+   * unconfirmed request (which anyone can make) never overwrites the consent record of the earlier subscription.
+   */
+  request?: { at: string; via: SubscribeVia; name?: string };
   /** Times of transient bounces inside the counting window. */
   softBounces?: string[];
   /** Optimistic concurrency: 0 for a record not yet stored, +1 on every write. */
@@ -47,6 +57,8 @@ export interface Subscriber {
 export interface SubscriptionPolicy {
   /** Least time between two confirmation mails to one address (mail-bombing guard). */
   confirmCooldownMs: number;
+  /** Most confirmation mails to one address in 24 hours. */
+  confirmDailyLimit: number;
   /** How long a confirmation link works. */
   confirmTtlMs: number;
   /** Transient bounces within `softBounceWindowMs` that suppress an address. */
@@ -58,6 +70,7 @@ const DAY = 24 * 60 * 60 * 1000;
 
 export const DEFAULT_POLICY: SubscriptionPolicy = {
   confirmCooldownMs: 10 * 60 * 1000,
+  confirmDailyLimit: 3,
   confirmTtlMs: 7 * DAY,
   softBounceLimit: 3,
   softBounceWindowMs: 30 * DAY,
@@ -91,21 +104,34 @@ const omit = (record: Subscriber, ...fields: OptionalField[]): Subscriber => {
   return copy;
 };
 
+/** Confirmation mails sent to this address within the last day. */
+const sendsInLastDay = (current: Subscriber | undefined, now: Date): string[] =>
+  (current?.confirmSends ?? []).filter((at) => now.getTime() - Date.parse(at) < DAY);
+
 const withConfirmationRequest = (
   current: Subscriber | undefined,
   base: Subscriber,
   nonce: string,
   now: Date,
-): Subscriber => write(current, { ...base, confirmNonce: nonce, confirmSentAt: now.toISOString() });
+): Subscriber =>
+  write(current, {
+    ...base,
+    confirmNonce: nonce,
+    confirmSentAt: now.toISOString(),
+    confirmSends: [...sendsInLastDay(current, now), now.toISOString()],
+  });
 
 export type SubscribeOutcome = 'requested' | 'cooling-down' | 'already-confirmed' | 'suppressed' | 'ignored';
 
 /**
  * A visitor asks to subscribe. The page they see is the same whatever the outcome (no enumeration); only the
- * outcome decides whether a mail goes out.
- * - new or unsubscribed: a confirmation is requested (an unsubscribed address stays unsubscribed until confirmed);
- * - pending: the confirmation is sent again, keeping its link, unless one went out within the cooldown;
- * - confirmed or suppressed: nothing happens.
+ * outcome decides whether a mail goes out. Anyone can type any address, so a request changes no stored detail of
+ * an existing record: it only asks the owner of the address to confirm.
+ * - new: stored as pending, with its consent record;
+ * - unsubscribed: the request waits beside the record (`request`) until confirmed;
+ * - pending: the confirmation is sent again, keeping its link;
+ * - confirmed or suppressed: nothing happens;
+ * and no mail goes out within the cooldown, or beyond the daily cap.
  */
 export const decideSubscribe = (
   current: Subscriber | undefined,
@@ -119,20 +145,28 @@ export const decideSubscribe = (
     const since = now.getTime() - Date.parse(current.confirmSentAt);
     if (since >= 0 && since < policy.confirmCooldownMs) return { outcome: 'cooling-down' };
   }
-  const name = request.name ?? current?.name;
+  if (sendsInLastDay(current, now).length >= policy.confirmDailyLimit) return { outcome: 'cooling-down' };
   if (current?.status === 'pending') {
     const nonce = current.confirmNonce ?? context.nonce;
-    const next = withConfirmationRequest(current, { ...current, ...(name ? { name } : {}) }, nonce, now);
+    return {
+      outcome: 'requested',
+      next: withConfirmationRequest(current, current, nonce, now),
+      sendConfirmation: true,
+    };
+  }
+  if (current?.status === 'unsubscribed') {
+    const request_ = { at: now.toISOString(), via: request.via, ...(request.name ? { name: request.name } : {}) };
+    const next = withConfirmationRequest(current, { ...current, request: request_ }, context.nonce, now);
     return { outcome: 'requested', next, sendConfirmation: true };
   }
   const base: Subscriber = {
-    ...(current ?? { version: 0 }),
     key: request.key,
     address: request.address,
-    ...(name ? { name } : {}),
-    status: current?.status ?? 'pending',
+    ...(request.name ? { name: request.name } : {}),
+    status: 'pending',
     subscribedAt: now.toISOString(),
     subscribedVia: request.via,
+    version: 0,
   };
   return {
     outcome: 'requested',
@@ -153,8 +187,13 @@ export const decideConfirm = (current: Subscriber | undefined, nonce: string, no
   if (current.confirmNonce !== nonce) {
     return { outcome: current.status === 'confirmed' ? 'already-confirmed' : 'used' };
   }
+  // Coming back after an unsubscribe: the confirmed request becomes the consent record.
+  const { request } = current;
   const next = write(current, {
-    ...omit(current, 'confirmNonce', 'confirmSentAt', 'unsubscribedAt', 'unsubscribedVia'),
+    ...omit(current, 'confirmNonce', 'confirmSentAt', 'confirmSends', 'unsubscribedAt', 'unsubscribedVia', 'request'),
+    ...(request
+      ? { subscribedAt: request.at, subscribedVia: request.via, ...(request.name ? { name: request.name } : {}) }
+      : {}),
     status: 'confirmed',
     confirmedAt: now.toISOString(),
     confirmedVia: 'link',
@@ -174,10 +213,10 @@ export const decideUnsubscribe = (
   if (current.status === 'unsubscribed' || current.status === 'suppressed') {
     // A pending re-subscription of an unsubscribed address is withdrawn too.
     if (current.confirmNonce === undefined) return { outcome: 'already-unsubscribed' };
-    return { outcome: 'already-unsubscribed', next: write(current, omit(current, 'confirmNonce', 'confirmSentAt')) };
+    return { outcome: 'already-unsubscribed', next: write(current, omit(current, 'confirmNonce', 'request')) };
   }
   const next = write(current, {
-    ...omit(current, 'confirmNonce', 'confirmSentAt'),
+    ...omit(current, 'confirmNonce', 'request'),
     status: 'unsubscribed',
     unsubscribedAt: now.toISOString(),
     unsubscribedVia: via,
@@ -203,11 +242,11 @@ export const decideSuppress = (
     address: address.address,
     status: 'suppressed',
     subscribedAt: now.toISOString(),
-    subscribedVia: cause.reason === 'import' ? 'import:unknown' : 'api',
+    subscribedVia: cause.reason === 'import' ? 'import:unknown' : 'feedback',
     version: 0,
   };
   const next = write(current, {
-    ...omit(base, 'confirmNonce', 'confirmSentAt', 'softBounces', 'suppressedDetail'),
+    ...omit(base, 'confirmNonce', 'request', 'softBounces', 'suppressedDetail'),
     status: 'suppressed',
     suppressedAt: now.toISOString(),
     suppressedReason: cause.reason,
@@ -270,6 +309,10 @@ export interface ImportRow {
   unsubscribedAt?: string;
   suppressedAt?: string;
   suppressedReason?: SuppressReason;
+  /** How consent was given and withdrawn, when the export says (only this tool's own export does). */
+  subscribedVia?: SubscribeVia;
+  confirmedVia?: ConfirmVia;
+  unsubscribedVia?: UnsubscribeVia;
 }
 
 export type ImportOutcome =
@@ -299,7 +342,7 @@ export const decideImport = (
       address: row.address,
       status: row.status,
       subscribedAt: row.subscribedAt ?? at,
-      subscribedVia: `import:${context.file}`,
+      subscribedVia: row.subscribedVia ?? `import:${context.file}`,
       // Consent history: when a row that has since left had confirmed.
       ...(row.confirmedAt ? { confirmedAt: row.confirmedAt } : {}),
       version: 0,
@@ -311,7 +354,7 @@ export const decideImport = (
             ...(row.name && !base.name ? { name: row.name } : {}),
             status: 'unsubscribed',
             unsubscribedAt: row.unsubscribedAt ?? at,
-            unsubscribedVia: 'import',
+            unsubscribedVia: row.unsubscribedVia ?? 'import',
           }
         : {
             ...base,
@@ -322,7 +365,7 @@ export const decideImport = (
           };
     return {
       outcome: current ? 'suppressed-existing' : 'added-suppression',
-      next: write(current, omit(next, 'confirmNonce', 'confirmSentAt')),
+      next: write(current, omit(next, 'confirmNonce', 'request')),
     };
   }
   const confirmed = row.status === 'confirmed' && context.attested;
@@ -333,15 +376,16 @@ export const decideImport = (
     ...(row.name ? { name: row.name } : {}),
     status: 'pending',
     subscribedAt: row.subscribedAt ?? at,
-    subscribedVia: `import:${context.file}`,
+    subscribedVia: row.subscribedVia ?? `import:${context.file}`,
     version: 0,
   };
   if (!confirmed) return { outcome: 'added-pending', next: write(current, base) };
   const next = write(current, {
-    ...omit(base, 'confirmNonce', 'confirmSentAt'),
+    ...omit(base, 'confirmNonce', 'request'),
     status: 'confirmed',
     confirmedAt: row.confirmedAt ?? at,
-    confirmedVia: 'import-attested',
+    // A confirmation our own export recorded keeps its "how"; anything else rests on the operator's attestation.
+    confirmedVia: row.confirmedVia ?? 'import-attested',
   });
   return { outcome: current ? 'confirmed' : 'added-confirmed', next };
 };

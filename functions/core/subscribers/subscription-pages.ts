@@ -139,8 +139,9 @@ ${homeLink(site)}`,
   });
 
 /**
- * What the unsubscribe link in a mail opens: a button that sends the same one-click POST a mail client sends for
- * the List-Unsubscribe header (RFC 8058), so both ways reach one endpoint and a link scanner unsubscribes nobody.
+ * What the unsubscribe link in a mail opens: a button that POSTs to the same endpoint a mail client's one-click
+ * POST (RFC 8058) reaches, token in the URL, so a link scanner unsubscribes nobody. Its body carries no
+ * `List-Unsubscribe=One-Click`, so the record says the reader left through the page.
  */
 export const renderUnsubscribePage = (site: SiteConfig, token: string): string =>
   renderFlowPage(site, {
@@ -151,7 +152,6 @@ export const renderUnsubscribePage = (site: SiteConfig, token: string): string =
 <p class="lede">You will get no more email from ${site.title}.</p>
 </div>
 <form class="action-form" method="post" action="${apiUrl(site, 'unsubscribe', token)}">
-<input type="hidden" name="List-Unsubscribe" value="One-Click">
 <button type="submit">Unsubscribe</button>
 </form>
 <p>Changed your mind? Close this page and nothing changes.</p>`,

@@ -236,3 +236,12 @@ describe('parseSesFeedback on unexpected input', () => {
     expect(event).toMatchObject({ kind: 'transient-bounce', detail: 'Sideways/General' });
   });
 });
+
+describe('parseSesFeedback and not-spam reports', () => {
+  it('reads a complaint whose feedback type is not-spam as no complaint at all', () => {
+    const message = JSON.parse(fixture('event-complaint.json')) as { complaint: Record<string, unknown> };
+    message.complaint.complaintFeedbackType = 'not-spam';
+
+    expect(parseSesFeedback(JSON.stringify(message))).toEqual([]);
+  });
+});

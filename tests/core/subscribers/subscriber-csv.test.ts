@@ -263,12 +263,15 @@ describe('parseSubscriberCsv with our own export', () => {
         'name',
         'status',
         'subscribed_at',
+        'subscribed_via',
         'confirmed_at',
+        'confirmed_via',
         'unsubscribed_at',
+        'unsubscribed_via',
         'suppressed_at',
         'suppressed_reason',
       ],
-      ignored: ['subscribed_via', 'confirmed_via', 'unsubscribed_via'],
+      ignored: [],
       unknown: [],
     });
     expect(result.rows[1]).toEqual({
@@ -280,6 +283,9 @@ describe('parseSubscriberCsv with our own export', () => {
       subscribedAt: '2024-01-01T10:00:00.000Z',
       confirmedAt: '2024-01-01T10:05:00.000Z',
       unsubscribedAt: '2024-05-01T00:00:00.000Z',
+      subscribedVia: 'form',
+      confirmedVia: 'link',
+      unsubscribedVia: 'one-click',
     });
     expect(result.rows[2]?.suppressedReason).toBe('complaint');
   });
@@ -368,10 +374,14 @@ describe('parseSubscriberCsv with the bytes and structure of the file', () => {
     const result = parseSubscriberCsv(file, 'multi.csv');
 
     // Assess
-    expect(result.rows.map((row) => row.line)).toEqual([2]);
-    expect(result.problems.map((p) => [p.line, p.field])).toEqual([
-      [3, 'name'],
-      [5, 'email'],
+    // The name with a line break is dropped (a warning) and its row kept; the bad address's row is left out.
+    expect(result.rows.map((row) => [row.line, row.name])).toEqual([
+      [2, 'Ada'],
+      [3, undefined],
+    ]);
+    expect(result.problems.map((p) => [p.line, p.field, p.severity])).toEqual([
+      [3, 'name', 'warning'],
+      [5, 'email', 'error'],
     ]);
   });
 
@@ -566,7 +576,7 @@ describe('parseSubscriberCsv with bad rows', () => {
     ]);
   });
 
-  it('leaves out a row with an over-long name and cuts the value shown at 60 characters', () => {
+  it('imports a row with an over-long name without the name, and cuts the value shown at 60 characters', () => {
     // Prepare
     const name = 'A'.repeat(101);
 
@@ -574,10 +584,10 @@ describe('parseSubscriberCsv with bad rows', () => {
     const result = parseSubscriberCsv(csv('email,name', `ada@example.org,${name}`), 'long.csv');
 
     // Assess
-    expect(result.rows).toEqual([]);
-    expect(result.problems[0]).toMatchObject({ line: 2, field: 'name', severity: 'error' });
+    expect(result.rows).toEqual([{ line: 2, address: 'ada@example.org', key: 'ada@example.org', status: 'confirmed' }]);
+    expect(result.problems[0]).toMatchObject({ line: 2, field: 'name', severity: 'warning' });
     expect(result.problems[0]?.message).toBe(
-      `The name "${'A'.repeat(60)}…" cannot be used: the name is longer than 100 characters; this row was left out.`,
+      `The name "${'A'.repeat(60)}…" cannot be used: the name is longer than 100 characters; the row was imported without a name.`,
     );
   });
 
@@ -605,7 +615,7 @@ describe('parseSubscriberCsv with bad rows', () => {
     expect(result.problems).toEqual([expect.objectContaining({ line: 2, severity: 'error', message })]);
   });
 
-  it('keeps the first of two rows with the same address and warns about the later one', () => {
+  it('keeps the first of two equal rows with the same address and warns about the later one', () => {
     // Prepare
     const file = csv('email,name', 'ada@example.org,Ada', 'bob@example.org,Bob', 'ADA@example.org,Ada again');
 
@@ -622,9 +632,26 @@ describe('parseSubscriberCsv with bad rows', () => {
         line: 4,
         field: 'email',
         severity: 'warning',
-        message: '"ADA@example.org" is a duplicate of line 2; this row was left out.',
+        message: '"ADA@example.org" is also on line 2; the confirmed row (line 2) was kept.',
       }),
     ]);
+  });
+
+  it('keeps the row that mails less when two rows for one address disagree', () => {
+    // Prepare
+    const file = csv(
+      'email,status',
+      'ada@example.org,confirmed',
+      'ada@example.org,unsubscribed',
+      'ada@example.org,pending',
+    );
+
+    // Act
+    const result = parseSubscriberCsv(file, 'disagree.csv');
+
+    // Assess
+    expect(result.rows.map((row) => [row.line, row.status])).toEqual([[3, 'unsubscribed']]);
+    expect(result.problems.map((p) => p.severity)).toEqual(['warning', 'warning']);
   });
 
   it('keeps a row whose date cannot be read, dropping the date with a warning', () => {
@@ -731,6 +758,9 @@ describe('an export read back', () => {
     ...(s.unsubscribedAt ? { unsubscribedAt: s.unsubscribedAt } : {}),
     ...(s.suppressedAt ? { suppressedAt: s.suppressedAt } : {}),
     ...(s.suppressedReason ? { suppressedReason: s.suppressedReason } : {}),
+    subscribedVia: s.subscribedVia,
+    ...(s.confirmedVia ? { confirmedVia: s.confirmedVia } : {}),
+    ...(s.unsubscribedVia ? { unsubscribedVia: s.unsubscribedVia } : {}),
   });
 
   it('reproduces every subscriber, through decideImport with attested consent', () => {
@@ -754,8 +784,11 @@ describe('an export read back', () => {
             address: s.address,
             status: s.status,
             subscribedAt: s.subscribedAt,
-            ...(s.status === 'confirmed' ? { confirmedAt: s.confirmedAt } : {}),
-            ...(s.status === 'unsubscribed' ? { unsubscribedAt: s.unsubscribedAt } : {}),
+            subscribedVia: s.subscribedVia,
+            ...(s.status === 'confirmed' ? { confirmedAt: s.confirmedAt, confirmedVia: s.confirmedVia } : {}),
+            ...(s.status === 'unsubscribed'
+              ? { unsubscribedAt: s.unsubscribedAt, unsubscribedVia: s.unsubscribedVia }
+              : {}),
             ...(s.status === 'suppressed'
               ? { suppressedAt: s.suppressedAt, suppressedReason: s.suppressedReason }
               : {}),

@@ -43,6 +43,7 @@ describe('decideSubscribe', () => {
         subscribedVia: 'form',
         confirmNonce: 'n-new',
         confirmSentAt: now.toISOString(),
+        confirmSends: [now.toISOString()],
         version: 1,
       },
     });
@@ -70,15 +71,65 @@ describe('decideSubscribe', () => {
     expect(subscribe(record({ status }))).toEqual({ outcome });
   });
 
-  it('asks an unsubscribed address to confirm again, keeping it unsubscribed until then', () => {
-    const decision = subscribe(record({ status: 'unsubscribed', unsubscribedAt: '2026-11-10T00:00:00.000Z' }));
+  it('asks an unsubscribed address to confirm again, keeping it and its consent record as they were until then', () => {
+    const current = record({ status: 'unsubscribed', name: 'Ada', unsubscribedAt: '2026-11-10T00:00:00.000Z' });
+
+    const decision = decideSubscribe(
+      current,
+      { ...ada, name: 'Someone Else', via: 'api' },
+      { now, nonce: 'n-new', policy: DEFAULT_POLICY },
+    );
 
     expect(decision.sendConfirmation).toBe(true);
     expect(decision.next).toMatchObject({
       status: 'unsubscribed',
+      name: 'Ada',
+      subscribedAt: current.subscribedAt,
+      subscribedVia: 'form',
       confirmNonce: 'n-new',
-      subscribedAt: now.toISOString(),
+      request: { at: now.toISOString(), via: 'api', name: 'Someone Else' },
     });
+  });
+
+  it('makes the confirmed request of a returning address its consent record', () => {
+    const current = record({
+      status: 'unsubscribed',
+      unsubscribedAt: '2026-11-10T00:00:00.000Z',
+      confirmNonce: 'n2',
+      request: { at: '2026-11-20T00:00:00.000Z', via: 'api', name: 'Ada L.' },
+    });
+
+    const next = decideConfirm(current, 'n2', now).next;
+
+    expect(next).toMatchObject({
+      status: 'confirmed',
+      subscribedAt: '2026-11-20T00:00:00.000Z',
+      subscribedVia: 'api',
+      name: 'Ada L.',
+    });
+    expect(next).not.toHaveProperty('request');
+  });
+
+  it('lets no stranger change the name of a pending address', () => {
+    const decision = decideSubscribe(
+      record({ name: 'Ada' }),
+      { ...ada, name: 'Mallory', via: 'form' },
+      { now, nonce: 'n', policy: DEFAULT_POLICY },
+    );
+
+    expect(decision.next?.name).toBe('Ada');
+  });
+
+  it('sends at most three confirmations a day to one address, whatever the cooldown', () => {
+    let current: Subscriber | undefined;
+    const outcomes: string[] = [];
+    for (const minutes of [0, 20, 40, 60, 80, 24 * 60 + 1]) {
+      const decision = subscribe(current, minutesLater(minutes));
+      outcomes.push(decision.outcome);
+      current = decision.next ?? current;
+    }
+
+    expect(outcomes).toEqual(['requested', 'requested', 'requested', 'cooling-down', 'cooling-down', 'requested']);
   });
 });
 
