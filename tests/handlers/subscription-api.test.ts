@@ -277,4 +277,23 @@ describe('subscription API', () => {
     expect(afterLeaving.statusCode).toBe(410);
     expect(await h.store.get('ada@example.org')).toMatchObject({ status: 'unsubscribed', unsubscribedVia: 'page' });
   });
+  it('ends unsubscribed when one-click unsubscribes race form subscriptions of the same address', async () => {
+    await subscribe({ email: 'ada@example.org' });
+    await api(httpEvent('POST', '/api/confirm', { body: form({ token: confirmToken() }) }));
+    const query = new URL(unsubscribeUrl(h.deps, 'ada@example.org')).search.slice(1);
+    h.clock.now = new Date(h.clock.now.getTime() + 3_600_000);
+
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        i % 2 === 0
+          ? api(httpEvent('POST', '/api/unsubscribe', { query, body: 'List-Unsubscribe=One-Click' }))
+          : subscribe({ email: 'ada@example.org' }),
+      ),
+    );
+
+    expect(responses.map((r) => r.statusCode)).toEqual(Array(12).fill(200));
+    expect((await h.store.get('ada@example.org'))?.status).toBe('unsubscribed');
+    // Each form post after the unsubscribe may ask for a new confirmation, but the cooldown lets one mail through.
+    expect(h.mailer.sent.length).toBeLessThanOrEqual(2);
+  });
 });
