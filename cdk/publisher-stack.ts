@@ -4,6 +4,7 @@ import { ConfigError } from '../functions/core/errors.ts';
 import type { MailConfig, SiteConfig } from '../functions/core/types.ts';
 import { AccessLogBucket } from './constructs/access-log-bucket.ts';
 import { ContentBucket } from './constructs/content-bucket.ts';
+import { DigestSender } from './constructs/digest-sender.ts';
 import { MailFeedback } from './constructs/mail-feedback.ts';
 import { PublishFunction } from './constructs/publish-function.ts';
 import { SiteDistribution } from './constructs/site-distribution.ts';
@@ -30,7 +31,8 @@ const requireMail = (siteConfig: SiteConfig): SiteConfig & { mail: MailConfig } 
 
 /**
  * Markdown uploaded under `posts/` becomes feeds and pages under `site/`, served by CloudFront; readers subscribe
- * through the API under `/api/`, and SES bounces and complaints come back through the mail feedback topic.
+ * through the API under `/api/`, new posts reach them in digests on the configured schedule, and SES bounces and
+ * complaints come back through the mail feedback topic.
  *
  * The construct ids below name stateful resources (bucket, table, logs): never rename them once deployed.
  */
@@ -42,6 +44,7 @@ export class PublisherStack extends Stack {
   readonly publish: PublishFunction;
   readonly feedback: MailFeedback;
   readonly subscriptions: SubscriptionApi;
+  readonly digests: DigestSender;
 
   constructor(scope: Construct, id: string, props: PublisherStackProps) {
     super(scope, id, props);
@@ -57,6 +60,12 @@ export class PublisherStack extends Stack {
       siteConfig,
       configurationSet: feedback.configurationSet,
     });
+    const digests = new DigestSender(this, 'Digests', {
+      stateTable: state,
+      siteConfig,
+      configurationSet: feedback.configurationSet,
+      tokenKey: subscriptions.tokenKey,
+    });
     const site = new SiteDistribution(this, 'Site', {
       content,
       accessLogs,
@@ -70,6 +79,7 @@ export class PublisherStack extends Stack {
     this.publish = publish;
     this.feedback = feedback;
     this.subscriptions = subscriptions;
+    this.digests = digests;
 
     new CfnOutput(this, 'ContentBucketName', {
       value: content.bucketName,
@@ -89,6 +99,22 @@ export class PublisherStack extends Stack {
     new CfnOutput(this, 'FeedbackTopicArn', {
       value: feedback.topic.topicArn,
       description: 'SNS topic of SES bounces and complaints',
+    });
+    new CfnOutput(this, 'DigestScheduleName', {
+      value: digests.schedule.scheduleName,
+      description: 'EventBridge Scheduler schedule (default group) that invokes the digest planner',
+    });
+    new CfnOutput(this, 'DigestQueueUrl', {
+      value: digests.queue.queueUrl,
+      description: 'Queue of digest recipient batches waiting to be mailed',
+    });
+    new CfnOutput(this, 'DigestDeadLetterQueueUrl', {
+      value: digests.deadLetterQueue.queueUrl,
+      description: 'Digest recipient batches that failed 5 times; redrive them to DigestQueueUrl once fixed',
+    });
+    new CfnOutput(this, 'DigestPlanFailuresQueueUrl', {
+      value: digests.planFailures.queueUrl,
+      description: 'Digest planner invocations that failed every retry, with their scheduled time',
     });
   }
 }

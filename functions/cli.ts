@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { listFiles } from './adapters/list-files.ts';
 import { parseInWorkers } from './adapters/parse-in-workers.ts';
 import { loadSiteTemplates } from './adapters/site-templates.ts';
+import { DIGEST_USAGE, DigestUsageError, runDigestCommand } from './cli/digest-command.ts';
+import { IO_CONCURRENCY, loadSite, mapLimit, readFolder } from './cli/posts-folder.ts';
 import { runSubscribersCommand, SUBSCRIBERS_USAGE, SubscribersUsageError } from './cli/subscribers-command.ts';
 import { type BatchResult, decideBatch, type SourceFile } from './core/build-batch.ts';
 import { ConfigError } from './core/errors.ts';
@@ -24,6 +26,8 @@ Commands:
   build [dir] --out <dir> [--base-url <url>]   Write feeds (feed.xml, atom.xml, feed.json) and archive pages
                                                for the posts in dir (default content/posts). No AWS involved.
   lint [dir]                                   Check the posts in dir without writing anything.
+  digest <command>                             Preview a digest, see who would get it, send it locally, status
+                                               (\`npm run cli -- digest --help\` for details).
   subscribers <command>                        Import, export, list, count or remove subscribers
                                                (\`npm run cli -- subscribers --help\` for details).
 
@@ -46,6 +50,15 @@ interface Io {
 }
 
 export const runCli = async (argv: string[], io: Io, cwd = process.cwd()): Promise<number> => {
+  if (argv[0] === 'digest') {
+    try {
+      return await runDigestCommand(argv.slice(1), io, cwd);
+    } catch (error) {
+      if (!(error instanceof DigestUsageError)) throw error;
+      io.err(`${error.message}\n\n${DIGEST_USAGE}`);
+      return 2;
+    }
+  }
   if (argv[0] === 'subscribers') {
     try {
       return await runSubscribersCommand(argv.slice(1), io, cwd);
@@ -129,51 +142,6 @@ const parseCliArgs = (argv: string[]) =>
       help: { type: 'boolean', short: 'h' },
     },
   });
-
-const loadSite = async (path: string, baseUrl: string | undefined): Promise<SiteConfig> => {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new ConfigError(`cannot read the site settings at ${path}; create it or pass --config <file>`);
-  }
-  let input: Record<string, unknown>;
-  try {
-    input = JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new ConfigError(`${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return parseSiteConfig(baseUrl ? { ...input, baseUrl } : input, path);
-};
-
-const readFolder = async (dir: string): Promise<{ posts: SourceFile[]; assets: string[] }> => {
-  let paths: string[];
-  try {
-    paths = await listFiles(dir);
-  } catch {
-    throw new UsageError(`cannot read the posts folder ${dir}`);
-  }
-  const postPaths = paths.filter((path) => sourceKindOf(path) === 'post');
-  const assets = paths.filter((path) => sourceKindOf(path) === 'asset');
-  const posts = await mapLimit(postPaths, IO_CONCURRENCY, async (sourcePath) => ({
-    sourcePath,
-    bytes: await readFile(join(dir, sourcePath)),
-  }));
-  return { posts, assets };
-};
-
-/** File system calls in flight at once: enough to keep the disk busy, few enough to stay far from fd limits. */
-const IO_CONCURRENCY = 64;
-
-const mapLimit = async <T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> => {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-};
 
 const writeSite = async (
   outDir: string,

@@ -30,6 +30,66 @@ export const SUBSCRIBER_PARTITIONS = 'SUB#*';
  */
 const SUBSCRIBER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'];
 
+/** Leading keys of the items the digest functions use (what each may do with them: DIGEST_PLANNING, DIGEST_SENDING). */
+export const DIGEST_PARTITIONS = {
+  /** The ledger of published posts waiting for (or assigned to) a digest; the publish functions write it. */
+  mailQueue: 'MAILQ',
+  /** One record per digest, keyed by its scheduled time or post. */
+  digests: 'DIGEST',
+  /** Delivery claims, `DELIV#<digestId>#<shard>`: one recipient is mailed once per digest. */
+  deliveries: 'DELIV#*',
+  /** The publisher's record of each source file, with the published post. */
+  posts: 'SRC',
+  subscribers: SUBSCRIBER_PARTITIONS,
+} as const;
+
+interface PartitionGrant {
+  sid: string;
+  actions: string[];
+  leadingKeys: string[];
+}
+
+/**
+ * What the digest planner does (functions/adapters/dynamo-digest-store.ts): list the ledger's waiting posts (Query)
+ * and assign them to a digest (conditional UpdateItem); create the digest record once per slot (conditional PutItem),
+ * read it, follow its progress (UpdateItem) and find unfinished immediate digests (Query); read the published posts'
+ * records (GetItem); list each `SUB#` partition's confirmed subscribers (Query).
+ */
+const DIGEST_PLANNING: readonly PartitionGrant[] = [
+  {
+    sid: 'DigestMailQueue',
+    actions: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+    leadingKeys: [DIGEST_PARTITIONS.mailQueue],
+  },
+  {
+    sid: 'DigestRecords',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+    leadingKeys: [DIGEST_PARTITIONS.digests],
+  },
+  { sid: 'PublishedPostRecordsReadOnly', actions: ['dynamodb:GetItem'], leadingKeys: [DIGEST_PARTITIONS.posts] },
+  { sid: 'ListSubscribers', actions: ['dynamodb:Query'], leadingKeys: [DIGEST_PARTITIONS.subscribers] },
+];
+
+/**
+ * What the digest sender does: read the digest it is sending and add to its counters (GetItem, UpdateItem, never a
+ * new record); claim each delivery before mailing it and settle it after (conditional PutItem/UpdateItem, so a
+ * redelivered batch mails nobody twice); read each recipient's current record (someone who left after planning is
+ * not mailed). It cannot list subscribers, change them, or touch the ledger or the posts.
+ */
+const DIGEST_SENDING: readonly PartitionGrant[] = [
+  {
+    sid: 'DigestProgress',
+    actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    leadingKeys: [DIGEST_PARTITIONS.digests],
+  },
+  {
+    sid: 'DeliveryClaims',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    leadingKeys: [DIGEST_PARTITIONS.deliveries],
+  },
+  { sid: 'SubscriberRecordsReadOnly', actions: ['dynamodb:GetItem'], leadingKeys: [DIGEST_PARTITIONS.subscribers] },
+];
+
 /**
  * The publisher's state: one table, `pk`/`sk` keys, and the `byDate` local secondary index.
  *
@@ -92,6 +152,36 @@ export class StateTable extends Construct {
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [SUBSCRIBER_PARTITIONS] } },
       }),
     );
+    fn.addEnvironment('STATE_TABLE_NAME', this.table.tableName);
+  }
+
+  /** Lets the digest planner use the ledger, digest records, post records and subscriber list; see DIGEST_PLANNING. */
+  grantDigestPlanning(fn: LambdaFunction): void {
+    this.grantPartitions(fn, DIGEST_PLANNING);
+  }
+
+  /** Lets the digest sender read digests and recipients and claim deliveries; see DIGEST_SENDING. */
+  grantDigestSending(fn: LambdaFunction): void {
+    this.grantPartitions(fn, DIGEST_SENDING);
+  }
+
+  /**
+   * One statement per partition family, each limited by `dynamodb:LeadingKeys` to the base table. Every action
+   * granted this way names a partition key in its request; never add Scan here: a request without a partition key
+   * has no LeadingKeys, and `ForAllValues` is true for an empty set, so the condition would allow the whole table.
+   */
+  private grantPartitions(fn: LambdaFunction, grants: readonly PartitionGrant[]): void {
+    for (const { sid, actions, leadingKeys } of grants) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          sid,
+          effect: Effect.ALLOW,
+          actions,
+          resources: [this.table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
+        }),
+      );
+    }
     fn.addEnvironment('STATE_TABLE_NAME', this.table.tableName);
   }
 }

@@ -3,6 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { type CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
@@ -46,6 +47,38 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
     integrationError: '$context.integrationErrorMessage',
   }),
 );
+
+/**
+ * Lets a function send raw mail (ses:SendRawEmail) as the configured sender only, and only with the given
+ * configuration set. SES authorises a send against the verified identity covering the From address (the domain, or
+ * the address itself when that is verified on its own) and against the configuration set named in the request. Shared
+ * by every function that mails subscribers (the subscription API, the digest sender).
+ */
+export const grantNewsletterSending = (fn: IFunction, mail: MailConfig, configurationSet: IConfigurationSet): void => {
+  const stack = Stack.of(fn);
+  // SES keeps identities with the domain in lower case; IAM compares ARNs case-sensitively.
+  const at = mail.from.lastIndexOf('@');
+  const domain = mail.from.slice(at + 1).toLowerCase();
+  const identity = (name: string) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      sid: 'SendAsTheNewsletter',
+      effect: Effect.ALLOW,
+      actions: ['ses:SendRawEmail'],
+      resources: [
+        identity(domain),
+        identity(`${mail.from.slice(0, at)}@${domain}`),
+        stack.formatArn({
+          service: 'ses',
+          resource: 'configuration-set',
+          resourceName: configurationSet.configurationSetName,
+        }),
+      ],
+      // The domain identity would allow any address at the domain: the function sends as the newsletter only.
+      conditions: { StringEquals: { 'ses:FromAddress': mail.from } },
+    }),
+  );
+};
 
 export interface SubscriptionApiProps {
   stateTable: StateTable;
@@ -111,7 +144,7 @@ export class SubscriptionApi extends Construct {
     });
     this.tokenKey.grantRead(this.handler);
     props.stateTable.grantSubscriberAccess(this.handler);
-    this.grantSending(siteConfig.mail, configurationSet);
+    grantNewsletterSending(this.handler, siteConfig.mail, configurationSet);
 
     this.api = new HttpApi(this, 'Api', {
       apiName: `${Stack.of(this).stackName}-subscriptions`,
@@ -152,37 +185,6 @@ export class SubscriptionApi extends Construct {
   get originDomainName(): string {
     const stack = Stack.of(this);
     return `${this.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
-  }
-
-  /**
-   * ses:SendRawEmail as the configured sender only, and only with the feedback configuration set. SES authorises a
-   * send against the verified identity covering the From address (the domain, or the address itself when that is
-   * verified on its own) and against the configuration set named in the request.
-   */
-  private grantSending(mail: MailConfig, configurationSet: IConfigurationSet): void {
-    const stack = Stack.of(this);
-    // SES keeps identities with the domain in lower case; IAM compares ARNs case-sensitively.
-    const at = mail.from.lastIndexOf('@');
-    const domain = mail.from.slice(at + 1).toLowerCase();
-    const identity = (name: string) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
-    this.handler.addToRolePolicy(
-      new PolicyStatement({
-        sid: 'SendAsTheNewsletter',
-        effect: Effect.ALLOW,
-        actions: ['ses:SendRawEmail'],
-        resources: [
-          identity(domain),
-          identity(`${mail.from.slice(0, at)}@${domain}`),
-          stack.formatArn({
-            service: 'ses',
-            resource: 'configuration-set',
-            resourceName: configurationSet.configurationSetName,
-          }),
-        ],
-        // The domain identity would allow any address at the domain: the function sends as the newsletter only.
-        conditions: { StringEquals: { 'ses:FromAddress': mail.from } },
-      }),
-    );
   }
 
   /** Covers every route of the API (acknowledgements apply to a construct and what it contains). */

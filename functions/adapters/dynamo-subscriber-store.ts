@@ -32,7 +32,10 @@ export const shardOf = (key: string): string =>
 
 const partition = (shard: string): string => `SUB#${shard}`;
 const itemKey = (key: string) => ({ pk: partition(shardOf(key)), sk: key });
-const SHARDS = Array.from({ length: SUBSCRIBER_SHARDS }, (_, i) => String(i).padStart(2, '0'));
+export const SHARD_NAMES: readonly string[] = Array.from({ length: SUBSCRIBER_SHARDS }, (_, i) =>
+  String(i).padStart(2, '0'),
+);
+const SHARDS = SHARD_NAMES;
 
 const toSubscriber = (item: Record<string, unknown>): Subscriber => {
   const { pk: _pk, sk: _sk, ...record } = item;
@@ -113,7 +116,9 @@ export const createDynamoSubscriberStore = (options: DynamoSubscriberStoreOption
           ),
         `erasing ${current.key}`,
       ),
-    list: (filter = {}) => mergePages(SHARDS.map((shard) => queryShard(shard, filter.status))),
+    list: (filter = {}) =>
+      mergePages((filter.shard ? [filter.shard] : SHARDS).map((shard) => queryShard(shard, filter.status))),
+    shards: SHARDS,
   };
 };
 

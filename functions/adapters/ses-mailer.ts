@@ -1,6 +1,6 @@
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { Mailer } from '../app/ports.ts';
-import { FeedmailError, MailRejectedError, MailThrottledError } from '../core/errors.ts';
+import { FeedmailError, MailOutcomeUnknownError, MailRejectedError, MailThrottledError } from '../core/errors.ts';
 
 export interface SesMailerOptions {
   client?: SESClient;
@@ -25,9 +25,11 @@ const REJECTED = new Set([
 
 /** Over the sending rate or daily quota SES answers `Throttling` ("Maximum sending rate exceeded"). */
 const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException']);
-/** Network failures and timeouts: the request may not have reached SES; try again later. */
-const TRANSIENT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+/** No connection was made: SES never saw the request, so sending again is safe. */
+const UNREACHED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/** The request went out and no answer came back: SES may have accepted it, so sending again could duplicate it. */
+const UNANSWERED = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+const UNANSWERED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
 interface SdkErrorShape {
   name?: string;
@@ -43,10 +45,12 @@ const isThrottled = (error: SdkErrorShape): boolean => {
     /maximum sending rate exceeded|daily message quota exceeded/i.test(error.message ?? '') ||
     status === 429 ||
     status >= 500 ||
-    TRANSIENT.has(error.name ?? '') ||
-    TRANSIENT_CODES.has(error.code ?? '')
+    UNREACHED_CODES.has(error.code ?? '')
   );
 };
+
+const isUnanswered = (error: SdkErrorShape): boolean =>
+  UNANSWERED.has(error.name ?? '') || UNANSWERED_CODES.has(error.code ?? '');
 
 /** Turns an SDK error into the Mailer port's errors; anything else (permissions, credentials) stays unexpected. */
 const toMailError = (error: unknown): Error => {
@@ -54,6 +58,10 @@ const toMailError = (error: unknown): Error => {
   const detail = `${shape.name ?? 'Error'}: ${shape.message ?? String(error)}`;
   if (REJECTED.has(shape.name ?? ''))
     return new MailRejectedError(`SES rejected the message (${detail})`, { cause: error });
+  if (isUnanswered(shape))
+    return new MailOutcomeUnknownError(`SES did not answer; the message may have been sent (${detail})`, {
+      cause: error,
+    });
   if (isThrottled(shape))
     return new MailThrottledError(`SES is throttling or unavailable (${detail})`, { cause: error });
   return new FeedmailError(`SES SendRawEmail failed (${detail})`, { cause: error });

@@ -147,6 +147,159 @@ export interface SubscriberStore {
   save(next: Subscriber): Promise<void>;
   /** Deletes the record if it is still at `current.version`. */
   erase(current: Subscriber): Promise<void>;
-  /** Every record, or those with one status, a page at a time (in no particular order across pages). */
-  list(filter?: { status?: SubscriberStatus }): AsyncIterable<Subscriber[]>;
+  /** Every record, or those with one status (in one shard), a page at a time (in no particular order). */
+  list(filter?: { status?: SubscriberStatus; shard?: string }): AsyncIterable<Subscriber[]>;
+  /** The shards the list is spread over: units of fan-out for a digest. */
+  readonly shards: readonly string[];
+}
+
+/** A post waiting for (or assigned to) a digest: one entry per feed id, written when the post is first published. */
+export interface QueuedPost {
+  feedId: string;
+  sourcePath: string;
+  /** When the post was first published (ISO instant): digests take posts in this order, not by their date. */
+  queuedAt: string;
+  /** The digest that carries (or carried) it; absent while it waits. */
+  digestId?: string;
+}
+
+/** The publisher's side of the digest ledger: "this post is out; mail it once". */
+export interface MailQueue {
+  /** Idempotent: a post already queued (or mailed) keeps its entry, so edits and renames never re-queue it. */
+  queuePost(entry: { feedId: string; sourcePath: string; queuedAt: string }): Promise<void>;
+}
+
+/**
+ * planning (choosing posts, compiling) -> queueing (putting recipient batches on the queue) -> sending -> sent;
+ * or `empty` (nothing new) or `waiting` (fewer new posts than `minPosts`: they wait for the next digest).
+ */
+export type DigestStatus = 'planning' | 'queueing' | 'sending' | 'sent' | 'empty' | 'waiting';
+
+/** One digest: what it carries, where its fan-out got to, and how its sending went. */
+export interface DigestRecord {
+  /** `<scheduled instant>` for a scheduled digest, `post:<feed id>` for an immediate one. */
+  id: string;
+  status: DigestStatus;
+  createdAt: string;
+  /** Feed ids of the posts it carries (shown or counted). */
+  feedIds: string[];
+  subject?: string;
+  /** The compiled mail, personalised per recipient by substitution: never compiled again. */
+  compiled?: CompiledForSending;
+  /** Shards whose confirmed subscribers have been put on the queue. */
+  shardsQueued: string[];
+  /** Recipients put on the queue (each counted once, when its shard was done). */
+  recipients: number;
+  /** Batches put on the queue: the digest is finished when this many have a complete tally. */
+  batches: number;
+  /** The counts below are summed from the batches' tallies when the last batch completes. */
+  sent: number;
+  failed: number;
+  /** Recipients that had unsubscribed or been suppressed by the time their turn came. */
+  skipped: number;
+  /** Deliveries whose outcome cannot be known (a crash while SES was being called): never retried. */
+  uncertain: number;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/** What a sender needs of a compiled digest: the parts with their per-recipient placeholders, and the subject. */
+export interface CompiledForSending {
+  /** The template it was compiled from, for error messages. */
+  entry: string;
+  subject: string;
+  html: string;
+  text: string;
+  placeholders: readonly string[];
+}
+
+/**
+ * claimed -> sending -> sent | failed; claimed -> skipped (no longer confirmed); sending -> uncertain (no answer
+ * from SES, or its sender died during the call: never retried).
+ */
+export type DeliveryState = 'claimed' | 'sending' | 'sent' | 'failed' | 'skipped' | 'uncertain';
+
+/** One recipient of one digest: the claim that makes the send happen exactly once. */
+export interface Delivery {
+  digestId: string;
+  key: string;
+  state: DeliveryState;
+  owner: string;
+  /** While `claimed`: when another sender may take the claim over (its owner presumed dead). */
+  leaseUntil?: string;
+  at: string;
+  messageId?: string;
+  reason?: string;
+}
+
+/** A message on the recipient queue: one digest, up to 100 subscriber keys. */
+export interface RecipientBatch {
+  digestId: string;
+  /** Stable within the digest (`<shard>-<n>`): a redelivered or re-queued batch has the same id. */
+  batchId: string;
+  keys: string[];
+}
+
+/** How every recipient of one batch ended. */
+export interface BatchTally {
+  sent: number;
+  failed: number;
+  skipped: number;
+  uncertain: number;
+}
+
+export interface RecipientQueue {
+  send(batches: readonly RecipientBatch[]): Promise<void>;
+}
+
+/** The digest ledger, the digest records and the delivery claims. */
+export interface DigestStore extends MailQueue {
+  /** Posts not yet in a digest, and those already assigned to `digestId` (so a retried plan sees its own). */
+  listQueued(digestId: string): Promise<QueuedPost[]>;
+  /** Assigns a queued post to a digest unless another digest has it; true when it is (now) this digest's. */
+  assignPost(feedId: string, digestId: string): Promise<boolean>;
+  /** Creates the record unless it exists; returns the stored record either way. */
+  openDigest(record: DigestRecord): Promise<DigestRecord>;
+  getDigest(id: string): Promise<DigestRecord | undefined>;
+  /** Applies `fields` if the record is still in `expected` status; false otherwise. */
+  updateDigest(id: string, expected: DigestStatus, fields: Partial<DigestRecord>): Promise<boolean>;
+  /** Marks a shard's fan-out done and adds its recipients and batches, once per shard. */
+  recordShardQueued(id: string, shard: string, recipients: number, batches: number): Promise<void>;
+  /**
+   * Stores the tally of a batch whose every recipient is settled. Idempotent: a redelivered batch writes the same
+   * tally again, so counts never double (unlike incrementing a counter per run, which a crash would skew).
+   */
+  recordBatch(id: string, batchId: string, tally: BatchTally): Promise<void>;
+  /** The batches with a complete tally so far, and their sums. */
+  batchTallies(id: string): Promise<{ batches: number; totals: BatchTally }>;
+  /** Sets the final counts and finishedAt, once (status `sending` -> `sent`). */
+  finishDigest(id: string, totals: BatchTally, at: string): Promise<void>;
+  listDigests(limit: number): Promise<DigestRecord[]>;
+
+  /**
+   * Takes the delivery for `owner`: when none exists, or it is `claimed` with an expired lease. Otherwise returns
+   * the delivery as it stands (someone else's, or already settled).
+   */
+  claimDelivery(claim: { digestId: string; key: string; owner: string; leaseUntil: string; now: string }): Promise<{
+    taken: boolean;
+    delivery: Delivery;
+  }>;
+  /** `claimed` -> `sending`, only for the owner; false when the claim was lost. */
+  markSending(digestId: string, key: string, owner: string, at: string): Promise<boolean>;
+  /** `sending` -> `claimed` again, for a send SES definitely refused for now (throttling): safe to retry. */
+  releaseDelivery(digestId: string, key: string, owner: string, leaseUntil: string): Promise<void>;
+  /** Settles the owner's delivery: `sent` (with the SES message id), or `failed`/`skipped`/`uncertain` (a reason). */
+  settleDelivery(
+    digestId: string,
+    key: string,
+    owner: string,
+    outcome: { state: 'sent'; messageId: string } | { state: 'failed' | 'skipped' | 'uncertain'; reason: string },
+    at: string,
+  ): Promise<boolean>;
+  /**
+   * A delivery left `sending` since before `olderThan` belongs to a sender that died during the SES call: it
+   * becomes `uncertain` (true once, for whoever changes it).
+   */
+  settleAbandoned(digestId: string, key: string, olderThan: string, at: string): Promise<boolean>;
+  listDeliveries(digestId: string): AsyncIterable<Delivery[]>;
 }

@@ -1,10 +1,13 @@
 import { sourceKindOf } from '../core/source-kind.ts';
 import type { Problem } from '../core/types.ts';
-import type { PostIndex, SourceStatus } from './ports.ts';
-import { reconcileSource } from './reconcile-source.ts';
+import type { MailQueue, PostIndex, SourceStatus } from './ports.ts';
+import { type ReconcileOutcome, reconcileSource } from './reconcile-source.ts';
 import { type RenderDeps, renderUntil } from './render-site.ts';
 
-export type PublishDeps = RenderDeps;
+export type PublishDeps = RenderDeps & {
+  /** The digest ledger; absent where no mail is sent (the CLI build, publisher-only tests). */
+  mailQueue?: MailQueue;
+};
 
 export type PublishResult =
   | { kind: 'post'; sourcePath: string; status: SourceStatus; problems: Problem[]; changed: boolean }
@@ -30,6 +33,7 @@ export const publishSource = async (sourcePath: string, deps: PublishDeps): Prom
   }
   const outcome = await reconcileSource(sourcePath, deps);
   await makePublic(outcome.changed, deps);
+  await queueForDigest(outcome, deps);
   return { kind: 'post', ...outcome };
 };
 
@@ -39,13 +43,30 @@ export const publishSource = async (sourcePath: string, deps: PublishDeps): Prom
 export const publishDue = async (deps: PublishDeps): Promise<{ sourcePath: string; status: SourceStatus }[]> => {
   const due = await deps.index.listDue(deps.now().toISOString());
   const results: { sourcePath: string; status: SourceStatus }[] = [];
+  const outcomes: ReconcileOutcome[] = [];
   for (const entry of due) {
     const outcome = await reconcileSource(entry.sourcePath, deps);
     await deps.index.clearDue(entry.sourcePath, entry.dueAt);
     results.push({ sourcePath: entry.sourcePath, status: outcome.status });
+    outcomes.push(outcome);
   }
   await makePublic(due.length > 0, deps);
+  for (const outcome of outcomes) await queueForDigest(outcome, deps);
   return results;
+};
+
+/**
+ * Once a post is public, it waits for the next digest. Queueing is idempotent per feed id, so it runs on every
+ * event that finds the post published: a retry after a crash between publishing and queueing still queues it, and
+ * edits, renames and duplicate events never queue it twice.
+ */
+const queueForDigest = async (outcome: ReconcileOutcome, deps: PublishDeps): Promise<void> => {
+  if (!deps.mailQueue || outcome.status !== 'published' || outcome.postId === undefined) return;
+  await deps.mailQueue.queuePost({
+    feedId: outcome.postId,
+    sourcePath: outcome.sourcePath,
+    queuedAt: deps.now().toISOString(),
+  });
 };
 
 /**

@@ -24,6 +24,8 @@ export interface ReconcileOutcome {
   problems: Problem[];
   /** False when the stored record already matched the source (a duplicate or stale event). */
   changed: boolean;
+  /** The feed item id of the post the source publishes (or last published), if any. */
+  postId?: string;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -47,7 +49,13 @@ export const reconcileSource = async (sourcePath: string, deps: ReconcileDeps): 
     if (settled) {
       // A retry of an invocation that crashed after writing the record finishes its claim housekeeping here.
       if (previous) await settleFormerClaims(previous, now, deps);
-      return { sourcePath, status: previous?.status ?? 'deleted', problems: previous?.problems ?? [], changed: false };
+      return {
+        sourcePath,
+        status: previous?.status ?? 'deleted',
+        problems: previous?.problems ?? [],
+        changed: false,
+        ...(previous?.post ? { postId: previous.post.id } : {}),
+      };
     }
 
     const computed = object
@@ -75,7 +83,13 @@ export const reconcileSource = async (sourcePath: string, deps: ReconcileDeps): 
     } else if (previous && hasErrors(previous.problems)) {
       await deps.content.writeReport(sourcePath, undefined);
     }
-    return { sourcePath, status: next.status, problems: next.problems, changed: true };
+    return {
+      sourcePath,
+      status: next.status,
+      problems: next.problems,
+      changed: true,
+      ...(next.post ? { postId: next.post.id } : {}),
+    };
   }
   throw new ConflictError(
     `gave up on ${sourcePath} after ${MAX_ATTEMPTS} concurrent updates; the event will be retried`,

@@ -14,6 +14,7 @@ import { normalizeAddress } from '../core/subscribers/email-address.ts';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../core/subscribers/subscriber.ts';
 import { parseSubscriberCsv, subscriberCsvHeader, subscriberCsvRow } from '../core/subscribers/subscriber-csv.ts';
 import { readLocalRun } from '../local/local-run-file.ts';
+import { connectToStandIns } from '../local/stand-ins.ts';
 
 export const SUBSCRIBERS_USAGE = `Usage: npm run cli -- subscribers <command> [options]
 
@@ -163,12 +164,8 @@ const openStore = async (
       'no local run is going: start `npm start` in another terminal, or pass --table <name> for a deployed stack',
     );
   }
-  const client = new DynamoDBClient({
-    endpoint: run.dynamoEndpoint,
-    region: run.region,
-    credentials: run.credentials,
-  });
-  return createDynamoSubscriberStore({ tableName: run.tableName, client });
+  const { dynamo, tableName } = connectToStandIns(run);
+  return createDynamoSubscriberStore({ tableName, client: dynamo });
 };
 
 const importFile = async (store: SubscriberStore, path: string, attested: boolean, io: SubscribersIo) => {

@@ -22,3 +22,11 @@ export class MailRejectedError extends FeedmailError {
 export class MailThrottledError extends FeedmailError {
   override name = 'MailThrottledError';
 }
+
+/**
+ * The request may have reached SES and been accepted, but no answer came (a timeout, a connection reset): sending
+ * again could deliver the message twice. The digest sender never retries these.
+ */
+export class MailOutcomeUnknownError extends FeedmailError {
+  override name = 'MailOutcomeUnknownError';
+}

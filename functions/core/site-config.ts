@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import type { SiteConfig } from './types.ts';
+import type { DigestConfig, SiteConfig } from './types.ts';
 
 const isTimeZone = (zone: string): boolean => {
   try {
@@ -50,11 +50,36 @@ const schema = z
       })
       .strict()
       .optional(),
+    digest: z
+      .object({
+        cadence: z.enum(['immediate', 'daily', 'weekly']).default('weekly'),
+        day: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']).default('monday'),
+        time: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time such as 08:00')
+          .default('08:00'),
+        timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris or UTC').optional(),
+        minPosts: z.number().int().min(1).max(50).default(1),
+        maxPosts: z.number().int().min(1).max(50).default(20),
+      })
+      .strict()
+      .optional(),
     iframeHosts: z
       .array(z.string().regex(/^[a-z0-9.-]+$/, 'must be a bare host name such as www.youtube-nocookie.com'))
       .default(['www.youtube-nocookie.com', 'www.youtube.com', 'player.vimeo.com']),
   })
   .strict();
+
+const DEFAULT_DIGEST = {
+  cadence: 'weekly',
+  day: 'monday',
+  time: '08:00',
+  minPosts: 1,
+  maxPosts: 20,
+} as const satisfies Omit<DigestConfig, 'timeZone'>;
+
+/** The digest settings a site has when its config says nothing (for code that builds a SiteConfig itself). */
+export const defaultDigestConfig = (timeZone = 'UTC'): DigestConfig => ({ ...DEFAULT_DIGEST, timeZone });
 
 /** The raw shape accepted in `site.config.json` (optional keys take their defaults). */
 export type SiteConfigInput = z.input<typeof schema>;
@@ -72,13 +97,14 @@ export const parseSiteConfig = (input: unknown, source = 'site config'): SiteCon
     });
     throw new ConfigError(`${source} has ${lines.length} problem(s):\n${lines.join('\n')}`);
   }
-  const { author, permalink, mail, ...rest } = result.data;
+  const { author, permalink, mail, digest, ...rest } = result.data;
   const config: SiteConfig = {
     ...rest,
     baseUrl: rest.baseUrl.endsWith('/') ? rest.baseUrl : `${rest.baseUrl}/`,
     ...(author ? { author: stripUndefined(author) } : {}),
     ...(permalink ? { permalink } : {}),
     ...(mail ? { mail: { ...stripUndefined(mail), fromName: mail.fromName ?? rest.title } } : {}),
+    digest: { ...DEFAULT_DIGEST, ...stripUndefined(digest ?? {}), timeZone: digest?.timeZone ?? rest.timeZone },
   };
   return config;
 };

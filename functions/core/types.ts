@@ -50,6 +50,25 @@ export interface SiteConfig {
   iframeHosts: string[];
   /** Who mail comes from; required for subscriptions and digests. */
   mail?: MailConfig;
+  /** When digests of new posts go out. */
+  digest: DigestConfig;
+}
+
+export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
+
+export interface DigestConfig {
+  /** `immediate`: a mail per newly published post (within minutes); `daily`/`weekly`: a digest at `time`. */
+  cadence: 'immediate' | 'daily' | 'weekly';
+  /** Weekly digests go out on this day. */
+  day: Weekday;
+  /** `HH:MM`, 24-hour, in `timeZone`. */
+  time: string;
+  /** IANA zone of `day` and `time` (default: the site's). */
+  timeZone: string;
+  /** A digest with fewer new posts is not sent; the posts wait for the next one. */
+  minPosts: number;
+  /** Posts shown in one digest; beyond this the mail counts the rest and links to the archive. */
+  maxPosts: number;
 }
 
 export interface MailConfig {

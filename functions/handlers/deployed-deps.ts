@@ -1,4 +1,6 @@
+import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
 import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
+import { SHARD_NAMES as SHARDS } from '../adapters/dynamo-subscriber-store.ts';
 import { createS3ContentStore } from '../adapters/s3-content-store.ts';
 import { loadSiteTemplates } from '../adapters/site-templates.ts';
 import { createJsonLogger } from '../app/logger.ts';
@@ -16,6 +18,8 @@ export const createDeployedDeps = async (environment: PublisherEnvironment): Pro
     sitePrefix: environment.sitePrefix,
   }),
   index: createDynamoPostIndex({ tableName: environment.tableName }),
+  // Published posts wait here for the next digest (see functions/app/plan-digest.ts).
+  mailQueue: createDynamoDigestStore({ tableName: environment.tableName, shards: SHARDS }),
   site: environment.site,
   now: () => new Date(),
   log: createJsonLogger(),

@@ -64,3 +64,41 @@ export const readFeedbackEnvironment = (env: Env = process.env): { tableName: st
   requireVariables(env, ['STATE_TABLE_NAME']);
   return { tableName: env.STATE_TABLE_NAME ?? '' };
 };
+
+/** The digest planner: the table, the site (with its digest settings) and the recipient queue. */
+export const readPlannerEnvironment = (
+  env: Env = process.env,
+): { tableName: string; site: SiteConfig; queueUrl: string } => {
+  requireVariables(env, ['STATE_TABLE_NAME', 'SITE_CONFIG', 'DIGEST_QUEUE_URL']);
+  return { tableName: env.STATE_TABLE_NAME ?? '', site: readSite(env), queueUrl: env.DIGEST_QUEUE_URL ?? '' };
+};
+
+export interface SenderEnvironment {
+  tableName: string;
+  site: SiteConfig;
+  tokenSecretArn: string;
+  configurationSet: string;
+  /** Sender instances that may run at once (the queue trigger's maximum concurrency). */
+  concurrency: number;
+}
+
+export const readSenderEnvironment = (env: Env = process.env): SenderEnvironment => {
+  requireVariables(env, [
+    'STATE_TABLE_NAME',
+    'SITE_CONFIG',
+    'TOKEN_SECRET_ARN',
+    'SES_CONFIGURATION_SET',
+    'SENDER_CONCURRENCY',
+  ]);
+  const concurrency = Number(env.SENDER_CONCURRENCY);
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ConfigError(`SENDER_CONCURRENCY must be a whole number of at least 1, not "${env.SENDER_CONCURRENCY}"`);
+  }
+  return {
+    tableName: env.STATE_TABLE_NAME ?? '',
+    site: readSite(env),
+    tokenSecretArn: env.TOKEN_SECRET_ARN ?? '',
+    configurationSet: env.SES_CONFIGURATION_SET ?? '',
+    concurrency,
+  };
+};

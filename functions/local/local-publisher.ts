@@ -2,6 +2,7 @@ import type { S3Event } from 'aws-lambda';
 import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
 import { createS3ContentStore } from '../adapters/s3-content-store.ts';
 import { type Logger, silentLogger } from '../app/logger.ts';
+import type { MailQueue } from '../app/ports.ts';
 import type { PublishResult } from '../app/publish.ts';
 import type { PublicFile, SiteConfig } from '../core/types.ts';
 import { createPublishHandler } from '../handlers/create-publish-handler.ts';
@@ -25,7 +26,7 @@ export const SITE_PREFIX = 'site/';
 export const startLocalPublisher = (
   standIns: StandIns,
   site: SiteConfig,
-  options: { staticFiles?: PublicFile[]; log?: Logger } = {},
+  options: { staticFiles?: PublicFile[]; log?: Logger; mailQueue?: MailQueue } = {},
 ): LocalPublisher => {
   const handler = createPublishHandler(
     {
@@ -41,6 +42,7 @@ export const startLocalPublisher = (
       log: options.log ?? silentLogger,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       ...(options.staticFiles ? { staticFiles: options.staticFiles } : {}),
+      ...(options.mailQueue ? { mailQueue: options.mailQueue } : {}),
     },
     POSTS_PREFIX,
   );

@@ -12,6 +12,8 @@ export interface LocalRunInfo {
   tableName: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** The run's token key (hex), so mail the CLI sends carries links the running API accepts. Local use only. */
+  tokenKey: string;
 }
 
 const pathIn = (root: string) => join(root, '.local', 'run.json');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { listFiles } from '../adapters/list-files.ts';
@@ -8,12 +8,14 @@ import { loadMailTemplates } from '../adapters/mail-templates.ts';
 import { loadSiteTemplates } from '../adapters/site-templates.ts';
 import { type Logger, silentLogger } from '../app/logger.ts';
 import { createSubscriptionDeps } from '../app/subscription-deps.ts';
-import type { SubscriptionDeps } from '../app/subscriptions.ts';
+import { importSubscribers, type SubscriptionDeps } from '../app/subscriptions.ts';
 import { parseSiteConfig } from '../core/site-config.ts';
+import { parseSubscriberCsv } from '../core/subscribers/subscriber-csv.ts';
 import type { SiteConfig } from '../core/types.ts';
 import { createSubscriptionHandler } from '../handlers/create-subscription-handler.ts';
 import { type DevRoute, startDevServer } from './dev-server.ts';
 import { sendApiResult, toApiEvent } from './http-bridge.ts';
+import { createLocalDigests, type LocalDigests } from './local-digests.ts';
 import { type LocalPublisher, POSTS_PREFIX, SITE_PREFIX, startLocalPublisher } from './local-publisher.ts';
 import { createOutboxMailer, handleOutboxRequest } from './outbox.ts';
 import { type StandIns, startStandIns } from './stand-ins.ts';
@@ -28,6 +30,12 @@ export interface LocalSite {
   outboxDir: string;
   /** The subscription API's dependencies, as its handler gets them (list, outbox mailer, token key). */
   subscriptions: SubscriptionDeps;
+  /** The digest planner and sender, sending into the outbox. */
+  digests: LocalDigests;
+  /** The token key of this run (links in its mail work only against it). */
+  tokenKey: Uint8Array;
+  /** Imports a subscriber CSV as the operator would with consent attested (the sample readers). */
+  importSubscribers(path: string): Promise<number>;
   /** Uploads content/posts/<path> to the bucket as an author would (the bucket's event does the rest). */
   upload(path: string): Promise<void>;
   /** Deletes posts/<path> from the bucket. */
@@ -65,15 +73,14 @@ export const startLocalSite = async (options: {
   const site = parseSiteConfig({ ...siteInput, baseUrl: dev.url }, 'site.config.json');
   const outboxDir = options.outboxDir ?? join(options.root, '.local', 'outbox');
   await rm(outboxDir, { recursive: true, force: true });
-  const subscriptions = await createSubscriptionDeps({
-    store: createDynamoSubscriberStore({ tableName: standIns.tableName, client: standIns.dynamo }),
-    mailer: createOutboxMailer(outboxDir),
-    site,
-    // A fresh key per run: links in mail from an earlier run would point at a list that no longer exists anyway.
-    tokenKey: randomBytes(32),
-    mailTemplates: await loadMailTemplates(join(options.root, 'templates', 'mail')),
-    log: options.log ?? silentLogger,
-  });
+  // A fresh key per run: links in mail from an earlier run would point at a list that no longer exists anyway.
+  const tokenKey = randomBytes(32);
+  const mailTemplates = await loadMailTemplates(join(options.root, 'templates', 'mail'));
+  const mailer = createOutboxMailer(outboxDir);
+  const store = createDynamoSubscriberStore({ tableName: standIns.tableName, client: standIns.dynamo });
+  const log = options.log ?? silentLogger;
+  const subscriptions = await createSubscriptionDeps({ store, mailer, site, tokenKey, mailTemplates, log });
+  const digests = createLocalDigests({ standIns, site, mailer, tokenKey, mailTemplates, log });
   const api = createSubscriptionHandler(subscriptions);
   const apiRoute: DevRoute = async (request, response) => {
     if (!new URL(request.url ?? '/', 'http://local').pathname.startsWith('/api/')) return false;
@@ -83,7 +90,8 @@ export const startLocalSite = async (options: {
   dev.setRoutes([apiRoute, (request, response) => handleOutboxRequest(request, response, outboxDir)]);
   const publisher = startLocalPublisher(standIns, site, {
     staticFiles: await loadSiteTemplates(join(options.root, 'templates', 'site')),
-    log: options.log ?? silentLogger,
+    log,
+    mailQueue: digests.digests,
   });
   const upload = async (path: string): Promise<void> => {
     const body = await readFile(join(postsDir, path));
@@ -96,6 +104,13 @@ export const startLocalSite = async (options: {
     url: dev.url,
     outboxDir,
     subscriptions,
+    digests,
+    tokenKey,
+    importSubscribers: async (path) => {
+      const { rows } = parseSubscriberCsv(await readFile(path), basename(path));
+      await importSubscribers(store, rows, { now: new Date(), file: basename(path), attested: true });
+      return rows.length;
+    },
     upload,
     remove: async (path) => {
       await standIns.s3.send(new DeleteObjectCommand({ Bucket: standIns.bucket, Key: POSTS_PREFIX + path }));

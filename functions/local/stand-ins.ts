@@ -31,6 +31,18 @@ const region = 'us-east-1';
 /** What another process needs, besides an endpoint, to talk to the stand-ins (they accept any credentials). */
 export const STAND_IN_CLIENT_SETTINGS = { region, credentials } as const;
 
+/** The DynamoDB side of the stand-ins, reached from this process or from another one (the CLI). */
+export interface LocalStandIns {
+  dynamo: DynamoDBClient;
+  tableName: string;
+}
+
+/** A client for the DynamoDB stand-in of a local run in another process. */
+export const connectToStandIns = (run: { dynamoEndpoint: string; tableName: string }): LocalStandIns => ({
+  dynamo: new DynamoDBClient({ endpoint: run.dynamoEndpoint, ...STAND_IN_CLIENT_SETTINGS }),
+  tableName: run.tableName,
+});
+
 export const startStandIns = async (options: { bucket?: string; tableName?: string } = {}): Promise<StandIns> => {
   const bucket = options.bucket ?? 'feedmail-content';
   const tableName = options.tableName ?? 'feedmail-state';

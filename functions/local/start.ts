@@ -46,6 +46,15 @@ const main = async (): Promise<void> => {
   );
   printResults(publisher.results);
   for (const failure of publisher.failures) console.error('Publishing failed after retries:', failure.error);
+  // The sample readers of content/subscribers.csv get a digest of what was just published, into the outbox.
+  const readers = await local.importSubscribers(join(root, 'content', 'subscribers.csv'));
+  const { plans } = await local.digests.run();
+  for (const plan of plans) {
+    const record = await local.digests.digests.getDigest(plan.id);
+    console.log(
+      `Digest:    "${record?.subject ?? plan.id}", ${plan.posts} posts, sent to ${record?.sent ?? 0} of ${readers} sample readers (content/subscribers.csv) into the outbox`,
+    );
+  }
   console.log('');
   console.log(`Site:      ${local.url}`);
   console.log(`RSS:       ${siteUrl(site, SITE_FILES.rss)}`);
@@ -61,6 +70,7 @@ const main = async (): Promise<void> => {
     dynamoEndpoint: local.standIns.dynamoEndpoint,
     tableName: local.standIns.tableName,
     ...STAND_IN_CLIENT_SETTINGS,
+    tokenKey: Buffer.from(local.tokenKey).toString('hex'),
   });
 
   let timer: NodeJS.Timeout | undefined;

@@ -10,7 +10,12 @@ import {
 import { describe, expect, it } from 'vitest';
 import { createSesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { OutgoingMessage } from '../../functions/app/ports.ts';
-import { FeedmailError, MailRejectedError, MailThrottledError } from '../../functions/core/errors.ts';
+import {
+  FeedmailError,
+  MailOutcomeUnknownError,
+  MailRejectedError,
+  MailThrottledError,
+} from '../../functions/core/errors.ts';
 
 /*
  * A fake SESClient, on purpose: no local stand-in for SES throttles, pauses sending or rejects a sender, so these
@@ -91,8 +96,9 @@ describe('createSesMailer', () => {
     ],
     ['a 503', serviceError('ServiceUnavailable', 'Service Unavailable', 503), MailThrottledError],
     ['a 500', serviceError('InternalFailure', 'Internal failure', 500), MailThrottledError],
-    ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), MailThrottledError],
-    ['a timeout', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), MailThrottledError],
+    ['a refused connection', Object.assign(new Error('connect refused'), { code: 'ECONNREFUSED' }), MailThrottledError],
+    ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), MailOutcomeUnknownError],
+    ['a timeout', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), MailOutcomeUnknownError],
     ['MessageRejected', new MessageRejected({ ...opts, message: 'Email address is not verified.' }), MailRejectedError],
     ['MailFromDomainNotVerified', new MailFromDomainNotVerifiedException(opts), MailRejectedError],
     ['ConfigurationSetDoesNotExist', new ConfigurationSetDoesNotExistException(opts), MailRejectedError],

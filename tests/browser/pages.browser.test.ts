@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderArchivePage, renderIndexPage, renderMonthPage, renderPostPage } from '../../functions/core/pages.ts';
 import { monthPagePath, postPagePath, SITE_FILES, siteUrl } from '../../functions/core/paths.ts';
+import { defaultDigestConfig } from '../../functions/core/site-config.ts';
 import type { MonthRef, PostSummary, PublishedPost, SiteConfig } from '../../functions/core/types.ts';
 import {
   launchBrowser,
@@ -21,6 +22,7 @@ const EMOJI = '🚀';
 const HOSTILE_TITLE = 'Shipping </title><script>alert(1)</script> "fast"';
 
 const makeSite = (baseUrl: string): SiteConfig => ({
+  digest: defaultDigestConfig(),
   title: 'Field Notes',
   description: 'Short essays on building small, durable software.',
   baseUrl,

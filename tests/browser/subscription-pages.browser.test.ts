@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderIndexPage } from '../../functions/core/pages.ts';
 import { postPagePath, SITE_FILES, siteUrl } from '../../functions/core/paths.ts';
+import { defaultDigestConfig } from '../../functions/core/site-config.ts';
 import { type PageInputs, SUBSCRIPTION_PAGES } from '../../functions/core/subscribers/subscription-pages.ts';
 import type { PostSummary, SiteConfig } from '../../functions/core/types.ts';
 import {
@@ -24,6 +25,7 @@ const AXE_PATH = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js',
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 const makeSite = (baseUrl: string): SiteConfig => ({
+  digest: defaultDigestConfig(),
   title: 'Field Notes',
   description: 'Short essays on building small, durable software.',
   baseUrl,

@@ -2,9 +2,11 @@
  * Fresh fixtures and XML reading for the feed tests. Every call returns new objects, so no test can leak into another.
  */
 import { XmlDocument } from 'libxml2-wasm';
+import { defaultDigestConfig } from '../../functions/core/site-config.ts';
 import type { PublishedPost, SiteConfig } from '../../functions/core/types.ts';
 
 export const makeSite = (overrides: Partial<SiteConfig> = {}): SiteConfig => ({
+  digest: defaultDigestConfig(),
   title: 'Field Notes',
   description: 'Short essays on building small, durable software.',
   baseUrl: 'https://notes.example/',

@@ -34,7 +34,7 @@ export interface MessageInput {
   listId?: { name: string; id: string };
   /**
    * List-Unsubscribe (RFC 2369) with one-click (RFC 8058): the https URL takes a POST that unsubscribes at once; an
-   * optional mailto address is offered beside it.
+   * optional mailto address is offered beside it. Plain http only for localhost (the local run).
    */
   unsubscribe?: { url: string; mailto?: string };
 }
@@ -66,9 +66,21 @@ const listIdHeader = ({ name, id }: { name: string; id: string }): string => {
   return `${phrase} <${id}>`;
 };
 
+/** Hosts only this machine can reach: the local run's outbox mail points there, and no mail app ever POSTs to it. */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** RFC 8058 one-click needs https; plain http is let through for the local run's own address only. */
+const isOneClickUrl = (url: string): boolean => {
+  // Angle brackets or spaces would end the URI early in the header.
+  if (!/^https?:\/\/[^\s<>]+$/.test(url) || !URL.canParse(url)) return false;
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || LOOPBACK_HOSTS.has(hostname);
+};
+
 const listUnsubscribeHeader = ({ url, mailto }: { url: string; mailto?: string }): string => {
-  // RFC 8058 one-click needs https; angle brackets would end the URI early.
-  if (!/^https:\/\/[^\s<>]+$/.test(url)) throw new FeedmailError('The List-Unsubscribe URL must be an https URL.');
+  if (!isOneClickUrl(url)) {
+    throw new FeedmailError('The List-Unsubscribe URL must be an https URL (or http on localhost, for the local run).');
+  }
   if (mailto !== undefined && !/^mailto:[^\s<>]+$/.test(mailto)) {
     throw new FeedmailError('The List-Unsubscribe mail address must be a mailto: URL.');
   }
@@ -113,6 +125,10 @@ export const composeMessage = async (input: MessageInput): Promise<Uint8Array> =
     html: input.html,
     headers,
     newline: 'win',
+    // Quoted-printable always: otherwise MailComposer scans every part and header character by character to choose
+    // between QP and base64, a third of the time a digest takes per recipient. QP keeps mostly-ASCII HTML near its
+    // size (base64 adds a third, which may count against Gmail's clipping limit); text in a non-Latin script grows.
+    textEncoding: 'quoted-printable',
     disableFileAccess: true,
     disableUrlAccess: true,
   });

@@ -11,28 +11,13 @@
  */
 import { convert, type HtmlToTextOptions } from 'html-to-text';
 import mjml2html from 'mjml';
-import { ConfigError, FeedmailError } from '../errors.ts';
-import { escapeHtml, safeHref } from '../html.ts';
+import { ConfigError } from '../errors.ts';
+import { escapeHtml } from '../html.ts';
 import type { SiteConfig } from '../types.ts';
+import { type CompiledMail, MailTemplateError, PLACEHOLDER } from './personalize.ts';
 
-/** A template that cannot be compiled or personalised; the message names the file (and line) to fix. */
-export class MailTemplateError extends FeedmailError {
-  override name = 'MailTemplateError';
-}
+export { type CompiledMail, MailTemplateError, oneLine, personalizeMail } from './personalize.ts';
 
-/** A template compiled for one site: HTML and text with only the per-recipient placeholders left. */
-export interface CompiledMail {
-  /** The entry template's file name, for error messages. */
-  entry: string;
-  html: string;
-  /** The plain-text alternative, derived from `html` once. */
-  text: string;
-  /** Names of the per-recipient placeholders the mail uses, sorted. */
-  placeholders: readonly string[];
-}
-
-/** `{{name}}` or `{{name|fallback}}`; the fallback (plain text) stands in when the value is missing or empty. */
-const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*(?:\|([^{}|]*))?\}\}/g;
 /** Braces left over once every well-formed placeholder is taken out: a typo such as `{{siteTitle}`. */
 const STRAY_BRACES = /\{\{|\}\}/;
 /** An mj-include on a line of its own, which keeps the line map (and so error positions) simple. */
@@ -177,45 +162,6 @@ export const compileMailTemplate = async (options: {
   }
   return { entry, html, text: deriveText(html), placeholders: [...placeholders].sort() };
 };
-
-/**
- * One line of plain text: a value cannot break the layout of the text part or smuggle in line breaks.
- * @example oneLine(' Ada\r\nBcc: x ') // 'Ada Bcc: x'
- */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes.
-export const oneLine = (value: string): string => value.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
-
-const fill = (
-  template: string,
-  compiled: CompiledMail,
-  vars: Readonly<Record<string, string | undefined>>,
-  encode: (text: string) => string,
-): string =>
-  template.replace(PLACEHOLDER, (match, name: string, fallback: string | undefined) => {
-    if (!Object.hasOwn(vars, name)) {
-      throw new MailTemplateError(`Mail template ${compiled.entry} uses ${match}, but no value was given for ${name}.`);
-    }
-    const value = oneLine(vars[name] ?? '');
-    // Links must be http(s) or mailto even though the values come from our own code: a `javascript:` URL in a mail
-    // would be a bug worth failing on.
-    if (name.endsWith('Url') && value !== '' && safeHref(value) === undefined) {
-      throw new MailTemplateError(`The value of ${name} is not an http(s) or mailto URL.`);
-    }
-    return encode(value === '' ? oneLine(fallback ?? '') : value);
-  });
-
-/**
- * Fills the per-recipient placeholders: HTML-escaped (safe in text and in quoted attributes) in the HTML, as-is in
- * the text. Every placeholder must have an entry in `vars`; an empty or undefined value takes the fallback.
- * @example personalizeMail(compiled, { confirmUrl: 'https://notes.example/confirm?t=…', recipientName: undefined })
- */
-export const personalizeMail = (
-  compiled: CompiledMail,
-  vars: Readonly<Record<string, string | undefined>>,
-): { html: string; text: string } => ({
-  html: fill(compiled.html, compiled, vars, escapeHtml),
-  text: fill(compiled.text, compiled, vars, (text) => text),
-});
 
 /** Primary language subtags written right to left, for the mail's `dir`. */
 const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'ks', 'ps', 'sd', 'ug', 'ur', 'yi']);

@@ -77,6 +77,17 @@ describe('composeMessage', () => {
     expect(decodeURIComponent(words.join('').replace(/_/g, ' ').replace(/=/g, '%'))).toBe('Café ☕ Notes');
   });
 
+  it.each(['http://localhost:8787/api/unsubscribe?token=a.b', 'http://127.0.0.1:8787/api/unsubscribe?token=a.b'])(
+    "accepts the local run's plain-http unsubscribe URL %s",
+    async (url) => {
+      // Act
+      const raw = await composeMessage(makeInput({ unsubscribe: { url } }));
+
+      // Assess
+      expect(headerLines(raw)).toContain(`List-Unsubscribe: <${url}>`);
+    },
+  );
+
   it('quotes an ASCII list name', async () => {
     // Act
     const raw = await composeMessage(makeInput({ listId: { name: 'Field "Notes"', id: 'notes.example' } }));
@@ -116,6 +127,10 @@ describe('composeMessage', () => {
     ['a second recipient', { to: { address: 'ada@example.org, eve@example.org' } }],
     ['a display name in the address', { to: { address: 'Ada <ada@example.org>' } }],
     ['a plain-http unsubscribe URL', { unsubscribe: { url: 'http://notes.example/u' } }],
+    [
+      'plain http on a host that only starts like localhost',
+      { unsubscribe: { url: 'http://localhost.evil.example/u' } },
+    ],
     ['a list id that is not a dotted name', { listId: { name: 'Notes', id: 'notes example>' } }],
   ] as [string, Partial<MessageInput>][])('refuses %s', async (_case, overrides) => {
     // Act / Assess

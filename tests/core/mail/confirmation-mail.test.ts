@@ -3,6 +3,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../functions/core/errors.ts';
 import { buildConfirmationMail, compileConfirmationMail } from '../../../functions/core/mail/confirmation-mail.ts';
+import { defaultDigestConfig } from '../../../functions/core/site-config.ts';
 import type { SiteConfig } from '../../../functions/core/types.ts';
 
 /*
@@ -16,6 +17,7 @@ const templates = (): Record<string, string> =>
   );
 
 const makeSite = (overrides: Partial<SiteConfig> = {}): SiteConfig => ({
+  digest: defaultDigestConfig(),
   title: 'Café ☕ Notes',
   description: '',
   baseUrl: 'https://notes.example/',

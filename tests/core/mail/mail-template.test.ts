@@ -7,6 +7,7 @@ import {
   personalizeMail,
   siteMailVars,
 } from '../../../functions/core/mail/mail-template.ts';
+import { defaultDigestConfig } from '../../../functions/core/site-config.ts';
 import type { SiteConfig } from '../../../functions/core/types.ts';
 
 const templatesDir = fileURLToPath(new URL('../../../templates/mail/', import.meta.url));
@@ -262,6 +263,7 @@ describe('template errors', () => {
 
 describe('siteMailVars', () => {
   const makeSite = (language: string): SiteConfig => ({
+    digest: defaultDigestConfig(),
     title: 'Notes',
     description: '',
     baseUrl: 'https://notes.example/',

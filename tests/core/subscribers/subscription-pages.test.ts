@@ -3,6 +3,7 @@ import { type DefaultTreeAdapterTypes, type ParserError, parse } from 'parse5';
 import { describe, expect, it } from 'vitest';
 import { renderIndexPage } from '../../../functions/core/pages.ts';
 import { SITE_FILES, siteUrl } from '../../../functions/core/paths.ts';
+import { defaultDigestConfig } from '../../../functions/core/site-config.ts';
 import {
   type PageInputs,
   renderCheckInboxPage,
@@ -21,6 +22,7 @@ type Element = DefaultTreeAdapterTypes.Element;
 type Node = DefaultTreeAdapterTypes.Node;
 
 const makeSite = (overrides: Partial<SiteConfig> = {}): SiteConfig => ({
+  digest: defaultDigestConfig(),
   title: 'Field Notes',
   description: 'Short essays on building small, durable software.',
   baseUrl: 'https://notes.example/blog/',

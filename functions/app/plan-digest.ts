@@ -1,0 +1,218 @@
+/**
+ * Plans digests: which posts a digest carries, its compiled mail, and its recipients put on the queue in batches.
+ * Every step is idempotent and resumable, so a duplicate trigger of the same slot, or a retry after a crash at any
+ * point, ends with the same digest and never queues a post into two digests:
+ *
+ * 1. The digest record is created once per id (the scheduled instant, or `post:<feed id>` when immediate).
+ * 2. `planning`: the queued posts that are still published are assigned to it (a conditional write per post: a
+ *    post belongs to one digest only), then the mail is compiled once and stored with the record -> `queueing`.
+ * 3. `queueing`: the confirmed subscribers of each shard go on the queue, 100 per message, each batch with a
+ *    stable id; a shard is recorded as done with its counts in one write, so recipients are counted once even if
+ *    a shard is queued twice (its duplicate batches stop at the delivery claims) -> `sending`.
+ * 4. Senders store each completed batch's tally; whoever completes the last batch sums them and marks it `sent`.
+ *    Batches that failed too often wait in the dead-letter queue; redriving them finishes the digest.
+ */
+import type { DigestContent, DigestPost } from '../core/digest/digest-content.ts';
+import type { SiteConfig } from '../core/types.ts';
+import type { Logger } from './logger.ts';
+import type {
+  CompiledForSending,
+  DigestRecord,
+  DigestStore,
+  PostIndex,
+  QueuedPost,
+  RecipientBatch,
+  RecipientQueue,
+  SubscriberStore,
+} from './ports.ts';
+import { finishIfDone } from './send-digest.ts';
+
+export interface PlannerDeps {
+  digests: DigestStore;
+  index: Pick<PostIndex, 'getSource'>;
+  subscribers: Pick<SubscriberStore, 'list' | 'shards'>;
+  queue: RecipientQueue;
+  site: SiteConfig;
+  /** Compiles the digest's mail once (MJML); senders only substitute per recipient. */
+  compile(content: DigestContent): Promise<CompiledForSending>;
+  now: () => Date;
+  log: Logger;
+}
+
+/** Recipients per queue message: one message stays far below SQS's 256 KB and one sender's batch time. */
+export const BATCH_SIZE = 100;
+
+export interface PlanResult {
+  id: string;
+  status: DigestRecord['status'];
+  posts: number;
+  recipients: number;
+}
+
+/**
+ * Runs what a schedule trigger asks for. `scheduledTime` (the slot EventBridge Scheduler fired for) names the
+ * digest, so a duplicate trigger of one slot plans the same one; `immediate` cadence makes a digest per new post.
+ */
+export const planDigests = async (
+  deps: PlannerDeps,
+  trigger: { scheduledTime?: string } = {},
+): Promise<PlanResult[]> => {
+  if (deps.site.digest.cadence !== 'immediate') {
+    return [await planDigest(deps, digestIdFor(trigger.scheduledTime, deps.now()), () => true)];
+  }
+  const results: PlanResult[] = [];
+  for (const post of await deps.digests.listQueued('')) {
+    const id = `post:${post.feedId}`;
+    results.push(await planDigest(deps, id, (candidate) => candidate.feedId === post.feedId));
+  }
+  // An immediate digest that crashed after taking its post is no longer in the unassigned list: resume it too.
+  for (const record of await deps.digests.listDigests(50)) {
+    if (record.id.startsWith('post:') && (record.status === 'planning' || record.status === 'queueing')) {
+      const feedId = record.id.slice('post:'.length);
+      results.push(await planDigest(deps, record.id, (candidate) => candidate.feedId === feedId));
+    }
+  }
+  return results;
+};
+
+/**
+ * The id of a scheduled digest: the slot's instant to the minute, so retries of one slot agree.
+ * @example digestIdFor('2026-11-23T07:00:00Z', now) // '2026-11-23T07:00Z'
+ */
+export const digestIdFor = (scheduledTime: string | undefined, now: Date): string => {
+  const at = scheduledTime ? new Date(scheduledTime) : now;
+  const instant = Number.isNaN(at.getTime()) ? now : at;
+  return `${instant.toISOString().slice(0, 16)}Z`;
+};
+
+const planDigest = async (
+  deps: PlannerDeps,
+  id: string,
+  selects: (post: QueuedPost) => boolean,
+): Promise<PlanResult> => {
+  let record = await deps.digests.openDigest({
+    id,
+    status: 'planning',
+    createdAt: deps.now().toISOString(),
+    feedIds: [],
+    shardsQueued: [],
+    recipients: 0,
+    batches: 0,
+    sent: 0,
+    failed: 0,
+    skipped: 0,
+    uncertain: 0,
+  });
+  if (record.status === 'planning') record = await choosePosts(deps, record, selects);
+  if (record.status === 'queueing') record = await queueRecipients(deps, record);
+  deps.log.info('digest planned', {
+    digestId: id,
+    status: record.status,
+    posts: record.feedIds.length,
+    recipients: record.recipients,
+  });
+  return { id, status: record.status, posts: record.feedIds.length, recipients: record.recipients };
+};
+
+const choosePosts = async (
+  deps: PlannerDeps,
+  record: DigestRecord,
+  selects: (post: QueuedPost) => boolean,
+): Promise<DigestRecord> => {
+  const queued = (await deps.digests.listQueued(record.id))
+    .filter(selects)
+    .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt) || a.feedId.localeCompare(b.feedId));
+  const published = (await Promise.all(queued.map((entry) => publishedPost(deps, entry)))).filter(
+    (post): post is { entry: QueuedPost; post: DigestPost } => post !== undefined,
+  );
+  const resumed = published.some(({ entry }) => entry.digestId === record.id);
+  const immediate = record.id.startsWith('post:');
+  const status =
+    published.length === 0
+      ? 'empty'
+      : !resumed && !immediate && published.length < deps.site.digest.minPosts
+        ? 'waiting'
+        : undefined;
+  if (status) {
+    await deps.digests.updateDigest(record.id, 'planning', { status });
+    return { ...record, status };
+  }
+  const mine: DigestPost[] = [];
+  for (const { entry, post } of published) {
+    if (await deps.digests.assignPost(entry.feedId, record.id)) mine.push(post);
+  }
+  // Shown newest first, as in the feeds; beyond maxPosts the oldest are counted and linked, not shown.
+  mine.sort((a, b) => b.date.localeCompare(a.date) || a.feedId.localeCompare(b.feedId));
+  const shown = mine.slice(0, deps.site.digest.maxPosts);
+  const compiled = await deps.compile({ id: record.id, posts: shown, more: mine.length - shown.length });
+  const fields = {
+    status: 'queueing' as const,
+    feedIds: mine.map((post) => post.feedId),
+    subject: compiled.subject,
+    compiled,
+    startedAt: deps.now().toISOString(),
+  };
+  if (!(await deps.digests.updateDigest(record.id, 'planning', fields))) {
+    // A concurrent planner of the same slot got there first: carry on from what it stored.
+    return (await deps.digests.getDigest(record.id)) as DigestRecord;
+  }
+  return { ...record, ...fields };
+};
+
+/** The post as the digest shows it, or undefined when it is no longer published (deleted or withdrawn). */
+const publishedPost = async (
+  deps: PlannerDeps,
+  entry: QueuedPost,
+): Promise<{ entry: QueuedPost; post: DigestPost } | undefined> => {
+  const source = await deps.index.getSource(entry.sourcePath);
+  const post = source?.post;
+  if (source?.status !== 'published' || !post || post.id !== entry.feedId) return undefined;
+  return {
+    entry,
+    post: {
+      feedId: post.id,
+      sourcePath: post.sourcePath,
+      title: post.title,
+      url: post.url,
+      date: post.date,
+      summary: post.summary,
+      html: post.html,
+      ...(post.excerptHtml ? { excerptHtml: post.excerptHtml } : {}),
+      ...(post.image ? { image: post.image } : {}),
+      authors: post.authors,
+    },
+  };
+};
+
+const queueRecipients = async (deps: PlannerDeps, record: DigestRecord): Promise<DigestRecord> => {
+  for (const shard of deps.subscribers.shards) {
+    if (record.shardsQueued.includes(shard)) continue;
+    const batches: RecipientBatch[] = [];
+    let keys: string[] = [];
+    let count = 0;
+    let sentUpTo = 0;
+    const close = () => {
+      batches.push({ digestId: record.id, batchId: `${shard}-${batches.length}`, keys });
+      keys = [];
+    };
+    for await (const page of deps.subscribers.list({ status: 'confirmed', shard })) {
+      for (const subscriber of page) {
+        keys.push(subscriber.key);
+        count++;
+        if (keys.length === BATCH_SIZE) close();
+      }
+      // Ten at a time, as SQS SendMessageBatch takes them.
+      if (batches.length - sentUpTo >= 10) {
+        await deps.queue.send(batches.slice(sentUpTo));
+        sentUpTo = batches.length;
+      }
+    }
+    if (keys.length > 0) close();
+    if (batches.length > sentUpTo) await deps.queue.send(batches.slice(sentUpTo));
+    await deps.digests.recordShardQueued(record.id, shard, count, batches.length);
+  }
+  await deps.digests.updateDigest(record.id, 'queueing', { status: 'sending' });
+  // Every batch may already be done (or there were none): then nobody else would finish the digest.
+  await finishIfDone(deps.digests, record.id, deps.now());
+  return (await deps.digests.getDigest(record.id)) as DigestRecord;
+};

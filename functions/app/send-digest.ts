@@ -1,0 +1,217 @@
+/**
+ * Sends one batch of a digest's recipients, each exactly once however often the batch arrives or whoever died
+ * before. Per recipient:
+ *
+ *   claim (conditional create, with a lease)  ->  read the subscriber  ->  build the message  ->  wait for a slot
+ *   ->  mark `sending`  ->  SES SendRawEmail  ->  settle `sent` / `failed`
+ *
+ * - A claim already settled (or `sending`) is never sent again: a redelivered batch, a duplicate plan, a second
+ *   sender all stop at the claim.
+ * - A crash after the claim and before `sending` leaves a `claimed` delivery whose lease runs out: the next
+ *   delivery of the batch takes it over and sends. That is how a crash "between claim and send" still mails once.
+ * - The one window that cannot be closed is the SES call itself: from the `sending` mark until it is settled, SES
+ *   may or may not have accepted the message, and SES has no idempotency key to ask. A timeout with no answer
+ *   settles it `uncertain`; a crash there leaves it `sending`, and the batch's next delivery (after the lease)
+ *   settles it `uncertain`. Either way it is never retried, is counted in the digest record and logged: a reader
+ *   may miss one digest; nobody gets it twice.
+ * - SES throttling is a definite "not sent": the delivery goes back to `claimed` and is retried after a back-off
+ *   with jitter; a permanent rejection is settled `failed` with its reason and not retried.
+ */
+
+import { backoffMs, createPacer, rateForInstance, remainingToday, type SendQuota } from '../core/digest/pacing.ts';
+import { MailOutcomeUnknownError, MailRejectedError, MailThrottledError } from '../core/errors.ts';
+import { apiUrl } from '../core/subscribers/links.ts';
+import { signToken } from '../core/subscribers/tokens.ts';
+import type { SiteConfig } from '../core/types.ts';
+import type { Logger } from './logger.ts';
+import type {
+  BatchTally,
+  CompiledForSending,
+  DigestRecord,
+  DigestStore,
+  Mailer,
+  OutgoingMessage,
+  RecipientBatch,
+  SubscriberStore,
+} from './ports.ts';
+
+export interface SenderDeps {
+  digests: DigestStore;
+  subscribers: Pick<SubscriberStore, 'get'>;
+  mailer: Mailer;
+  /** SES GetSendQuota, read once per batch. */
+  quota: () => Promise<SendQuota>;
+  /** How many sender instances may run at once: the account's rate is shared between them. */
+  concurrency: number;
+  site: SiteConfig;
+  tokenKey: Uint8Array;
+  compose(
+    compiled: CompiledForSending,
+    to: { address: string; name?: string },
+    unsubscribeUrl: string,
+    now: Date,
+  ): Promise<OutgoingMessage>;
+  /** Unique per invocation: whose claims are whose. */
+  owner: string;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  log: Logger;
+  /** How long a claim protects a recipient before another sender may take it over (default 2 minutes). */
+  leaseMs?: number;
+  /** Throttled attempts per recipient before the batch is handed back to the queue (default 6). */
+  maxThrottleRetries?: number;
+}
+
+export interface BatchResult extends BatchTally {
+  /** Of the counts, recipients settled before this run (a redelivered batch, another sender). */
+  alreadyDone: number;
+  /** Recipients to try again later (throttled too long, quota used up, claimed by a live sender). */
+  retryLater: string[];
+}
+
+const DEFAULT_LEASE_MS = 2 * 60 * 1000;
+
+/** The RFC 8058 link of one recipient: signed, bound to the address and to unsubscribing, never expiring. */
+const unsubscribeLink = (deps: Pick<SenderDeps, 'site' | 'tokenKey'>, key: string): string =>
+  apiUrl(deps.site, 'unsubscribe', signToken(deps.tokenKey, { purpose: 'unsubscribe', key }));
+
+export const sendRecipientBatch = async (deps: SenderDeps, batch: RecipientBatch): Promise<BatchResult> => {
+  const result: BatchResult = { sent: 0, failed: 0, skipped: 0, uncertain: 0, alreadyDone: 0, retryLater: [] };
+  const digest = await deps.digests.getDigest(batch.digestId);
+  if (!digest?.compiled) {
+    // Cannot happen in order (batches are queued after the mail is compiled); retrying is the safe answer.
+    deps.log.error('digest batch for an unknown or unplanned digest', { digestId: batch.digestId });
+    return { ...result, retryLater: [...batch.keys] };
+  }
+  const quota = await deps.quota();
+  const pacer = createPacer(rateForInstance(quota, deps.concurrency));
+  let allowance = remainingToday(quota);
+
+  for (const key of batch.keys) {
+    if (allowance <= 0) {
+      result.retryLater.push(key);
+      continue;
+    }
+    const outcome = await sendOne(deps, digest, key, pacer);
+    if (outcome.state === 'retry-later') {
+      result.retryLater.push(key);
+      continue;
+    }
+    result[outcome.state]++;
+    if ('earlier' in outcome) result.alreadyDone++;
+    else if (outcome.state === 'sent') allowance--;
+  }
+
+  // Counted per batch, from every recipient's final state (earlier runs' included): a redelivery recounts the
+  // same batch to the same tally instead of adding to a counter a crash could have left half-updated.
+  if (result.retryLater.length === 0) {
+    const { sent, failed, skipped, uncertain } = result;
+    await deps.digests.recordBatch(digest.id, batch.batchId, { sent, failed, skipped, uncertain });
+    await finishIfDone(deps.digests, digest.id, deps.now());
+  } else if (allowance <= 0) {
+    deps.log.warn('daily sending quota reached; the rest of the batch waits', {
+      digestId: digest.id,
+      waiting: result.retryLater.length,
+    });
+  }
+  return result;
+};
+
+/** How one recipient ended: a settled state (`earlier` when a previous run settled it), or not yet. */
+type OneOutcome = { state: keyof BatchTally; earlier?: true } | { state: 'retry-later' };
+
+const sendOne = async (
+  deps: SenderDeps,
+  digest: DigestRecord,
+  key: string,
+  pacer: ReturnType<typeof createPacer>,
+): Promise<OneOutcome> => {
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  const lease = () => new Date(deps.now().getTime() + leaseMs).toISOString();
+  const { taken, delivery } = await deps.digests.claimDelivery(claimOf(deps, digest.id, key, leaseMs));
+  if (!taken) {
+    if (delivery.state === 'claimed') return { state: 'retry-later' };
+    if (delivery.state !== 'sending') return { state: delivery.state, earlier: true };
+    // Left `sending` by a sender that died during the SES call: settle it as uncertain, never resend it. A
+    // `sending` younger than a lease may still be in flight elsewhere: look again later.
+    const abandoned = await deps.digests.settleAbandoned(
+      digest.id,
+      key,
+      new Date(deps.now().getTime() - leaseMs).toISOString(),
+      deps.now().toISOString(),
+    );
+    if (abandoned) return { state: 'uncertain' };
+    const now = await deps.digests.claimDelivery({ ...claimOf(deps, digest.id, key, leaseMs) });
+    return now.delivery.state === 'uncertain' ? { state: 'uncertain', earlier: true } : { state: 'retry-later' };
+  }
+
+  const settle = (outcome: Parameters<DigestStore['settleDelivery']>[3]) =>
+    deps.digests.settleDelivery(digest.id, key, deps.owner, outcome, deps.now().toISOString());
+
+  // Read at its turn, not at planning: whoever unsubscribed or bounced since is not mailed.
+  const subscriber = await deps.subscribers.get(key);
+  if (subscriber?.status !== 'confirmed') {
+    await settle({ state: 'skipped', reason: subscriber ? subscriber.status : 'erased' });
+    return { state: 'skipped' };
+  }
+  const message = await deps.compose(
+    digest.compiled as CompiledForSending,
+    { address: subscriber.address, ...(subscriber.name ? { name: subscriber.name } : {}) },
+    unsubscribeLink(deps, key),
+    deps.now(),
+  );
+
+  for (let attempt = 0; ; attempt++) {
+    const wait = pacer.reserve(deps.now().getTime());
+    if (wait > 0) await deps.sleep(wait);
+    if (!(await deps.digests.markSending(digest.id, key, deps.owner, deps.now().toISOString()))) {
+      // The lease ran out during a long back-off and another sender took the recipient over.
+      return { state: 'retry-later' };
+    }
+    let messageId: string;
+    try {
+      ({ messageId } = await deps.mailer.send(message));
+    } catch (error) {
+      if (error instanceof MailRejectedError) {
+        await settle({ state: 'failed', reason: error.message });
+        deps.log.warn('digest delivery rejected', { digestId: digest.id, reason: error.message });
+        return { state: 'failed' };
+      }
+      if (error instanceof MailOutcomeUnknownError) {
+        await settle({ state: 'uncertain', reason: error.message });
+        deps.log.error('digest delivery outcome unknown; not retried', { digestId: digest.id, key });
+        return { state: 'uncertain' };
+      }
+      // Throttled (or anything unexpected): SES answered, so the message was not sent. Hand the claim back.
+      await deps.digests.releaseDelivery(digest.id, key, deps.owner, lease());
+      if (!(error instanceof MailThrottledError)) throw error;
+      if (attempt >= (deps.maxThrottleRetries ?? 6)) return { state: 'retry-later' };
+      await deps.sleep(backoffMs(attempt, deps.random));
+      continue;
+    }
+    // Outside the try: SES has accepted the message, so a failure from here on must leave it `sending` (never
+    // released for another attempt).
+    await settle({ state: 'sent', messageId });
+    return { state: 'sent' };
+  }
+};
+
+const claimOf = (deps: SenderDeps, digestId: string, key: string, leaseMs: number) => ({
+  digestId,
+  key,
+  owner: deps.owner,
+  leaseUntil: new Date(deps.now().getTime() + leaseMs).toISOString(),
+  now: deps.now().toISOString(),
+});
+
+/**
+ * Marks a digest finished once every batch queued for it has a complete tally, with the sums of those tallies.
+ * Cheap: one small item per 100 recipients, read when a batch completes.
+ */
+export const finishIfDone = async (digests: DigestStore, id: string, now: Date): Promise<void> => {
+  const record = await digests.getDigest(id);
+  if (record?.status !== 'sending') return;
+  const { batches, totals } = await digests.batchTallies(id);
+  if (batches >= record.batches) await digests.finishDigest(id, totals, now.toISOString());
+};

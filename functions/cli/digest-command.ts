@@ -1,0 +1,264 @@
+/**
+ * `npm run cli -- digest <command>`: preview a digest from a folder of posts (no AWS), see who would get what,
+ * send one on the local run, and read how sent digests went.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
+import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
+import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
+import { loadMailTemplates } from '../adapters/mail-templates.ts';
+import { parseInWorkers } from '../adapters/parse-in-workers.ts';
+import { silentLogger } from '../app/logger.ts';
+import type { DigestRecord } from '../app/ports.ts';
+import { decideBatch } from '../core/build-batch.ts';
+import type { DigestPost } from '../core/digest/digest-content.ts';
+import { compileDigestMail } from '../core/mail/digest-mail.ts';
+import { buildDigestMessage } from '../core/mail/digest-message.ts';
+import { personalizeMail } from '../core/mail/personalize.ts';
+import { formatProblem } from '../core/problems.ts';
+import { apiUrl } from '../core/subscribers/links.ts';
+import { signToken } from '../core/subscribers/tokens.ts';
+import type { SiteConfig } from '../core/types.ts';
+import { createLocalDigests } from '../local/local-digests.ts';
+import { readLocalRun } from '../local/local-run-file.ts';
+import { createOutboxMailer } from '../local/outbox.ts';
+import { connectToStandIns, type LocalStandIns } from '../local/stand-ins.ts';
+import { loadSite, readFolder } from './posts-folder.ts';
+
+export const DIGEST_USAGE = `Usage: npm run cli -- digest <command> [options]
+
+Commands:
+  preview [dir] --out <dir>   Write digest.html, digest.txt and digest.eml: the digest of the newest posts in dir
+                              (default content/posts) as one sample reader would get it. No AWS involved.
+  send --dry-run              Show which posts the next digest would carry and who would get it.
+  send                        Send that digest now, on the local run (into .local/outbox).
+  status [id]                 The latest digests (or one): posts, recipients, sent, failed, skipped, uncertain.
+
+Options:
+  --config <file>             Site settings (default site.config.json)
+  --table <name> [--region]   Read a deployed stack's table (send --dry-run, status) instead of the local run.`;
+
+export class DigestUsageError extends Error {}
+
+interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const parse = (argv: string[]) =>
+  parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: 'string' },
+      config: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      table: { type: 'string' },
+      region: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+
+export const runDigestCommand = async (argv: string[], io: Io, cwd: string): Promise<number> => {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new DigestUsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  const [command, argument, ...extra] = positionals;
+  if (values.help || command === undefined) {
+    io.out(DIGEST_USAGE);
+    return values.help ? 0 : 2;
+  }
+  if (extra.length > 0) throw new DigestUsageError(`unexpected argument(s): ${extra.join(' ')}`);
+  const site = await loadSite(resolve(cwd, values.config ?? 'site.config.json'), undefined);
+  if (!site.mail) throw new DigestUsageError('site.config.json has no "mail" section: digests need a sender');
+  switch (command) {
+    case 'preview':
+      if (!values.out) throw new DigestUsageError('preview needs --out <dir>, the folder to write the files into');
+      return preview(site, resolve(cwd, argument ?? 'content/posts'), resolve(cwd, values.out), io, cwd);
+    case 'send':
+      if (argument !== undefined) throw new DigestUsageError(`unexpected argument: ${argument}`);
+      return values['dry-run'] ? dryRun(site, await connect(values, cwd), io) : sendLocally(site, cwd, io);
+    case 'status':
+      return status(await connect(values, cwd), argument, io);
+    default:
+      throw new DigestUsageError(`unknown digest command "${command}"`);
+  }
+};
+
+const preview = async (site: SiteConfig, dir: string, outDir: string, io: Io, cwd: string): Promise<number> => {
+  const { posts } = await readFolder(dir);
+  const now = new Date();
+  const result = decideBatch(await parseInWorkers(posts, site), site, now);
+  for (const problem of result.problems)
+    io.err(formatProblem({ ...problem, file: relative(cwd, join(dir, problem.file)) }));
+  const newest = [...result.published]
+    .sort((a, b) => b.date.localeCompare(a.date))
+    .slice(0, site.digest.maxPosts)
+    .reverse();
+  if (newest.length === 0) throw new DigestUsageError(`no publishable posts in ${relative(cwd, dir) || '.'}`);
+  const digestPosts: DigestPost[] = newest.map((post) => ({
+    feedId: post.id,
+    sourcePath: post.sourcePath,
+    title: post.title,
+    url: post.url,
+    date: post.date,
+    summary: post.summary,
+    html: post.html,
+    ...(post.excerptHtml ? { excerptHtml: post.excerptHtml } : {}),
+    ...(post.image ? { image: post.image } : {}),
+    authors: post.authors,
+  }));
+  const templates = await loadMailTemplates(fileURLToPath(new URL('../../templates/mail', import.meta.url)));
+  const compiled = await compileDigestMail({
+    files: templates,
+    site,
+    content: { id: 'preview', posts: digestPosts, more: 0 },
+    now,
+  });
+  // A throwaway key: the preview's unsubscribe link has the right shape but works nowhere.
+  const sample = { address: 'reader@example.org', name: 'Sample Reader' };
+  const unsubscribeUrl = apiUrl(
+    site,
+    'unsubscribe',
+    signToken(randomBytes(32), { purpose: 'unsubscribe', key: sample.address }),
+  );
+  const message = await buildDigestMessage({ site, compiled, to: sample, unsubscribeUrl, now });
+  const { html, text } = personalizeMail(compiled, { unsubscribeUrl, recipientName: sample.name });
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'digest.html'), html);
+  await writeFile(join(outDir, 'digest.txt'), text);
+  await writeFile(join(outDir, 'digest.eml'), message.raw);
+  io.out(
+    `${digestPosts.length} posts, ${compiled.mode === 'full' ? 'whole posts' : 'excerpts'}, ` +
+      `${Math.round(Buffer.byteLength(html) / 1024)} KB of HTML; subject "${compiled.subject}"; ` +
+      `wrote digest.html, digest.txt and digest.eml to ${relative(cwd, outDir) || '.'}`,
+  );
+  return 0;
+};
+
+interface Connection {
+  standIns: LocalStandIns;
+  close(): void;
+}
+
+const connect = async (
+  values: { table?: string | undefined; region?: string | undefined },
+  cwd: string,
+): Promise<Connection> => {
+  if (values.table) {
+    const dynamo = new DynamoDBClient(values.region ? { region: values.region } : {});
+    return { standIns: { dynamo, tableName: values.table }, close: () => dynamo.destroy() };
+  }
+  const run = await readLocalRun(cwd);
+  if (!run) {
+    throw new DigestUsageError(
+      'no local run is going: start `npm start` in another terminal, or pass --table <name> for a deployed stack',
+    );
+  }
+  const standIns = connectToStandIns(run);
+  return { standIns, close: () => standIns.dynamo.destroy() };
+};
+
+const stores = ({ standIns }: Connection) => {
+  const subscribers = createDynamoSubscriberStore({ tableName: standIns.tableName, client: standIns.dynamo });
+  return {
+    subscribers,
+    digests: createDynamoDigestStore({
+      tableName: standIns.tableName,
+      client: standIns.dynamo,
+      shards: subscribers.shards,
+    }),
+    index: createDynamoPostIndex({ tableName: standIns.tableName, client: standIns.dynamo }),
+  };
+};
+
+const dryRun = async (site: SiteConfig, connection: Connection, io: Io): Promise<number> => {
+  try {
+    const { subscribers, digests, index } = stores(connection);
+    const titles: string[] = [];
+    for (const entry of await digests.listQueued('')) {
+      const source = await index.getSource(entry.sourcePath);
+      if (source?.status === 'published' && source.post?.id === entry.feedId) titles.push(source.post.title);
+    }
+    let recipients = 0;
+    const sample: string[] = [];
+    for await (const page of subscribers.list({ status: 'confirmed' })) {
+      recipients += page.length;
+      for (const subscriber of page) if (sample.length < 10) sample.push(subscriber.address);
+    }
+    const { cadence, minPosts } = site.digest;
+    io.out(
+      `Cadence: ${cadence}${cadence === 'immediate' ? ' (one mail per post)' : ''}; at least ${minPosts} post(s).`,
+    );
+    if (titles.length === 0) io.out('No new posts: the next digest would not be sent.');
+    else if (cadence !== 'immediate' && titles.length < minPosts) {
+      io.out(`${titles.length} new post(s), fewer than ${minPosts}: the next digest would wait.`);
+    }
+    for (const title of titles) io.out(`  post: ${title}`);
+    io.out(`${recipients} confirmed subscriber(s) would get it${recipients > sample.length ? ', e.g.:' : ':'}`);
+    for (const address of sample) io.out(`  to: ${address}`);
+    return 0;
+  } finally {
+    connection.close();
+  }
+};
+
+const sendLocally = async (site: SiteConfig, cwd: string, io: Io): Promise<number> => {
+  const run = await readLocalRun(cwd);
+  if (!run) throw new DigestUsageError('digest send works on the local run: start `npm start` in another terminal');
+  const standIns = connectToStandIns(run);
+  try {
+    const local = createLocalDigests({
+      standIns,
+      // The running site's address, so links in the mail work against it.
+      site: { ...site, baseUrl: run.siteUrl },
+      mailer: createOutboxMailer(join(cwd, '.local', 'outbox')),
+      tokenKey: Buffer.from(run.tokenKey, 'hex'),
+      mailTemplates: await loadMailTemplates(fileURLToPath(new URL('../../templates/mail', import.meta.url))),
+      log: silentLogger,
+    });
+    const { plans, deadLetters } = await local.run();
+    for (const plan of plans) io.out(describePlan(await local.digests.getDigest(plan.id), plan.status));
+    if (plans.length === 0) io.out('No new posts: nothing to send.');
+    if (deadLetters.length > 0) io.err(`${deadLetters.length} batch(es) could not be sent; see the log.`);
+    return deadLetters.length > 0 ? 1 : 0;
+  } finally {
+    standIns.dynamo.destroy();
+  }
+};
+
+const describePlan = (record: DigestRecord | undefined, status: string): string =>
+  record
+    ? `${record.id}: ${status}; ${record.feedIds.length} post(s), ${record.recipients} recipient(s), ` +
+      `${record.sent} sent, ${record.failed} failed, ${record.skipped} skipped, ${record.uncertain} uncertain`
+    : status;
+
+const status = async (connection: Connection, id: string | undefined, io: Io): Promise<number> => {
+  try {
+    const { digests } = stores(connection);
+    const records = id ? [await digests.getDigest(id)].filter((r) => r !== undefined) : await digests.listDigests(10);
+    if (records.length === 0) {
+      io.out(id ? `No digest ${id}.` : 'No digests yet.');
+      return id ? 1 : 0;
+    }
+    for (const record of records) {
+      io.out(describePlan(record, record.status));
+      io.out(
+        `  subject: ${record.subject ?? '-'}; started ${record.startedAt ?? '-'}; finished ${record.finishedAt ?? '-'}`,
+      );
+    }
+    return 0;
+  } finally {
+    connection.close();
+  }
+};

@@ -1,0 +1,61 @@
+/**
+ * Reading the author's side for the CLI: the site settings file and a folder of posts, as the build, lint and
+ * digest preview commands all need them.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { listFiles } from '../adapters/list-files.ts';
+import type { SourceFile } from '../core/build-batch.ts';
+import { ConfigError } from '../core/errors.ts';
+import { parseSiteConfig } from '../core/site-config.ts';
+import { sourceKindOf } from '../core/source-kind.ts';
+import type { SiteConfig } from '../core/types.ts';
+
+export const loadSite = async (path: string, baseUrl: string | undefined): Promise<SiteConfig> => {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new ConfigError(`cannot read the site settings at ${path}; create it or pass --config <file>`);
+  }
+  let input: Record<string, unknown>;
+  try {
+    input = JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return parseSiteConfig(baseUrl ? { ...input, baseUrl } : input, path);
+};
+
+export const readFolder = async (dir: string): Promise<{ posts: SourceFile[]; assets: string[] }> => {
+  let paths: string[];
+  try {
+    paths = await listFiles(dir);
+  } catch {
+    throw new ConfigError(`cannot read the posts folder ${dir}`);
+  }
+  const postPaths = paths.filter((path) => sourceKindOf(path) === 'post');
+  const assets = paths.filter((path) => sourceKindOf(path) === 'asset');
+  const posts = await mapLimit(postPaths, IO_CONCURRENCY, async (sourcePath) => ({
+    sourcePath,
+    bytes: await readFile(join(dir, sourcePath)),
+  }));
+  return { posts, assets };
+};
+
+/** File system calls in flight at once: enough to keep the disk busy, few enough to stay far from fd limits. */
+export const IO_CONCURRENCY = 64;
+
+export const mapLimit = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> => {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+};

@@ -1,0 +1,86 @@
+/**
+ * Digests on the local run: the same planner and sender handlers the stack deploys, with the recipient queue held
+ * in memory (each batch delivered to the sender, and delivered again when it reports a failure, as SQS does) and
+ * SES replaced by the outbox. The stand-in's sending rate is generous; the quota never runs out.
+ */
+import type { SQSEvent } from 'aws-lambda';
+import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
+import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
+import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
+import type { Logger } from '../app/logger.ts';
+import type { PlanResult } from '../app/plan-digest.ts';
+import type { DigestStore, Mailer, RecipientBatch } from '../app/ports.ts';
+import { compileDigestMail } from '../core/mail/digest-mail.ts';
+import { buildDigestMessage } from '../core/mail/digest-message.ts';
+import type { SiteConfig } from '../core/types.ts';
+import { createPlanHandler, createSendHandler } from '../handlers/create-digest-handlers.ts';
+import type { LocalStandIns } from './stand-ins.ts';
+
+/** SES stand-in limits for the local run: fast, and no daily cap. */
+const LOCAL_QUOTA = { maxSendRate: 50, max24HourSend: -1, sentLast24Hours: 0 };
+/** Deliveries of one batch before it is left aside, as the queue's redrive policy does. */
+const MAX_RECEIVES = 5;
+
+export interface LocalDigests {
+  digests: DigestStore;
+  /** Plans the digest of `scheduledTime` (default now) and sends every batch; resolves when the queue is empty. */
+  run(scheduledTime?: string): Promise<{ plans: PlanResult[]; deadLetters: RecipientBatch[] }>;
+}
+
+export const createLocalDigests = (options: {
+  standIns: LocalStandIns;
+  site: SiteConfig;
+  mailer: Mailer;
+  tokenKey: Uint8Array;
+  mailTemplates: Readonly<Record<string, string>>;
+  log: Logger;
+}): LocalDigests => {
+  const { standIns, site, log } = options;
+  const client = standIns.dynamo;
+  const subscribers = createDynamoSubscriberStore({ tableName: standIns.tableName, client });
+  const digests = createDynamoDigestStore({ tableName: standIns.tableName, client, shards: subscribers.shards });
+  const queue: RecipientBatch[] = [];
+  const plan = createPlanHandler({
+    digests,
+    index: createDynamoPostIndex({ tableName: standIns.tableName, client }),
+    subscribers,
+    queue: { send: async (batches) => void queue.push(...batches) },
+    site,
+    compile: (content) => compileDigestMail({ files: options.mailTemplates, site, content, now: new Date() }),
+    now: () => new Date(),
+    log,
+  });
+  const send = createSendHandler({
+    digests,
+    subscribers,
+    mailer: options.mailer,
+    quota: async () => LOCAL_QUOTA,
+    concurrency: 1,
+    site,
+    tokenKey: options.tokenKey,
+    compose: (compiled, to, unsubscribeUrl, now) => buildDigestMessage({ site, compiled, to, unsubscribeUrl, now }),
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: Math.random,
+    log,
+  });
+
+  return {
+    digests,
+    run: async (scheduledTime) => {
+      const plans = await plan(scheduledTime ? { scheduledTime } : {});
+      const receives = new Map<RecipientBatch, number>();
+      const deadLetters: RecipientBatch[] = [];
+      for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
+        const event = { Records: [{ messageId: crypto.randomUUID(), body: JSON.stringify(batch) }] } as SQSEvent;
+        const { batchItemFailures } = await send(event);
+        if (batchItemFailures.length === 0) continue;
+        const count = (receives.get(batch) ?? 0) + 1;
+        receives.set(batch, count);
+        if (count < MAX_RECEIVES) queue.push(batch);
+        else deadLetters.push(batch);
+      }
+      return { plans, deadLetters };
+    },
+  };
+};
