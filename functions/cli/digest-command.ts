@@ -103,8 +103,7 @@ const preview = async (site: SiteConfig, dir: string, outDir: string, io: Io, cw
     io.err(formatProblem({ ...problem, file: relative(cwd, join(dir, problem.file)) }));
   const newest = [...result.published]
     .sort((a, b) => b.date.localeCompare(a.date))
-    .slice(0, site.digest.maxPosts)
-    .reverse();
+    .slice(0, site.digest.maxPosts);
   if (newest.length === 0) throw new DigestUsageError(`no publishable posts in ${relative(cwd, dir) || '.'}`);
   const digestPosts: DigestPost[] = newest.map((post) => ({
     feedId: post.id,
@@ -239,7 +238,7 @@ const sendLocally = async (site: SiteConfig, cwd: string, io: Io): Promise<numbe
 
 const describePlan = (record: DigestRecord | undefined, status: string): string =>
   record
-    ? `${record.id}: ${status}; ${record.feedIds.length} post(s), ${record.recipients} recipient(s), ` +
+    ? `${record.id}: ${record.status}; ${record.feedIds.length} post(s), ${record.recipients} recipient(s), ` +
       `${record.sent} sent, ${record.failed} failed, ${record.skipped} skipped, ${record.uncertain} uncertain`
     : status;
 

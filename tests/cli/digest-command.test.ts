@@ -1,0 +1,109 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../functions/cli.ts';
+import { writeLocalRun } from '../../functions/local/local-run-file.ts';
+import { STAND_IN_CLIENT_SETTINGS } from '../../functions/local/stand-ins.ts';
+import { type DigestHarness, startDigestHarness } from '../support/digest-harness.ts';
+import { postText } from '../support/publisher-harness.ts';
+
+/* `npm run cli -- digest …`: preview from a folder (no AWS), and send/status against a local run's DynamoDB stand-in. */
+let work: string;
+
+const run = async (args: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(['digest', ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, work);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+};
+
+const SITE = {
+  title: 'CLI Notes',
+  baseUrl: 'https://cli.example/',
+  timeZone: 'UTC',
+  mail: { from: 'news@cli.example', postalAddress: '1 CLI Street, Commandville' },
+};
+
+beforeEach(async () => {
+  work = await mkdtemp(join(tmpdir(), 'feedmail-digest-cli-'));
+  await writeFile(join(work, 'site.config.json'), JSON.stringify(SITE));
+  await mkdir(join(work, 'posts'));
+});
+
+afterEach(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('digest preview', () => {
+  it('writes the html, text and eml of the newest posts as a sample reader gets them', async () => {
+    await writeFile(join(work, 'posts', 'one.md'), postText({ title: 'First light', date: '2024-11-01T10:00:00Z' }));
+    await writeFile(join(work, 'posts', 'two.md'), postText({ title: 'Second wind', date: '2024-11-02T10:00:00Z' }));
+
+    const result = await run(['preview', 'posts', '--out', 'preview']);
+    const mail = await simpleParser(await readFile(join(work, 'preview', 'digest.eml')));
+
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/2 posts, whole posts, \d+ KB of HTML; subject "Second wind and 1 more/);
+    expect((await readdir(join(work, 'preview'))).sort()).toEqual(['digest.eml', 'digest.html', 'digest.txt']);
+    expect(await readFile(join(work, 'preview', 'digest.html'), 'utf8')).toContain('First light');
+    expect(await readFile(join(work, 'preview', 'digest.txt'), 'utf8')).toContain('Second wind');
+    expect(mail.subject).toMatch(/^Second wind and 1 more/);
+    expect(mail.headerLines.find((h) => h.key === 'list-unsubscribe-post')?.line).toBe(
+      'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
+    );
+  });
+
+  it('explains what is missing', async () => {
+    const noOut = await run(['preview', 'posts']);
+    await writeFile(join(work, 'site.config.json'), JSON.stringify({ ...SITE, mail: undefined }));
+    const noMail = await run(['preview', 'posts', '--out', 'x']);
+
+    expect([noOut.code, noMail.code]).toEqual([2, 2]);
+    expect(noOut.err).toMatch(/--out <dir>/);
+    expect(noMail.err).toMatch(/no "mail" section/);
+  });
+});
+
+describe('digest send and status on a local run', () => {
+  let h: DigestHarness;
+  beforeEach(async () => {
+    h = await startDigestHarness();
+    await writeLocalRun(work, {
+      pid: process.pid,
+      siteUrl: 'http://localhost:8787/',
+      dynamoEndpoint: h.standIns.dynamoEndpoint,
+      tableName: h.standIns.tableName,
+      ...STAND_IN_CLIENT_SETTINGS,
+      tokenKey: 'ab'.repeat(32),
+    });
+    await h.publish({ id: 'one', title: 'Queued post' });
+    await h.addSubscribers(3);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('shows who would get what without sending, then sends into the outbox, then reports', async () => {
+    const dry = await run(['send', '--dry-run']);
+    const sent = await run(['send']);
+    const status = await run(['status']);
+    const outbox = (await readdir(join(work, '.local', 'outbox'))).filter((name) => name.endsWith('.eml'));
+
+    expect(dry.out).toMatch(/post: Queued post/);
+    expect(dry.out).toMatch(/3 confirmed subscriber\(s\) would get it/);
+    expect(sent.out).toMatch(/sent; 1 post\(s\), 3 recipient\(s\), 3 sent/);
+    expect(outbox).toHaveLength(3);
+    expect(status.out).toMatch(/sent; 1 post\(s\), 3 recipient\(s\), 3 sent, 0 failed, 0 skipped, 0 uncertain/);
+    expect(status.out).toMatch(/subject: Queued post/);
+  });
+
+  it('says there is nothing to send when nothing is new', async () => {
+    await run(['send']);
+
+    const again = await run(['send', '--dry-run']);
+
+    expect(again.out).toMatch(/No new posts/);
+  });
+});

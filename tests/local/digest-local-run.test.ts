@@ -1,0 +1,96 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalSite, startLocalSite } from '../../functions/local/local-site.ts';
+
+/*
+ * What `npm start` does with digests: content/posts published through the real handler, the sample readers of
+ * content/subscribers.csv imported, a digest planned and sent through the real planner and sender into the outbox.
+ * The messages are read back with mailparser, and the one-click unsubscribe of their header is used.
+ */
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+describe('digests on the local run', () => {
+  let local: LocalSite;
+  let outboxDir: string;
+
+  const outbox = async (): Promise<ParsedMail[]> => {
+    const names = (await readdir(outboxDir)).filter((name) => name.endsWith('.eml')).sort();
+    return Promise.all(names.map(async (name) => simpleParser(await readFile(join(outboxDir, name)))));
+  };
+  const header = (mail: ParsedMail, name: string): string => {
+    const line = mail.headerLines.find((entry) => entry.key === name);
+    return line
+      ? line.line
+          .slice(line.line.indexOf(':') + 1)
+          .replace(/\r?\n\s+/g, ' ')
+          .trim()
+      : '';
+  };
+
+  beforeAll(async () => {
+    outboxDir = await mkdtemp(join(tmpdir(), 'feedmail-digest-outbox-'));
+    local = await startLocalSite({ root, port: 0, outboxDir });
+    await local.publishAll();
+    await local.importSubscribers(join(root, 'content', 'subscribers.csv'));
+  });
+
+  afterAll(async () => {
+    await local?.close();
+    await rm(outboxDir, { recursive: true, force: true });
+  });
+
+  it('mails the sample readers one digest each of the published posts, as list mail', async () => {
+    const { plans } = await local.digests.run('2026-11-23T07:00:00Z');
+    const mails = await outbox();
+
+    expect(plans).toMatchObject([{ posts: 8, recipients: 3 }]);
+    expect(await local.digests.digests.getDigest(plans[0]?.id as string)).toMatchObject({ status: 'sent', sent: 3 });
+    expect(mails.map((m) => (m.to && !Array.isArray(m.to) ? m.to.value[0]?.address : '')).sort()).toEqual([
+      'ada@example.org',
+      'grace.sample@example.org',
+      'linus@example.net',
+    ]);
+    for (const mail of mails) {
+      expect(header(mail, 'list-unsubscribe')).toMatch(
+        /^<http:\/\/localhost:\d+\/api\/unsubscribe\?token=[^>]+>, <mailto:newsletter@example\.org\?subject=unsubscribe>$/,
+      );
+      expect(header(mail, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+      expect(header(mail, 'list-id')).toMatch(/<digest\.localhost>$/);
+      expect(mail.text).toContain('Field Notes, 1 Sample Street');
+      expect(String(mail.html)).toContain('Field Notes, 1 Sample Street');
+    }
+  });
+
+  it('unsubscribes in one click from the header, and the next digest skips that reader', async () => {
+    const ada = (await outbox()).find(
+      (m) => m.to && !Array.isArray(m.to) && m.to.value[0]?.address === 'ada@example.org',
+    );
+    const url = /<(http[^>]+)>/.exec(header(ada as ParsedMail, 'list-unsubscribe'))?.[1] as string;
+
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    await local.standIns.s3.send(
+      new PutObjectCommand({
+        Bucket: local.standIns.bucket,
+        Key: 'posts/a-later-post.md',
+        Body: '---\ntitle: A later post\ndate: 2026-11-20T09:00:00Z\n---\nWritten after the first digest.\n',
+      }),
+    );
+    await local.publisher.idle();
+    const { plans } = await local.digests.run('2026-11-30T07:00:00Z');
+    const latest = (await outbox()).filter((m) => m.subject === 'A later post');
+
+    expect(response.status).toBe(200);
+    expect((await local.subscriptions.store.get('ada@example.org'))?.status).toBe('unsubscribed');
+    expect(plans).toMatchObject([{ posts: 1, recipients: 2 }]);
+    expect(latest).toHaveLength(2);
+  });
+});
