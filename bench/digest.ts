@@ -330,8 +330,11 @@ const ESM_REQUIRE_BANNER =
  */
 const bundleHandler = async (entry: string, outDir: string): Promise<{ file: string; bytes: number }> => {
   const file = join(outDir, 'index.mjs');
+  const root = join(import.meta.dirname, '..');
   await build({
-    entryPoints: [join(import.meta.dirname, '..', entry)],
+    // Aliases resolve from the working directory: the repository root, as for `cdk synth`.
+    absWorkingDir: root,
+    entryPoints: [join(root, entry)],
     bundle: true,
     outfile: file,
     platform: 'node',
@@ -408,8 +411,10 @@ const coldImport = async (file: string, env: Record<string, string>): Promise<nu
 export interface BundleMeasurement {
   senderBytes: number;
   plannerBytes: number;
-  /** Median of fresh processes: `await import()` of the sender bundle, as the deployed function starts. */
+  /** Median of fresh processes: `await import()` of the sender bundle, as deployed (with --enable-source-maps). */
   senderColdImportMs: number;
+  /** The same without --enable-source-maps, which makes Node read and parse the bundle's source map at import. */
+  senderColdImportMsNoSourceMaps: number;
 }
 
 /**
@@ -417,7 +422,8 @@ export interface BundleMeasurement {
  * it, is measured beside it) and its cold start, i.e. `await import(bundle)` in a fresh `node` with the
  * environment the stack sets. The import reads the environment, builds the SDK clients and fetches the token key
  * from Secrets Manager (a local stand-in here, so the network is a loopback round trip). The functions run with
- * NODE_OPTIONS=--enable-source-maps (node-function.ts), so the processes do too. Node here is 20; Lambda runs 24.
+ * NODE_OPTIONS=--enable-source-maps (node-function.ts), so the processes do too; the same import without it is
+ * measured as well (runs alternate, as this machine's timings drift). Node here is 20; Lambda runs 24.
  */
 export const measureSenderBundle = async (outDir: string, runs = 5): Promise<BundleMeasurement> => {
   const sender = await bundleHandler('functions/handlers/send-digest.ts', join(outDir, 'sender'));
@@ -427,9 +433,13 @@ export const measureSenderBundle = async (outDir: string, runs = 5): Promise<Bun
     const site = makeDigestSite();
     const env = {
       PATH: process.env.PATH ?? '',
-      NODE_OPTIONS: '--enable-source-maps',
       STATE_TABLE_NAME: 'feedmail-state',
-      SITE_CONFIG: JSON.stringify({ title: site.title, baseUrl: site.baseUrl, timeZone: site.timeZone, mail: site.mail }),
+      SITE_CONFIG: JSON.stringify({
+        title: site.title,
+        baseUrl: site.baseUrl,
+        timeZone: site.timeZone,
+        mail: site.mail,
+      }),
       TOKEN_SECRET_ARN: SECRET_ARN,
       SES_CONFIGURATION_SET: 'feedmail',
       SENDER_CONCURRENCY: '2',
@@ -439,10 +449,21 @@ export const measureSenderBundle = async (outDir: string, runs = 5): Promise<Bun
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
-    const times: number[] = [];
-    for (let i = 0; i < runs; i++) times.push(await coldImport(sender.file, env));
-    if (secrets.requests() !== runs) throw new Error(`expected ${runs} GetSecretValue calls, got ${secrets.requests()}`);
-    return { senderBytes: sender.bytes, plannerBytes: planner.bytes, senderColdImportMs: median(times) };
+    const deployed: number[] = [];
+    const noSourceMaps: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      deployed.push(await coldImport(sender.file, { ...env, NODE_OPTIONS: '--enable-source-maps' }));
+      noSourceMaps.push(await coldImport(sender.file, env));
+    }
+    if (secrets.requests() !== 2 * runs) {
+      throw new Error(`expected ${2 * runs} GetSecretValue calls, got ${secrets.requests()}`);
+    }
+    return {
+      senderBytes: sender.bytes,
+      plannerBytes: planner.bytes,
+      senderColdImportMs: median(deployed),
+      senderColdImportMsNoSourceMaps: median(noSourceMaps),
+    };
   } finally {
     await secrets.close();
   }

@@ -4,14 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSiteConfig } from '../functions/core/site-config.ts';
 import { writeCorpus } from './corpus.ts';
+import { measureDigestCompile, measurePersonalize, measureSenderBundle, measureSendRate } from './digest.ts';
 import { timeHugoBuild } from './hugo.ts';
 import { measureIncrementalPublish } from './publish.ts';
 import { measureSubscribers } from './subscribers.ts';
 
 /**
  * `npm run bench`: full builds of synthetic corpora (ours and Hugo's on the same posts), the cost of one
- * incremental publish into a store holding 10 and 10,000 posts, and a 100,000-subscriber import and listing.
- * Prints a table, then one JSON line.
+ * incremental publish into a store holding 10 and 10,000 posts, a 100,000-subscriber import and listing, and the
+ * digest: compiling it, personalising it for 100,000 recipients, sending at the SES rate through the real sender,
+ * and the sender function's bundle and cold start (bench/digest.ts). Prints a table, then one JSON line.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -68,6 +70,18 @@ const main = async (): Promise<void> => {
     const at10000 = await measureIncrementalPublish(site, 10_000);
     const subscribers = await measureSubscribers(100_000);
 
+    const compile = await measureDigestCompile();
+    const personalize = await measurePersonalize(compile.compiled, 100_000);
+    const sending = await measureSendRate();
+    const bundles = await measureSenderBundle(join(work, 'bundles'));
+    const sendingProblems = [
+      sending.duplicates > 0 && `${sending.duplicates} recipients mailed twice`,
+      sending.notSent > 0 && `${sending.notSent} deliveries not sent`,
+      (sending.digest.status !== 'sent' || sending.digest.sent !== sending.accepted) &&
+        `digest record ${sending.digest.status} with sent = ${sending.digest.sent}`,
+    ].filter(Boolean);
+    if (sendingProblems.length > 0) throw new Error(`digest sending went wrong: ${sendingProblems.join(', ')}`);
+
     const figures = {
       full_build_ms_1000: Math.round(build1000.ms),
       full_build_ms_10000: Math.round(build10000.ms),
@@ -79,6 +93,14 @@ const main = async (): Promise<void> => {
       publish_requests_at_10000: at10000.requests,
       import_rows_per_s_100000: Math.round(subscribers.importRowsPerSecond),
       list_confirmed_ms_100000: Math.round(subscribers.listConfirmedMs),
+      digest_compile_ms: Math.round(compile.ms),
+      personalize_msgs_per_s: Math.round(personalize.msgsPerSecond),
+      send_rate_ratio: Math.round(sending.ratio * 1000) / 1000,
+      send_throttled: sending.throttled,
+      sender_bundle_kb: Math.round(bundles.senderBytes / 1024),
+      planner_bundle_kb: Math.round(bundles.plannerBytes / 1024),
+      sender_cold_import_ms: Math.round(bundles.senderColdImportMs),
+      sender_cold_import_ms_no_source_maps: Math.round(bundles.senderColdImportMsNoSourceMaps),
     };
     const rows: [string, string][] = [
       ['full build, 1,000 posts', `${figures.full_build_ms_1000} ms`],
@@ -102,6 +124,27 @@ const main = async (): Promise<void> => {
       [
         'list confirmed subscribers of 100,000',
         `${figures.list_confirmed_ms_100000} ms (${subscribers.confirmed} confirmed)`,
+      ],
+      [
+        'digest compile, 10 posts (warm, median of 10)',
+        `${figures.digest_compile_ms} ms (${compile.compiled.mode}, ${Math.round(compile.compiled.htmlBytes / 1024)} KB of HTML)`,
+      ],
+      [
+        'digest personalised for 100,000 recipients',
+        `${figures.personalize_msgs_per_s} msgs/s on one core (${Math.round(personalize.meanBytes / 1024)} KB each)`,
+      ],
+      [
+        'digest sent at 50 msgs/s (SES stand-in, 1,000)',
+        `${figures.send_rate_ratio} of the rate over ${sending.seconds.toFixed(1)} s, ${sending.throttled} throttled, ` +
+          `${sending.duplicates} duplicates, record ${sending.digest.status} with sent = ${sending.digest.sent}`,
+      ],
+      [
+        'digest bundles (minified, no source map)',
+        `sender ${figures.sender_bundle_kb} KB, planner (with MJML) ${figures.planner_bundle_kb} KB`,
+      ],
+      [
+        'sender cold import (median of 5)',
+        `${figures.sender_cold_import_ms} ms with --enable-source-maps, ${figures.sender_cold_import_ms_no_source_maps} ms without`,
       ],
     ];
     const width = Math.max(...rows.map(([name]) => name.length));

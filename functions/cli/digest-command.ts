@@ -101,9 +101,7 @@ const preview = async (site: SiteConfig, dir: string, outDir: string, io: Io, cw
   const result = decideBatch(await parseInWorkers(posts, site), site, now);
   for (const problem of result.problems)
     io.err(formatProblem({ ...problem, file: relative(cwd, join(dir, problem.file)) }));
-  const newest = [...result.published]
-    .sort((a, b) => b.date.localeCompare(a.date))
-    .slice(0, site.digest.maxPosts);
+  const newest = [...result.published].sort((a, b) => b.date.localeCompare(a.date)).slice(0, site.digest.maxPosts);
   if (newest.length === 0) throw new DigestUsageError(`no publishable posts in ${relative(cwd, dir) || '.'}`);
   const digestPosts: DigestPost[] = newest.map((post) => ({
     feedId: post.id,

@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { emitMetrics } from '../app/logger.ts';
 import { type PlannerDeps, type PlanResult, planDigests } from '../app/plan-digest.ts';
 import type { RecipientBatch } from '../app/ports.ts';
 import { type SenderDeps, sendRecipientBatch } from '../app/send-digest.ts';
@@ -12,11 +13,28 @@ export interface PlanEvent {
 export type PlanHandler = (event: PlanEvent) => Promise<PlanResult[]>;
 export type SendHandler = (event: SQSEvent, context?: { awsRequestId?: string }) => Promise<SQSBatchResponse>;
 
+/** The CloudWatch namespace of the digest metrics (Embedded Metric Format log lines). */
+export const DIGEST_METRICS = 'Feedmail/Digests';
+
 /** Schedule trigger -> plan the digest of that slot (or, immediate cadence, a digest per new post). */
 export const createPlanHandler =
   (deps: PlannerDeps): PlanHandler =>
-  (event) =>
-    planDigests(deps, typeof event?.scheduledTime === 'string' ? { scheduledTime: event.scheduledTime } : {});
+  async (event) => {
+    const plans = await planDigests(
+      deps,
+      typeof event?.scheduledTime === 'string' ? { scheduledTime: event.scheduledTime } : {},
+    );
+    for (const plan of plans) {
+      emitMetrics(
+        deps.log,
+        DIGEST_METRICS,
+        { Posts: plan.posts, Recipients: plan.recipients },
+        { Stage: 'plan' },
+        deps.now(),
+      );
+    }
+    return plans;
+  };
 
 const parseBatch = (body: string): RecipientBatch => {
   const batch = JSON.parse(body) as Partial<RecipientBatch>;
@@ -59,6 +77,19 @@ export const createSendHandler =
           alreadyDone: result.alreadyDone,
           retryLater: result.retryLater.length,
         });
+        emitMetrics(
+          deps.log,
+          DIGEST_METRICS,
+          {
+            Sent: result.sent - result.alreadyDone,
+            Failed: result.failed,
+            Skipped: result.skipped,
+            Uncertain: result.uncertain,
+            RetryLater: result.retryLater.length,
+          },
+          { Stage: 'send' },
+          deps.now(),
+        );
         if (result.retryLater.length > 0) failures.push({ itemIdentifier: record.messageId });
       } catch (error) {
         deps.log.error('digest batch failed; SQS will deliver it again', {

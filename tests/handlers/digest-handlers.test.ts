@@ -57,6 +57,11 @@ describe('digest handlers', () => {
     expect(h.sent).toHaveLength(30);
     const line = h.logs.find((l) => l.message === 'digest batch');
     expect(line?.fields).toMatchObject({ digestId: '2026-11-23T07:00Z', sent: expect.any(Number) });
+    const metrics = h.logs.filter((l) => l.message === 'metrics' && l.fields.Stage === 'send');
+    expect(metrics.reduce((sum, l) => sum + Number(l.fields.Sent), 0)).toBe(30);
+    expect(metrics[0]?.fields._aws).toMatchObject({
+      CloudWatchMetrics: [{ Namespace: 'Feedmail/Digests', Dimensions: [['Stage']] }],
+    });
   });
 
   it('hands a batch back to SQS when SES keeps throttling, and drops an unreadable message with a log line', async () => {
