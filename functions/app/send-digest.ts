@@ -61,7 +61,16 @@ export interface SenderDeps {
   leaseMs?: number;
   /** Throttled attempts per recipient before the batch is handed back to the queue (default 6). */
   maxThrottleRetries?: number;
+  /**
+   * Milliseconds left before the function is stopped (Lambda's getRemainingTimeInMillis). Below a margin no new
+   * recipient is started, so a slow batch (the SES sandbox sends one a second) ends cleanly instead of being cut
+   * off during an SES call; the rest is handed back to the queue.
+   */
+  timeLeft?: () => number;
 }
+
+/** Enough for one recipient's SES call and writes, with room to spare. */
+const STOP_MARGIN_MS = 20_000;
 
 export interface BatchResult extends BatchTally {
   /** Of the counts, recipients settled before this run (a redelivered batch, another sender). */
@@ -89,7 +98,7 @@ export const sendRecipientBatch = async (deps: SenderDeps, batch: RecipientBatch
   let allowance = remainingToday(quota);
 
   for (const key of batch.keys) {
-    if (allowance <= 0) {
+    if (allowance <= 0 || (deps.timeLeft !== undefined && deps.timeLeft() < STOP_MARGIN_MS)) {
       result.retryLater.push(key);
       continue;
     }

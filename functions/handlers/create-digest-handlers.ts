@@ -11,7 +11,10 @@ export interface PlanEvent {
 }
 
 export type PlanHandler = (event: PlanEvent) => Promise<PlanResult[]>;
-export type SendHandler = (event: SQSEvent, context?: { awsRequestId?: string }) => Promise<SQSBatchResponse>;
+export type SendHandler = (
+  event: SQSEvent,
+  context?: { awsRequestId?: string; getRemainingTimeInMillis?: () => number },
+) => Promise<SQSBatchResponse>;
 
 /** The CloudWatch namespace of the digest metrics (Embedded Metric Format log lines). */
 export const DIGEST_METRICS = 'Feedmail/Digests';
@@ -66,7 +69,8 @@ export const createSendHandler =
       }
       const owner = `${context?.awsRequestId ?? crypto.randomUUID()}:${record.messageId}`;
       try {
-        const result = await sendRecipientBatch({ ...deps, owner }, batch);
+        const timeLeft = context?.getRemainingTimeInMillis?.bind(context);
+        const result = await sendRecipientBatch({ ...deps, owner, ...(timeLeft ? { timeLeft } : {}) }, batch);
         deps.log.info('digest batch', {
           digestId: batch.digestId,
           batchId: batch.batchId,

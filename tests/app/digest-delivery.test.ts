@@ -245,6 +245,37 @@ describe('digest planning and sending', () => {
   });
 });
 
+describe('a sender running out of time', () => {
+  let h: DigestHarness;
+  beforeEach(async () => {
+    h = await startDigestHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('starts no recipient it may not finish, and hands the rest back', async () => {
+    await h.publish({ id: 'one' });
+    await h.addSubscribers(40);
+    await h.plan();
+    const batch = { digestId: '2026-11-23T07:00Z', batchId: 'all', keys: h.queued.splice(0).flatMap((b) => b.keys) };
+    let left = 30_000;
+
+    const first = await h.send(batch, {
+      timeLeft: () => {
+        left -= 1_000;
+        return left;
+      },
+    });
+    const second = await h.send(batch);
+
+    expect(first.sent).toBe(10);
+    expect(first.retryLater).toHaveLength(30);
+    expect(second.sent - second.alreadyDone).toBe(30);
+    expect(h.receivedBy().size).toBe(40);
+  });
+});
+
 describe('which posts a digest carries', () => {
   let h: DigestHarness;
   beforeEach(async () => {
