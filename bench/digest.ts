@@ -158,7 +158,9 @@ const SEND_SECONDS = 20;
  * - N - 1, not N: N messages at exactly SEND_RATE span N - 1 intervals of 1/SEND_RATE, so a perfect sender scores
  *   1.0 (N / ... would score 1 + 1/N and reward nothing).
  * - Against the configured rate (the account's), not the sender's own target: the pacer aims below it on purpose
- *   (RATE_HEADROOM), and what that headroom costs is part of the figure (at most 0.97 here).
+ *   (RATE_HEADROOM), and what that headroom costs is part of the figure: about 0.97 at best (a little more is
+ *   possible, as each batch starts a fresh pacer whose first slot is immediate). 1.0 is the most any sender can
+ *   reach here, since the stand-in accepts no more than SEND_RATE in any one second.
  */
 export const measureSendRate = async (): Promise<SendRateMeasurement> => {
   const recipients = SEND_RATE * SEND_SECONDS;

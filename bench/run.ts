@@ -136,7 +136,8 @@ const main = async (): Promise<void> => {
       [
         'digest sent at 50 msgs/s (SES stand-in, 1,000)',
         `${figures.send_rate_ratio} of the rate over ${sending.seconds.toFixed(1)} s, ${sending.throttled} throttled, ` +
-          `${sending.duplicates} duplicates, record ${sending.digest.status} with sent = ${sending.digest.sent}`,
+          `${sending.duplicates} duplicates, ${sending.handedBack} batches handed back, ` +
+          `record ${sending.digest.status} with sent = ${sending.digest.sent}`,
       ],
       [
         'digest bundles (minified, no source map)',

@@ -38,6 +38,8 @@ export const DIGEST_PARTITIONS = {
   digests: 'DIGEST',
   /** Delivery claims, `DELIV#<digestId>#<shard>`: one recipient is mailed once per digest. */
   deliveries: 'DELIV#*',
+  /** Tallies of completed recipient batches, `BATCH#<digestId>`: summed when the last one completes. */
+  batches: 'BATCH#*',
   /** The publisher's record of each source file, with the published post. */
   posts: 'SRC',
   subscribers: SUBSCRIBER_PARTITIONS,
@@ -68,6 +70,8 @@ const DIGEST_PLANNING: readonly PartitionGrant[] = [
   },
   { sid: 'PublishedPostRecordsReadOnly', actions: ['dynamodb:GetItem'], leadingKeys: [DIGEST_PARTITIONS.posts] },
   { sid: 'ListSubscribers', actions: ['dynamodb:Query'], leadingKeys: [DIGEST_PARTITIONS.subscribers] },
+  // A digest with no recipients (or whose batches all completed while it was queueing) is finished by the planner.
+  { sid: 'DigestBatchTallies', actions: ['dynamodb:Query'], leadingKeys: [DIGEST_PARTITIONS.batches] },
 ];
 
 /**
@@ -88,6 +92,11 @@ const DIGEST_SENDING: readonly PartitionGrant[] = [
     leadingKeys: [DIGEST_PARTITIONS.deliveries],
   },
   { sid: 'SubscriberRecordsReadOnly', actions: ['dynamodb:GetItem'], leadingKeys: [DIGEST_PARTITIONS.subscribers] },
+  {
+    sid: 'DigestBatchTallies',
+    actions: ['dynamodb:PutItem', 'dynamodb:Query'],
+    leadingKeys: [DIGEST_PARTITIONS.batches],
+  },
 ];
 
 /**

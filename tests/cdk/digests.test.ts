@@ -273,6 +273,13 @@ describe('DigestSender: the planner', () => {
         Resource: table,
         Condition: leadingKeys('SUB#*'),
       },
+      {
+        Sid: 'DigestBatchTallies',
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: table,
+        Condition: leadingKeys('BATCH#*'),
+      },
     ]);
   });
 
@@ -392,6 +399,13 @@ describe('DigestSender: the sender', () => {
         Action: 'dynamodb:GetItem',
         Resource: table,
         Condition: leadingKeys('SUB#*'),
+      },
+      {
+        Sid: 'DigestBatchTallies',
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem', 'dynamodb:Query'],
+        Resource: table,
+        Condition: leadingKeys('BATCH#*'),
       },
     ]);
   });
