@@ -107,14 +107,15 @@ export const createDynamoDigestStore = (options: DynamoDigestStoreOptions): Dige
 
   return {
     queuePost: async ({ feedId, sourcePath, queuedAt }) => {
-      await applied(() =>
-        doc.send(
-          new PutCommand({
-            TableName,
-            Item: { pk: LEDGER, sk: feedId, feedId, sourcePath, queuedAt },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
+      // New entry, or a waiting one whose file was renamed (same feed id): follow the file. An entry already
+      // assigned to a digest stays as it is.
+      await update(
+        { pk: LEDGER, sk: feedId },
+        {
+          UpdateExpression: 'SET feedId = :feed, sourcePath = :path, queuedAt = if_not_exists(queuedAt, :at)',
+          ConditionExpression: 'attribute_not_exists(digestId)',
+          ExpressionAttributeValues: { ':feed': feedId, ':path': sourcePath, ':at': queuedAt },
+        },
       );
     },
     listQueued: async (digestId) => {

@@ -1,6 +1,6 @@
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { Mailer } from '../app/ports.ts';
-import { FeedmailError, MailOutcomeUnknownError, MailRejectedError, MailThrottledError } from '../core/errors.ts';
+import { MailBlockedError, MailOutcomeUnknownError, MailRejectedError, MailThrottledError } from '../core/errors.ts';
 
 export interface SesMailerOptions {
   client?: SESClient;
@@ -9,27 +9,26 @@ export interface SesMailerOptions {
 }
 
 /**
- * SES v1 errors that refuse this message for good: retrying the same message cannot succeed. Sending paused
- * (account or configuration set) is here too: it lasts until a person acts, far longer than any back-off.
- * Names from the SendRawEmail API reference and the SDK's models; `InvalidParameterValue` is what SES answers
- * for an address it cannot parse ("Illegal address").
+ * SES v1 errors that refuse this one message: retrying it cannot succeed, other recipients are unaffected. Names from
+ * the SendRawEmail API reference; `InvalidParameterValue` is what SES answers for an address it cannot parse.
  */
-const REJECTED = new Set([
-  'MessageRejected',
-  'MailFromDomainNotVerifiedException',
-  'ConfigurationSetDoesNotExistException',
-  'ConfigurationSetSendingPausedException',
+const REJECTED = new Set(['MessageRejected', 'InvalidParameterValue']);
+
+/**
+ * Errors that stop all sending until a person acts (a paused account or configuration set, an unverified sender):
+ * the message was not sent, and failing every recipient one by one would only burn the digest.
+ */
+const BLOCKED = new Set([
   'AccountSendingPausedException',
-  'InvalidParameterValue',
+  'ConfigurationSetSendingPausedException',
+  'ConfigurationSetDoesNotExistException',
+  'MailFromDomainNotVerifiedException',
 ]);
 
 /** Over the sending rate or daily quota SES answers `Throttling` ("Maximum sending rate exceeded"). */
-const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException']);
+const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'ServiceUnavailable']);
 /** No connection was made: SES never saw the request, so sending again is safe. */
 const UNREACHED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-/** The request went out and no answer came back: SES may have accepted it, so sending again could duplicate it. */
-const UNANSWERED = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
-const UNANSWERED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
 interface SdkErrorShape {
   name?: string;
@@ -38,38 +37,38 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: number };
 }
 
-const isThrottled = (error: SdkErrorShape): boolean => {
-  const status = error.$metadata?.httpStatusCode ?? 0;
-  return (
-    THROTTLED.has(error.name ?? '') ||
-    /maximum sending rate exceeded|daily message quota exceeded/i.test(error.message ?? '') ||
-    status === 429 ||
-    status >= 500 ||
-    UNREACHED_CODES.has(error.code ?? '')
-  );
-};
-
-const isUnanswered = (error: SdkErrorShape): boolean =>
-  UNANSWERED.has(error.name ?? '') || UNANSWERED_CODES.has(error.code ?? '');
-
-/** Turns an SDK error into the Mailer port's errors; anything else (permissions, credentials) stays unexpected. */
+/**
+ * Turns an SDK error into the Mailer port's errors. Only an answer SES gave counts as "not sent": throttling (429,
+ * 503, the throttling names), a refusal (4xx), or a connection never made. Everything else (a timeout, a reset
+ * connection, a 500, an error nobody anticipated) may have come after SES accepted the message, so it is
+ * MailOutcomeUnknownError: a digest sender never retries those, a duplicate being worse than a miss.
+ */
 const toMailError = (error: unknown): Error => {
   const shape = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
-  const detail = `${shape.name ?? 'Error'}: ${shape.message ?? String(error)}`;
-  if (REJECTED.has(shape.name ?? ''))
-    return new MailRejectedError(`SES rejected the message (${detail})`, { cause: error });
-  if (isUnanswered(shape))
-    return new MailOutcomeUnknownError(`SES did not answer; the message may have been sent (${detail})`, {
-      cause: error,
-    });
-  if (isThrottled(shape))
-    return new MailThrottledError(`SES is throttling or unavailable (${detail})`, { cause: error });
-  return new FeedmailError(`SES SendRawEmail failed (${detail})`, { cause: error });
+  const name = shape.name ?? '';
+  const status = shape.$metadata?.httpStatusCode ?? 0;
+  const detail = `${name || 'Error'}: ${shape.message ?? String(error)}`;
+  if (REJECTED.has(name)) return new MailRejectedError(`SES rejected the message (${detail})`, { cause: error });
+  if (BLOCKED.has(name)) return new MailBlockedError(`SES refuses to send for now (${detail})`, { cause: error });
+  const throttled =
+    THROTTLED.has(name) ||
+    /maximum sending rate exceeded|daily message quota exceeded/i.test(shape.message ?? '') ||
+    status === 429 ||
+    status === 503 ||
+    UNREACHED_CODES.has(shape.code ?? '');
+  if (throttled) return new MailThrottledError(`SES is throttling or unavailable (${detail})`, { cause: error });
+  // Any other answer in the 4xx range (AccessDenied, a signature problem): not sent, and nothing would be.
+  if (status >= 400 && status < 500) {
+    return new MailBlockedError(`SES refused the request (${detail})`, { cause: error });
+  }
+  return new MailOutcomeUnknownError(`SES gave no usable answer; the message may have been sent (${detail})`, {
+    cause: error,
+  });
 };
 
 /**
- * Sends raw messages through SES v1 SendRawEmail, one recipient per call. The SDK retries throttling a few times
- * itself; what still fails reaches the caller as MailThrottledError, to back off and retry later.
+ * Sends raw messages through SES v1 SendRawEmail, one recipient per call. Whether the SDK itself retries is the
+ * caller's choice of client (the digest sender's makes one attempt: see functions/handlers/send-digest.ts).
  */
 export const createSesMailer = (options: SesMailerOptions = {}): Mailer => {
   const client = options.client ?? new SESClient({});
@@ -90,7 +89,9 @@ export const createSesMailer = (options: SesMailerOptions = {}): Mailer => {
       } catch (error) {
         throw toMailError(error);
       }
-      if (!response.MessageId) throw new FeedmailError('SES accepted the message but returned no MessageId.');
+      if (!response.MessageId) {
+        throw new MailOutcomeUnknownError('SES answered without a MessageId; the message may have been sent.');
+      }
       return { messageId: response.MessageId };
     },
   };

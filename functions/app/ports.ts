@@ -165,7 +165,10 @@ export interface QueuedPost {
 
 /** The publisher's side of the digest ledger: "this post is out; mail it once". */
 export interface MailQueue {
-  /** Idempotent: a post already queued (or mailed) keeps its entry, so edits and renames never re-queue it. */
+  /**
+   * Idempotent per feed id: a post already queued keeps its place (a rename updates the file it is read from), and
+   * one already in a digest is left alone, so edits and renames never mail it again.
+   */
   queuePost(entry: { feedId: string; sourcePath: string; queuedAt: string }): Promise<void>;
 }
 

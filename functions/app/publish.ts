@@ -46,12 +46,13 @@ export const publishDue = async (deps: PublishDeps): Promise<{ sourcePath: strin
   const outcomes: ReconcileOutcome[] = [];
   for (const entry of due) {
     const outcome = await reconcileSource(entry.sourcePath, deps);
-    await deps.index.clearDue(entry.sourcePath, entry.dueAt);
     results.push({ sourcePath: entry.sourcePath, status: outcome.status });
     outcomes.push(outcome);
   }
   await makePublic(due.length > 0, deps);
   for (const outcome of outcomes) await queueForDigest(outcome, deps);
+  // Last: until its due entry is gone, a crashed run leaves the post for the next run to publish and queue.
+  for (const entry of due) await deps.index.clearDue(entry.sourcePath, entry.dueAt);
   return results;
 };
 

@@ -15,11 +15,13 @@
  *   settles it `uncertain`. Either way it is never retried, is counted in the digest record and logged: a reader
  *   may miss one digest; nobody gets it twice.
  * - SES throttling is a definite "not sent": the delivery goes back to `claimed` and is retried after a back-off
- *   with jitter; a permanent rejection is settled `failed` with its reason and not retried.
+ *   with jitter (throttled too long, the batch stops and goes back to the queue); a rejection of the message is
+ *   settled `failed` with its reason and not retried; sending blocked for the account (paused, unverified) stops
+ *   the batch without failing anyone.
  */
 
 import { backoffMs, createPacer, rateForInstance, remainingToday, type SendQuota } from '../core/digest/pacing.ts';
-import { MailOutcomeUnknownError, MailRejectedError, MailThrottledError } from '../core/errors.ts';
+import { MailBlockedError, MailRejectedError, MailThrottledError } from '../core/errors.ts';
 import { apiUrl } from '../core/subscribers/links.ts';
 import { signToken } from '../core/subscribers/tokens.ts';
 import type { SiteConfig } from '../core/types.ts';
@@ -97,13 +99,15 @@ export const sendRecipientBatch = async (deps: SenderDeps, batch: RecipientBatch
   const pacer = createPacer(rateForInstance(quota, deps.concurrency));
   let allowance = remainingToday(quota);
 
+  let stopped = false;
   for (const key of batch.keys) {
-    if (allowance <= 0 || (deps.timeLeft !== undefined && deps.timeLeft() < STOP_MARGIN_MS)) {
+    if (stopped || allowance <= 0 || (deps.timeLeft !== undefined && deps.timeLeft() < STOP_MARGIN_MS)) {
       result.retryLater.push(key);
       continue;
     }
     const outcome = await sendOne(deps, digest, key, pacer);
-    if (outcome.state === 'retry-later') {
+    if (outcome.state === 'retry-later' || outcome.state === 'stop') {
+      stopped = outcome.state === 'stop';
       result.retryLater.push(key);
       continue;
     }
@@ -127,8 +131,11 @@ export const sendRecipientBatch = async (deps: SenderDeps, batch: RecipientBatch
   return result;
 };
 
-/** How one recipient ended: a settled state (`earlier` when a previous run settled it), or not yet. */
-type OneOutcome = { state: keyof BatchTally; earlier?: true } | { state: 'retry-later' };
+/**
+ * How one recipient ended: a settled state (`earlier` when a previous run settled it), not yet (`retry-later`), or
+ * not yet and neither should the rest of the batch be tried now (`stop`: SES keeps throttling).
+ */
+type OneOutcome = { state: keyof BatchTally; earlier?: true } | { state: 'retry-later' | 'stop' };
 
 const sendOne = async (
   deps: SenderDeps,
@@ -187,17 +194,20 @@ const sendOne = async (
         deps.log.warn('digest delivery rejected', { digestId: digest.id, reason: error.message });
         return { state: 'failed' };
       }
-      if (error instanceof MailOutcomeUnknownError) {
-        await settle({ state: 'uncertain', reason: error.message });
-        deps.log.error('digest delivery outcome unknown; not retried', { digestId: digest.id, key });
-        return { state: 'uncertain' };
+      if (error instanceof MailThrottledError || error instanceof MailBlockedError) {
+        // SES answered, so the message was not sent: hand the claim back.
+        await deps.digests.releaseDelivery(digest.id, key, deps.owner, lease());
+        if (error instanceof MailBlockedError) throw error;
+        // Throttled again and again (or the daily quota is spent): stop the batch rather than hammer SES.
+        if (attempt >= (deps.maxThrottleRetries ?? 6)) return { state: 'stop' };
+        await deps.sleep(backoffMs(attempt, deps.random));
+        continue;
       }
-      // Throttled (or anything unexpected): SES answered, so the message was not sent. Hand the claim back.
-      await deps.digests.releaseDelivery(digest.id, key, deps.owner, lease());
-      if (!(error instanceof MailThrottledError)) throw error;
-      if (attempt >= (deps.maxThrottleRetries ?? 6)) return { state: 'retry-later' };
-      await deps.sleep(backoffMs(attempt, deps.random));
-      continue;
+      // No usable answer (a timeout, a 500, something unforeseen): SES may have accepted it. Never resend.
+      const reason = error instanceof Error ? error.message : String(error);
+      await settle({ state: 'uncertain', reason });
+      deps.log.error('digest delivery outcome unknown; not retried', { digestId: digest.id, key, reason });
+      return { state: 'uncertain' };
     }
     // Outside the try: SES has accepted the message, so a failure from here on must leave it `sending` (never
     // released for another attempt).

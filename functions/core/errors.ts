@@ -30,3 +30,11 @@ export class MailThrottledError extends FeedmailError {
 export class MailOutcomeUnknownError extends FeedmailError {
   override name = 'MailOutcomeUnknownError';
 }
+
+/**
+ * SES refuses all sending for now (account or configuration set paused, sender not verified, no permission): the
+ * message was not sent, and neither would any other be until a person acts. Senders stop and hand work back.
+ */
+export class MailBlockedError extends FeedmailError {
+  override name = 'MailBlockedError';
+}

@@ -17,7 +17,8 @@ const environment = readSenderEnvironment();
 const subscribers = createDynamoSubscriberStore({ tableName: environment.tableName });
 // No SDK retries for SendRawEmail: a retry after a lost answer could send twice. The sender retries throttling
 // itself, where it knows the message was not accepted.
-const ses = new SESClient({ maxAttempts: 1 });
+// A bounded wait, too: a call still open at the Lambda timeout would leave its recipient uncertain.
+const ses = new SESClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
 
 export const handler: SendHandler = createSendHandler({
   digests: createDynamoDigestStore({ tableName: environment.tableName, shards: subscribers.shards }),

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { createSesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { OutgoingMessage } from '../../functions/app/ports.ts';
 import {
-  FeedmailError,
+  MailBlockedError,
   MailOutcomeUnknownError,
   MailRejectedError,
   MailThrottledError,
@@ -95,14 +95,15 @@ describe('createSesMailer', () => {
       MailThrottledError,
     ],
     ['a 503', serviceError('ServiceUnavailable', 'Service Unavailable', 503), MailThrottledError],
-    ['a 500', serviceError('InternalFailure', 'Internal failure', 500), MailThrottledError],
+    ['a 500', serviceError('InternalFailure', 'Internal failure', 500), MailOutcomeUnknownError],
+    ['an error without an answer', new Error('premature close'), MailOutcomeUnknownError],
     ['a refused connection', Object.assign(new Error('connect refused'), { code: 'ECONNREFUSED' }), MailThrottledError],
     ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), MailOutcomeUnknownError],
     ['a timeout', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), MailOutcomeUnknownError],
     ['MessageRejected', new MessageRejected({ ...opts, message: 'Email address is not verified.' }), MailRejectedError],
-    ['MailFromDomainNotVerified', new MailFromDomainNotVerifiedException(opts), MailRejectedError],
-    ['ConfigurationSetDoesNotExist', new ConfigurationSetDoesNotExistException(opts), MailRejectedError],
-    ['AccountSendingPaused', new AccountSendingPausedException(opts), MailRejectedError],
+    ['MailFromDomainNotVerified', new MailFromDomainNotVerifiedException(opts), MailBlockedError],
+    ['ConfigurationSetDoesNotExist', new ConfigurationSetDoesNotExistException(opts), MailBlockedError],
+    ['AccountSendingPaused', new AccountSendingPausedException(opts), MailBlockedError],
     ['an illegal address', serviceError('InvalidParameterValue', 'Illegal address', 400), MailRejectedError],
   ])('maps %s to the port error, keeping the cause', async (_case, thrown, expected) => {
     // Act
@@ -113,7 +114,7 @@ describe('createSesMailer', () => {
     expect((error as Error).cause).toBe(thrown);
   });
 
-  it('reports other failures (permissions, credentials) as neither throttled nor rejected', async () => {
+  it('reports a refusal of the request itself (permissions, credentials) as blocked sending', async () => {
     // Prepare
     const thrown = serviceError('AccessDenied', 'not authorized to perform ses:SendRawEmail', 403);
 
@@ -121,7 +122,7 @@ describe('createSesMailer', () => {
     const error = await sendFailingWith(thrown);
 
     // Assess
-    expect(error).toBeInstanceOf(FeedmailError);
+    expect(error).toBeInstanceOf(MailBlockedError);
     expect(error).not.toBeInstanceOf(MailRejectedError);
     expect(error).not.toBeInstanceOf(MailThrottledError);
     expect((error as Error).message).toContain('AccessDenied');

@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DigestStore, Mailer } from '../../functions/app/ports.ts';
-import { MailOutcomeUnknownError, MailRejectedError, MailThrottledError } from '../../functions/core/errors.ts';
+import {
+  MailBlockedError,
+  MailOutcomeUnknownError,
+  MailRejectedError,
+  MailThrottledError,
+} from '../../functions/core/errors.ts';
 import type { Subscriber } from '../../functions/core/subscribers/subscriber.ts';
 import { Crash, type DigestHarness, startDigestHarness } from '../support/digest-harness.ts';
 
@@ -218,6 +223,22 @@ describe('digest planning and sending', () => {
     });
   });
 
+  it('stops without failing anyone when SES blocks sending, and finishes once it is unblocked', async () => {
+    await h.publish({ id: 'one' });
+    const confirmed = await h.addSubscribers(12);
+    await h.plan();
+    const batches = h.queued.splice(0);
+    const blocked: Mailer = { send: async () => Promise.reject(new MailBlockedError('Account sending paused.')) };
+
+    for (const batch of batches) await expect(h.send(batch, { mailer: blocked })).rejects.toThrow(MailBlockedError);
+    // SQS gives the batches back after their visibility timeout, long after the claims' leases ran out.
+    later(LEASE_MS + 1000);
+    for (const batch of batches) await h.send(batch);
+
+    expectEachOnce(confirmed);
+    expect(await h.digests.getDigest('2026-11-23T07:00Z')).toMatchObject({ status: 'sent', sent: 12, failed: 0 });
+  });
+
   it('skips whoever unsubscribed or bounced after the digest was planned', async () => {
     await h.publish({ id: 'one' });
     await h.addSubscribers(20);
@@ -298,6 +319,17 @@ describe('which posts a digest carries', () => {
 
     expect(await carried('2026-11-23T07:00Z')).toEqual(['one']);
     expect(await carried('2026-11-30T07:00Z')).toEqual(['two']);
+  });
+
+  it('mails a post renamed before its digest (same feed id) once, from its new file', async () => {
+    await h.publish({ id: 'one', sourcePath: 'helo.md', title: 'Hello' });
+    await h.publish({ id: 'one', sourcePath: 'helo.md' }, { status: 'deleted' });
+    await h.publish({ id: 'one', sourcePath: 'hello.md', title: 'Hello' });
+
+    const [plan] = await h.plan();
+
+    expect(plan?.posts).toBe(1);
+    expect(await carried(plan?.id as string)).toEqual(['one']);
   });
 
   it('leaves out a post deleted before its digest, and includes a late post with an old date', async () => {
