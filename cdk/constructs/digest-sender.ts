@@ -36,8 +36,12 @@ export const SENDER_TIMEOUT = Duration.minutes(5);
  */
 export const DIGEST_QUEUE_VISIBILITY = Duration.seconds(SENDER_TIMEOUT.toSeconds() * 6);
 
-/** Receives before a batch is set aside in the dead-letter queue (at least 5, as AWS recommends for Lambda). */
-export const DIGEST_MAX_RECEIVE_COUNT = 5;
+/**
+ * Receives before a batch is set aside in the dead-letter queue. A batch also comes back when SES's 24-hour quota is
+ * spent or SES keeps throttling; at one receive per visibility timeout (30 minutes), 50 receives wait out a day's
+ * quota before a person has to look.
+ */
+export const DIGEST_MAX_RECEIVE_COUNT = 50;
 
 /** How often the planner looks for new posts when every post is mailed on its own. */
 export const IMMEDIATE_RATE = Duration.minutes(5);

@@ -46,6 +46,24 @@ export interface DynamoDigestStoreOptions {
 
 type Item = Record<string, unknown>;
 
+/** The record's fields apart from the compiled mail, for listings. */
+const RECORD_FIELDS = [
+  'id',
+  'status',
+  'createdAt',
+  'feedIds',
+  'subject',
+  'shardsQueued',
+  'recipients',
+  'batches',
+  'sent',
+  'failed',
+  'skipped',
+  'uncertain',
+  'startedAt',
+  'finishedAt',
+] as const satisfies readonly (keyof DigestRecord)[];
+
 const toRecord = (item: Item): DigestRecord => {
   const { pk: _pk, sk: _sk, compiledGz, ...rest } = item;
   const record = rest as unknown as DigestRecord;
@@ -97,6 +115,20 @@ export const createDynamoDigestStore = (options: DynamoDigestStoreOptions): Dige
       new GetCommand({ TableName, Key: { pk: deliveryPartition(digestId, key), sk: key }, ConsistentRead: true }),
     );
     return Item ? toDelivery(Item) : undefined;
+  };
+
+  /** Every digest record without its compiled mail (a few hundred bytes each; one per week or per post). */
+  const listRecords = async (): Promise<DigestRecord[]> => {
+    const records: DigestRecord[] = [];
+    for await (const page of queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': DIGESTS },
+      ProjectionExpression: RECORD_FIELDS.map((_, i) => `#r${i}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(RECORD_FIELDS.map((name, i) => [`#r${i}`, name])),
+    })) {
+      records.push(...page.map(toRecord));
+    }
+    return records;
   };
 
   /** Splits `compiled` out into a gzipped binary attribute: a digest's HTML stays far below the 400 KB item limit. */
@@ -219,18 +251,11 @@ export const createDynamoDigestStore = (options: DynamoDigestStoreOptions): Dige
       );
     },
     listDigests: async (limit) => {
-      const { Items } = await doc.send(
-        new QueryCommand({
-          TableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': DIGESTS },
-          ScanIndexForward: false,
-          Limit: limit,
-          ConsistentRead: true,
-        }),
-      );
-      return (Items ?? []).map(toRecord);
+      const records = await listRecords();
+      return records.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
     },
+    listUnfinished: async () =>
+      (await listRecords()).filter((record) => record.status === 'planning' || record.status === 'queueing'),
 
     claimDelivery: async ({ digestId, key, owner, leaseUntil, now }) => {
       const delivery: Delivery = { digestId, key, state: 'claimed', owner, leaseUntil, at: now };

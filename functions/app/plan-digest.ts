@@ -51,38 +51,54 @@ export interface PlanResult {
 
 /**
  * Runs what a schedule trigger asks for. `scheduledTime` (the slot EventBridge Scheduler fired for) names the
- * digest, so a duplicate trigger of one slot plans the same one; `immediate` cadence makes a digest per new post.
+ * digest, so a duplicate trigger of one slot plans the same one, and bounds its posts to those queued by then, so
+ * two planners of one slot racing each other choose the same posts. `immediate` cadence makes a digest per new
+ * post. Every run also resumes digests an earlier run left unfinished (a crash, a timeout, a failed compile).
  */
 export const planDigests = async (
   deps: PlannerDeps,
   trigger: { scheduledTime?: string } = {},
 ): Promise<PlanResult[]> => {
-  if (deps.site.digest.cadence !== 'immediate') {
-    return [await planDigest(deps, digestIdFor(trigger.scheduledTime, deps.now()), () => true)];
-  }
   const results: PlanResult[] = [];
-  for (const post of await deps.digests.listQueued('')) {
-    const id = `post:${post.feedId}`;
-    results.push(await planDigest(deps, id, (candidate) => candidate.feedId === post.feedId));
+  for (const record of await deps.digests.listUnfinished()) {
+    results.push(await resume(deps, record));
   }
-  // An immediate digest that crashed after taking its post is no longer in the unassigned list: resume it too.
-  for (const record of await deps.digests.listDigests(50)) {
-    if (record.id.startsWith('post:') && (record.status === 'planning' || record.status === 'queueing')) {
-      const feedId = record.id.slice('post:'.length);
-      results.push(await planDigest(deps, record.id, (candidate) => candidate.feedId === feedId));
+  if (deps.site.digest.cadence !== 'immediate') {
+    const id = digestIdFor(trigger.scheduledTime, deps.now());
+    if (!results.some((result) => result.id === id)) {
+      const slot = slotOf(trigger.scheduledTime, deps.now()).toISOString();
+      results.push(await planDigest(deps, id, (post) => post.queuedAt <= slot));
     }
+    return results;
+  }
+  for (const post of await deps.digests.listQueued('')) {
+    // Only a post that is out gets a digest of its own: one deleted or withdrawn meanwhile waits in the ledger.
+    if (!(await publishedPost(deps, post))) continue;
+    results.push(await planDigest(deps, `post:${post.feedId}`, (candidate) => candidate.feedId === post.feedId));
   }
   return results;
+};
+
+const slotOf = (scheduledTime: string | undefined, now: Date): Date => {
+  const at = scheduledTime ? new Date(scheduledTime) : now;
+  return Number.isNaN(at.getTime()) ? now : at;
 };
 
 /**
  * The id of a scheduled digest: the slot's instant to the minute, so retries of one slot agree.
  * @example digestIdFor('2026-11-23T07:00:00Z', now) // '2026-11-23T07:00Z'
  */
-export const digestIdFor = (scheduledTime: string | undefined, now: Date): string => {
-  const at = scheduledTime ? new Date(scheduledTime) : now;
-  const instant = Number.isNaN(at.getTime()) ? now : at;
-  return `${instant.toISOString().slice(0, 16)}Z`;
+export const digestIdFor = (scheduledTime: string | undefined, now: Date): string =>
+  `${slotOf(scheduledTime, now).toISOString().slice(0, 16)}Z`;
+
+/** Carries on with a digest where an earlier run stopped, with the posts that run chose (its own, or its slot's). */
+const resume = async (deps: PlannerDeps, record: DigestRecord): Promise<PlanResult> => {
+  if (record.id.startsWith('post:')) {
+    const feedId = record.id.slice('post:'.length);
+    return planDigest(deps, record.id, (post) => post.feedId === feedId);
+  }
+  const slot = Number.isNaN(Date.parse(record.id)) ? record.createdAt : new Date(record.id).toISOString();
+  return planDigest(deps, record.id, (post) => post.digestId === record.id || post.queuedAt <= slot);
 };
 
 const planDigest = async (
@@ -105,6 +121,11 @@ const planDigest = async (
   });
   if (record.status === 'planning') record = await choosePosts(deps, record, selects);
   if (record.status === 'queueing') record = await queueRecipients(deps, record);
+  else if (record.status === 'sending') {
+    // Its batches may all have completed while a crashed run still held it in `queueing`.
+    await finishIfDone(deps.digests, record.id, deps.now());
+    record = (await deps.digests.getDigest(record.id)) as DigestRecord;
+  }
   deps.log.info('digest planned', {
     digestId: id,
     status: record.status,
@@ -119,9 +140,7 @@ const choosePosts = async (
   record: DigestRecord,
   selects: (post: QueuedPost) => boolean,
 ): Promise<DigestRecord> => {
-  const queued = (await deps.digests.listQueued(record.id))
-    .filter(selects)
-    .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt) || a.feedId.localeCompare(b.feedId));
+  const queued = (await deps.digests.listQueued(record.id)).filter(selects);
   const published = (await Promise.all(queued.map((entry) => publishedPost(deps, entry)))).filter(
     (post): post is { entry: QueuedPost; post: DigestPost } => post !== undefined,
   );
@@ -137,26 +156,41 @@ const choosePosts = async (
     await deps.digests.updateDigest(record.id, 'planning', { status });
     return { ...record, status };
   }
+  // Compiled before any post is taken: a mail that cannot be compiled leaves its posts free for the next digest.
+  let posts = published.map(({ post }) => post);
+  let compiled = await compile(deps, record.id, posts);
   const mine: DigestPost[] = [];
   for (const { entry, post } of published) {
     if (await deps.digests.assignPost(entry.feedId, record.id)) mine.push(post);
   }
-  // Shown newest first, as in the feeds; beyond maxPosts the oldest are counted and linked, not shown.
-  mine.sort((a, b) => b.date.localeCompare(a.date) || a.feedId.localeCompare(b.feedId));
-  const shown = mine.slice(0, deps.site.digest.maxPosts);
-  const compiled = await deps.compile({ id: record.id, posts: shown, more: mine.length - shown.length });
+  if (mine.length === 0) {
+    await deps.digests.updateDigest(record.id, 'planning', { status: 'empty' });
+    return { ...record, status: 'empty' };
+  }
+  if (mine.length !== posts.length) {
+    // Another digest took some of them (an immediate one, or a manual run): compile what is really ours.
+    posts = mine;
+    compiled = await compile(deps, record.id, posts);
+  }
   const fields = {
     status: 'queueing' as const,
-    feedIds: mine.map((post) => post.feedId),
+    feedIds: posts.map((post) => post.feedId),
     subject: compiled.subject,
     compiled,
     startedAt: deps.now().toISOString(),
   };
   if (!(await deps.digests.updateDigest(record.id, 'planning', fields))) {
-    // A concurrent planner of the same slot got there first: carry on from what it stored.
+    // A concurrent planner of the same slot got there first (with the same posts): carry on from what it stored.
     return (await deps.digests.getDigest(record.id)) as DigestRecord;
   }
   return { ...record, ...fields };
+};
+
+/** The mail of these posts: newest first, as in the feeds; beyond maxPosts the oldest are counted, not shown. */
+const compile = (deps: PlannerDeps, id: string, posts: DigestPost[]): Promise<CompiledForSending> => {
+  const sorted = [...posts].sort((a, b) => b.date.localeCompare(a.date) || a.feedId.localeCompare(b.feedId));
+  const shown = sorted.slice(0, deps.site.digest.maxPosts);
+  return deps.compile({ id, posts: shown, more: sorted.length - shown.length });
 };
 
 /** The post as the digest shows it, or undefined when it is no longer published (deleted or withdrawn). */

@@ -277,7 +277,10 @@ export interface DigestStore extends MailQueue {
   batchTallies(id: string): Promise<{ batches: number; totals: BatchTally }>;
   /** Sets the final counts and finishedAt, once (status `sending` -> `sent`). */
   finishDigest(id: string, totals: BatchTally, at: string): Promise<void>;
+  /** The most recently created digests, newest first (without their compiled mail). */
   listDigests(limit: number): Promise<DigestRecord[]>;
+  /** Digests still `planning` or `queueing`: left so by a run that stopped (without their compiled mail). */
+  listUnfinished(): Promise<DigestRecord[]>;
 
   /**
    * Takes the delivery for `owner`: when none exists, or it is `claimed` with an expired lease. Otherwise returns

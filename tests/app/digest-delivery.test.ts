@@ -359,6 +359,48 @@ describe('which posts a digest carries', () => {
     expect(h.queued.filter((b) => b.digestId !== '2026-12-07T07:00Z')).toEqual([]);
   });
 
+  it('leaves posts free when a digest cannot be compiled, and mails them with the next one', async () => {
+    await h.publish({ id: 'one' });
+    const failing = { compile: async () => Promise.reject(new Error('template broken')) };
+
+    await expect(h.plan({ scheduledTime: '2026-11-23T07:00:00Z' }, failing)).rejects.toThrow('template broken');
+    const plans = await h.plan({ scheduledTime: '2026-11-30T07:00:00Z' });
+
+    expect(plans.map((p) => [p.id, p.posts])).toEqual([
+      ['2026-11-23T07:00Z', 1],
+      ['2026-11-30T07:00Z', 0],
+    ]);
+    expect(await carried('2026-11-23T07:00Z')).toEqual(['one']);
+  });
+
+  it('takes only posts queued by its slot, so racing planners of one slot agree', async () => {
+    await h.publish({ id: 'before' }, { at: '2026-11-23T06:59:00.000Z' });
+    await h.publish({ id: 'after' }, { at: '2026-11-23T07:00:30.000Z' });
+
+    await Promise.all([
+      h.plan({ scheduledTime: '2026-11-23T07:00:00Z' }),
+      h.plan({ scheduledTime: '2026-11-23T07:00:00Z' }),
+    ]);
+    await h.plan({ scheduledTime: '2026-11-30T07:00:00Z' });
+
+    expect(await carried('2026-11-23T07:00Z')).toEqual(['before']);
+    expect(await carried('2026-11-30T07:00Z')).toEqual(['after']);
+  });
+
+  it('mails an immediate post that was withdrawn before its turn once it is back', async () => {
+    const site = h.planner().site;
+    const immediate = { site: { ...site, digest: { ...site.digest, cadence: 'immediate' as const } } };
+    await h.publish({ id: 'flaky' });
+    await h.publish({ id: 'flaky' }, { status: 'deleted' });
+
+    const whileGone = await h.plan({}, immediate);
+    await h.publish({ id: 'flaky' });
+    const back = await h.plan({}, immediate);
+
+    expect(whileGone).toEqual([]);
+    expect(back.map((p) => [p.id, p.posts])).toEqual([['post:flaky', 1]]);
+  });
+
   it('makes a digest per new post when the cadence is immediate', async () => {
     const site = h.planner().site;
     const immediate = { site: { ...site, digest: { ...site.digest, cadence: 'immediate' as const } } };

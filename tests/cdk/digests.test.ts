@@ -307,7 +307,7 @@ describe('DigestSender: the batch queue', () => {
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 6 * senderTimeout,
       MessageRetentionPeriod: 4 * 24 * 60 * 60,
-      RedrivePolicy: { deadLetterTargetArn: arnOf(stack.digests.deadLetterQueue), maxReceiveCount: 5 },
+      RedrivePolicy: { deadLetterTargetArn: arnOf(stack.digests.deadLetterQueue), maxReceiveCount: 50 },
     });
   });
 

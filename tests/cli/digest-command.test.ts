@@ -78,7 +78,8 @@ describe('digest send and status on a local run', () => {
       ...STAND_IN_CLIENT_SETTINGS,
       tokenKey: 'ab'.repeat(32),
     });
-    await h.publish({ id: 'one', title: 'Queued post' });
+    // Queued in the past: the CLI plans with the real clock, and a digest takes posts queued up to its slot.
+    await h.publish({ id: 'one', title: 'Queued post' }, { at: '2026-01-01T00:00:00.000Z' });
     await h.addSubscribers(3);
   });
   afterEach(async () => {

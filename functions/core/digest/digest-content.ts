@@ -1,5 +1,5 @@
 /**
- * What one digest says: the posts it carries, in the order they were first published, and how its subject and
+ * What one digest says: the posts it carries, newest first, and how its subject and
  * preheader read. Values only; rendering is in core/mail/digest-mail.ts, deciding what goes in in core/digest/.
  */
 import type { Author } from '../types.ts';
@@ -26,7 +26,7 @@ export interface DigestPost {
 }
 
 export interface DigestContent {
-  /** Stable id of the digest, e.g. `2026-11-23T07:00:00Z` for a scheduled one or `post-<feed id>` for immediate. */
+  /** Stable id of the digest, e.g. `2026-11-23T07:00Z` for a scheduled one or `post:<feed id>` for immediate. */
   id: string;
   posts: DigestPost[];
   /** New posts beyond the digest's `maxPosts`: counted in the mail, with a link to the archive. */
