@@ -248,7 +248,10 @@ const status = async (connection: Connection, id: string | undefined, io: Io): P
       io.out(id ? `No digest ${id}.` : 'No digests yet.');
       return id ? 1 : 0;
     }
-    for (const record of records) {
+    for (const stored of records) {
+      // While a digest is sending, its counts are the completed batches' tallies so far.
+      const record =
+        stored.status === 'sending' ? { ...stored, ...(await digests.batchTallies(stored.id)).totals } : stored;
       io.out(describePlan(record, record.status));
       io.out(
         `  subject: ${record.subject ?? '-'}; started ${record.startedAt ?? '-'}; finished ${record.finishedAt ?? '-'}`,
