@@ -1,5 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createDynamoDigestStore } from '../functions/adapters/dynamo-digest-store.ts';
 import { createDynamoPostIndex } from '../functions/adapters/dynamo-post-index.ts';
+import { SHARD_NAMES } from '../functions/adapters/dynamo-subscriber-store.ts';
 import { createS3ContentStore } from '../functions/adapters/s3-content-store.ts';
 import { silentLogger } from '../functions/app/logger.ts';
 import type { SourceRecord } from '../functions/app/ports.ts';
@@ -86,6 +88,12 @@ export const measureIncrementalPublish = async (
         now: () => new Date('2026-11-21T00:00:00Z'),
         log: silentLogger,
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        // As deployed: a published post also waits in the digest ledger (one more DynamoDB write).
+        mailQueue: createDynamoDigestStore({
+          tableName: standIns.tableName,
+          client: standIns.dynamo,
+          shards: SHARD_NAMES,
+        }),
       },
       'posts/',
     );
