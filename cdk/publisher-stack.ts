@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { ConfigError } from '../functions/core/errors.ts';
 import type { MailConfig, SiteConfig } from '../functions/core/types.ts';
 import { AccessLogBucket } from './constructs/access-log-bucket.ts';
+import { Alarms } from './constructs/alarms.ts';
 import { ContentBucket } from './constructs/content-bucket.ts';
 import { DigestSender } from './constructs/digest-sender.ts';
 import { MailFeedback } from './constructs/mail-feedback.ts';
@@ -45,6 +46,7 @@ export class PublisherStack extends Stack {
   readonly feedback: MailFeedback;
   readonly subscriptions: SubscriptionApi;
   readonly digests: DigestSender;
+  readonly alarms: Alarms;
 
   constructor(scope: Construct, id: string, props: PublisherStackProps) {
     super(scope, id, props);
@@ -66,6 +68,26 @@ export class PublisherStack extends Stack {
       configurationSet: feedback.configurationSet,
       tokenKey: subscriptions.tokenKey,
     });
+    const alarms = new Alarms(this, 'Alarms', {
+      functions: {
+        Publish: publish.handler,
+        PublishDue: publish.dueHandler,
+        Subscriptions: subscriptions.handler,
+        MailFeedback: feedback.handler,
+        DigestPlanner: digests.planner,
+        DigestSender: digests.sender,
+      },
+      deadLetterQueues: {
+        PublishFailures: publish.failures,
+        MailFeedbackFailures: feedback.failures,
+        DigestBatches: digests.deadLetterQueue,
+        DigestPlanFailures: digests.planFailures,
+      },
+      configurationSetName: feedback.configurationSet.configurationSetName,
+      stateTable: state,
+    });
+    // The sender reads the reputation switch before each batch.
+    state.grantSendingPause(digests.sender, ['dynamodb:GetItem']);
     const site = new SiteDistribution(this, 'Site', {
       content,
       accessLogs,
@@ -80,6 +102,7 @@ export class PublisherStack extends Stack {
     this.feedback = feedback;
     this.subscriptions = subscriptions;
     this.digests = digests;
+    this.alarms = alarms;
 
     new CfnOutput(this, 'ContentBucketName', {
       value: content.bucketName,
@@ -99,6 +122,10 @@ export class PublisherStack extends Stack {
     new CfnOutput(this, 'FeedbackTopicArn', {
       value: feedback.topic.topicArn,
       description: 'SNS topic of SES bounces and complaints',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: alarms.topic.topicArn,
+      description: 'SNS topic of every alarm (function errors, dead letters, SES reputation): subscribe someone to it',
     });
     new CfnOutput(this, 'DigestScheduleName', {
       value: digests.schedule.scheduleName,

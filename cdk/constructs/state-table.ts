@@ -45,6 +45,9 @@ export const DIGEST_PARTITIONS = {
   subscribers: SUBSCRIBER_PARTITIONS,
 } as const;
 
+/** Leading key of the digest sending pause flag (`SENDING`/`PAUSE`): see functions/adapters/dynamo-sending-pause.ts. */
+export const SENDING_PAUSE_PARTITION = 'SENDING';
+
 interface PartitionGrant {
   sid: string;
   actions: string[];
@@ -172,6 +175,15 @@ export class StateTable extends Construct {
   /** Lets the digest sender read digests and recipients and claim deliveries; see DIGEST_SENDING. */
   grantDigestSending(fn: LambdaFunction): void {
     this.grantPartitions(fn, DIGEST_SENDING);
+  }
+
+  /**
+   * Lets a function use the digest sending pause flag and nothing else: `actions` on the items whose partition key is
+   * `SENDING` (the pause function reads and sets it; the sender only reads it).
+   * @example stateTable.grantSendingPause(pauseFunction, ['dynamodb:GetItem', 'dynamodb:PutItem'])
+   */
+  grantSendingPause(fn: LambdaFunction, actions: readonly string[]): void {
+    this.grantPartitions(fn, [{ sid: 'SendingPause', actions: [...actions], leadingKeys: [SENDING_PAUSE_PARTITION] }]);
   }
 
   /**

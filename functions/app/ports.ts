@@ -309,3 +309,14 @@ export interface DigestStore extends MailQueue {
   settleAbandoned(digestId: string, key: string, olderThan: string, at: string): Promise<boolean>;
   listDeliveries(digestId: string): AsyncIterable<Delivery[]>;
 }
+
+/**
+ * The switch that holds digest sending back (set when SES reputation alarms fire, cleared by a person with
+ * `npm run cli -- digest resume`). Confirmation mail does not look at it.
+ */
+export interface SendingPause {
+  /** `since`: when the pause began (the alarm's state change time, ISO 8601). */
+  get(): Promise<{ paused: boolean; reason?: string; since?: string }>;
+  pause(reason: string, since: string): Promise<void>;
+  resume(): Promise<void>;
+}

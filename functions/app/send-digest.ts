@@ -34,6 +34,7 @@ import type {
   Mailer,
   OutgoingMessage,
   RecipientBatch,
+  SendingPause,
   SubscriberStore,
 } from './ports.ts';
 
@@ -43,6 +44,8 @@ export interface SenderDeps {
   mailer: Mailer;
   /** SES GetSendQuota, read once per batch. */
   quota: () => Promise<SendQuota>;
+  /** The reputation switch: while it is on, batches go back to the queue unsent. */
+  pause?: Pick<SendingPause, 'get'>;
   /** How many sender instances may run at once: the account's rate is shared between them. */
   concurrency: number;
   site: SiteConfig;
@@ -93,6 +96,15 @@ export const sendRecipientBatch = async (deps: SenderDeps, batch: RecipientBatch
   if (!digest?.compiled) {
     // Cannot happen in order (batches are queued after the mail is compiled); retrying is the safe answer.
     deps.log.error('digest batch for an unknown or unplanned digest', { digestId: batch.digestId });
+    return { ...result, retryLater: [...batch.keys] };
+  }
+  const pause = await deps.pause?.get();
+  if (pause?.paused) {
+    deps.log.warn('digest sending is paused; the batch goes back to the queue', {
+      digestId: batch.digestId,
+      reason: pause.reason,
+      since: pause.since,
+    });
     return { ...result, retryLater: [...batch.keys] };
   }
   const quota = await deps.quota();

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
 import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
+import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { loadMailTemplates } from '../adapters/mail-templates.ts';
 import { parseInWorkers } from '../adapters/parse-in-workers.ts';
@@ -37,7 +38,9 @@ Commands:
                               (default content/posts) as one sample reader would get it. No AWS involved.
   send --dry-run              Show which posts the next digest would carry and who would get it.
   send                        Send that digest now, on the local run (into .local/outbox).
-  status [id]                 The latest digests (or one): posts, recipients, sent, failed, skipped, uncertain.
+  status [id]                 The latest digests (or one): posts, recipients, sent, failed, skipped, uncertain,
+                              and whether sending is paused (SES reputation alarms pause it).
+  resume                      Let digests go out again after a reputation pause, once its cause is dealt with.
 
 Options:
   --config <file>             Site settings (default site.config.json)
@@ -90,6 +93,9 @@ export const runDigestCommand = async (argv: string[], io: Io, cwd: string): Pro
       return values['dry-run'] ? dryRun(site, await connect(values, cwd), io) : sendLocally(site, cwd, io);
     case 'status':
       return status(await connect(values, cwd), argument, io);
+    case 'resume':
+      if (argument !== undefined) throw new DigestUsageError(`unexpected argument: ${argument}`);
+      return resume(await connect(values, cwd), io);
     default:
       throw new DigestUsageError(`unknown digest command "${command}"`);
   }
@@ -240,9 +246,34 @@ const describePlan = (record: DigestRecord | undefined, status: string): string 
       `${record.sent} sent, ${record.failed} failed, ${record.skipped} skipped, ${record.uncertain} uncertain`
     : status;
 
+const pauseOf = ({ standIns }: Connection) =>
+  createDynamoSendingPause({ tableName: standIns.tableName, client: standIns.dynamo });
+
+const resume = async (connection: Connection, io: Io): Promise<number> => {
+  try {
+    const pause = pauseOf(connection);
+    const state = await pause.get();
+    if (!state.paused) {
+      io.out('Digest sending is not paused.');
+      return 0;
+    }
+    await pause.resume();
+    io.out(`Digest sending resumed (it was paused since ${state.since ?? '?'}: ${state.reason ?? 'no reason given'}).`);
+    io.out('Batches held back go out as the queue hands them back (within 30 minutes).');
+    return 0;
+  } finally {
+    connection.close();
+  }
+};
+
 const status = async (connection: Connection, id: string | undefined, io: Io): Promise<number> => {
   try {
     const { digests } = stores(connection);
+    const pause = await pauseOf(connection).get();
+    if (pause.paused) {
+      io.out(`Sending is PAUSED since ${pause.since ?? '?'}: ${pause.reason ?? ''}`);
+      io.out('  Deal with the cause, then: npm run cli -- digest resume');
+    }
     const records = id ? [await digests.getDigest(id)].filter((r) => r !== undefined) : await digests.listDigests(10);
     if (records.length === 0) {
       io.out(id ? `No digest ${id}.` : 'No digests yet.');

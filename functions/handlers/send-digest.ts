@@ -1,5 +1,6 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
+import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { readSecretKey } from '../adapters/secret-key.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
@@ -25,6 +26,7 @@ export const handler: SendHandler = createSendHandler({
   subscribers,
   mailer: createSesMailer({ client: ses, configurationSetName: environment.configurationSet }),
   quota: createSesSendQuota(new SESClient({})),
+  pause: createDynamoSendingPause({ tableName: environment.tableName }),
   concurrency: environment.concurrency,
   site: environment.site,
   tokenKey: await readSecretKey(environment.tokenSecretArn),

@@ -6,6 +6,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
 import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
+import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import type { Logger } from '../app/logger.ts';
 import type { PlanResult } from '../app/plan-digest.ts';
@@ -55,6 +56,7 @@ export const createLocalDigests = (options: {
     subscribers,
     mailer: options.mailer,
     quota: async () => LOCAL_QUOTA,
+    pause: createDynamoSendingPause({ tableName: standIns.tableName, client }),
     concurrency: 1,
     site,
     tokenKey: options.tokenKey,

@@ -239,6 +239,23 @@ describe('digest planning and sending', () => {
     expect(await h.digests.getDigest('2026-11-23T07:00Z')).toMatchObject({ status: 'sent', sent: 12, failed: 0 });
   });
 
+  it('holds every batch back while the reputation switch is on, and sends them once it is off', async () => {
+    await h.publish({ id: 'one' });
+    const confirmed = await h.addSubscribers(12);
+    await h.plan();
+    const batches = h.queued.splice(0);
+    let paused = true;
+    const pause = { get: async () => ({ paused, reason: 'BounceRate alarm' }) };
+
+    const held = await Promise.all(batches.map((batch) => h.send(batch, { pause })));
+    paused = false;
+    for (const batch of batches) await h.send(batch, { pause });
+
+    expect(held.flatMap((r) => r.retryLater)).toHaveLength(12);
+    expectEachOnce(confirmed);
+    expect(h.logs.some((l) => l.message.startsWith('digest sending is paused'))).toBe(true);
+  });
+
   it('skips whoever unsubscribed or bounced after the digest was planned', async () => {
     await h.publish({ id: 'one' });
     await h.addSubscribers(20);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDynamoSendingPause } from '../../functions/adapters/dynamo-sending-pause.ts';
 import { runCli } from '../../functions/cli.ts';
 import { writeLocalRun } from '../../functions/local/local-run-file.ts';
 import { STAND_IN_CLIENT_SETTINGS } from '../../functions/local/stand-ins.ts';
@@ -98,6 +99,20 @@ describe('digest send and status on a local run', () => {
     expect(outbox).toHaveLength(3);
     expect(status.out).toMatch(/sent; 1 post\(s\), 3 recipient\(s\), 3 sent, 0 failed, 0 skipped, 0 uncertain/);
     expect(status.out).toMatch(/subject: Queued post/);
+  });
+
+  it('shows a reputation pause in status and lifts it with resume', async () => {
+    const pause = createDynamoSendingPause({ tableName: h.standIns.tableName, client: h.standIns.dynamo });
+    await pause.pause('SesBounceRate: Threshold Crossed', '2026-11-21T08:00:00.000Z');
+
+    const paused = await run(['status']);
+    const resumed = await run(['resume']);
+    const again = await run(['resume']);
+
+    expect(paused.out).toMatch(/Sending is PAUSED since 2026-11-21T08:00:00.000Z: SesBounceRate/);
+    expect(resumed.out).toMatch(/Digest sending resumed/);
+    expect(again.out).toBe('Digest sending is not paused.');
+    expect((await pause.get()).paused).toBe(false);
   });
 
   it('says there is nothing to send when nothing is new', async () => {

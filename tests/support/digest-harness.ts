@@ -1,5 +1,6 @@
 import { createDynamoDigestStore } from '../../functions/adapters/dynamo-digest-store.ts';
 import { createDynamoPostIndex } from '../../functions/adapters/dynamo-post-index.ts';
+import { createDynamoSendingPause } from '../../functions/adapters/dynamo-sending-pause.ts';
 import { createDynamoSubscriberStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
 import { type PlannerDeps, planDigests } from '../../functions/app/plan-digest.ts';
 import type {
@@ -110,6 +111,7 @@ export const startDigestHarness = async (
     mailer,
     // As SES counts them: what this harness sent is part of the last 24 hours.
     quota: async () => ({ ...quota, sentLast24Hours: quota.sentLast24Hours + sent.length }),
+    pause: createDynamoSendingPause({ tableName: standIns.tableName, client }),
     concurrency: 1,
     site,
     tokenKey: TEST_TOKEN_KEY,
