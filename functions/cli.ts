@@ -6,6 +6,7 @@ import { listFiles } from './adapters/list-files.ts';
 import { parseInWorkers } from './adapters/parse-in-workers.ts';
 import { loadSiteTemplates } from './adapters/site-templates.ts';
 import { DIGEST_USAGE, DigestUsageError, runDigestCommand } from './cli/digest-command.ts';
+import { DOCTOR_USAGE, DoctorUsageError, runDoctorCommand } from './cli/doctor-command.ts';
 import { IO_CONCURRENCY, loadSite, mapLimit, readFolder } from './cli/posts-folder.ts';
 import { runSubscribersCommand, SUBSCRIBERS_USAGE, SubscribersUsageError } from './cli/subscribers-command.ts';
 import { type BatchResult, decideBatch, type SourceFile } from './core/build-batch.ts';
@@ -30,6 +31,8 @@ Commands:
                                                (\`npm run cli -- digest --help\` for details).
   subscribers <command>                        Import, export, list, count or remove subscribers
                                                (\`npm run cli -- subscribers --help\` for details).
+  doctor [--region <r>] [--offline]            Check the deployed stack's SES account, identity, DNS and site
+                                               (\`npm run cli -- doctor --help\` for details).
 
 Options:
   --config <file>   Site settings (default site.config.json in the current folder)
@@ -65,6 +68,15 @@ export const runCli = async (argv: string[], io: Io, cwd = process.cwd()): Promi
     } catch (error) {
       if (!(error instanceof SubscribersUsageError)) throw error;
       io.err(`${error.message}\n\n${SUBSCRIBERS_USAGE}`);
+      return 2;
+    }
+  }
+  if (argv[0] === 'doctor') {
+    try {
+      return await runDoctorCommand(argv.slice(1), io, cwd);
+    } catch (error) {
+      if (!(error instanceof DoctorUsageError)) throw error;
+      io.err(`${error.message}\n\n${DOCTOR_USAGE}`);
       return 2;
     }
   }
