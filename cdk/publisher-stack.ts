@@ -8,6 +8,7 @@ import { ContentBucket } from './constructs/content-bucket.ts';
 import { DigestSender } from './constructs/digest-sender.ts';
 import { MailFeedback } from './constructs/mail-feedback.ts';
 import { PublishFunction } from './constructs/publish-function.ts';
+import { formatDnsRecord, SendingIdentity } from './constructs/sending-identity.ts';
 import { SiteDistribution } from './constructs/site-distribution.ts';
 import { StateTable } from './constructs/state-table.ts';
 import { SubscriptionApi } from './constructs/subscription-api.ts';
@@ -24,7 +25,7 @@ const requireMail = (siteConfig: SiteConfig): SiteConfig & { mail: MailConfig } 
     throw new ConfigError(
       'The site config has no "mail" section, which the stack needs to send confirmation mail. Add ' +
         '"mail": { "from": "news@your-domain", "fromName": "...", "postalAddress": "..." } to site.config.json; ' +
-        '"from" must belong to an identity verified in SES in the region you deploy to.',
+        'the stack creates the SES identity of its domain and outputs the DNS records that verify it.',
     );
   }
   return { ...siteConfig, mail };
@@ -47,6 +48,7 @@ export class PublisherStack extends Stack {
   readonly subscriptions: SubscriptionApi;
   readonly digests: DigestSender;
   readonly alarms: Alarms;
+  readonly sending: SendingIdentity;
 
   constructor(scope: Construct, id: string, props: PublisherStackProps) {
     super(scope, id, props);
@@ -57,6 +59,10 @@ export class PublisherStack extends Stack {
     const state = new StateTable(this, 'State');
     const publish = new PublishFunction(this, 'Publish', { contentBucket: content, stateTable: state, siteConfig });
     const feedback = new MailFeedback(this, 'MailFeedback', { stateTable: state });
+    const sending = new SendingIdentity(this, 'Sending', {
+      mail: siteConfig.mail,
+      configurationSet: feedback.configurationSet,
+    });
     const subscriptions = new SubscriptionApi(this, 'Subscriptions', {
       stateTable: state,
       siteConfig,
@@ -103,16 +109,18 @@ export class PublisherStack extends Stack {
     this.subscriptions = subscriptions;
     this.digests = digests;
     this.alarms = alarms;
+    this.sending = sending;
 
     new CfnOutput(this, 'ContentBucketName', {
       value: content.bucketName,
       description: 'Upload posts under posts/; the public site is written under site/',
     });
     new CfnOutput(this, 'SiteDomainName', { value: site.domainName, description: 'CloudFront domain of the site' });
-    new CfnOutput(this, 'SiteUrl', { value: `https://${site.domainName}/`, description: 'Public URL of the site' });
+    const publicUrl = siteConfig.domain ? siteConfig.baseUrl : `https://${site.domainName}/`;
+    new CfnOutput(this, 'SiteUrl', { value: publicUrl, description: 'Public URL of the site' });
     new CfnOutput(this, 'StateTableName', { value: state.tableName, description: 'Publisher state table' });
     new CfnOutput(this, 'ApiUrl', {
-      value: `https://${site.domainName}/api/`,
+      value: `${publicUrl}api/`,
       description: 'Subscription API (subscribe, confirm, unsubscribe), on the site origin',
     });
     new CfnOutput(this, 'ConfigurationSetName', {
@@ -123,6 +131,30 @@ export class PublisherStack extends Stack {
       value: feedback.topic.topicArn,
       description: 'SNS topic of SES bounces and complaints',
     });
+    new CfnOutput(this, 'SendingDomain', {
+      value: sending.domain,
+      description: 'SES domain identity mail is sent from; verified once the DKIM records below resolve',
+    });
+    for (const record of sending.dnsRecords) {
+      new CfnOutput(this, `Dns${record.label}`, { value: formatDnsRecord(record), description: record.purpose });
+    }
+    new CfnOutput(this, 'DnsRecords', {
+      value: this.toJsonString(
+        sending.dnsRecords.map(({ name, type, value, priority }) => ({
+          name,
+          type,
+          value,
+          ...(priority ? { priority } : {}),
+        })),
+      ),
+      description: 'Every DNS record to add, as JSON [{ name, type, value, priority? }]',
+    });
+    if (siteConfig.domain) {
+      new CfnOutput(this, 'DnsSite', {
+        value: `${siteConfig.domain.name}. 300 IN CNAME ${site.domainName}.`,
+        description: 'Points the site host name at CloudFront (at a zone apex use an ALIAS/ANAME record instead)',
+      });
+    }
     new CfnOutput(this, 'AlarmTopicArn', {
       value: alarms.topic.topicArn,
       description: 'SNS topic of every alarm (function errors, dead letters, SES reputation): subscribe someone to it',

@@ -1,4 +1,5 @@
 import { Annotations, Duration, Validations } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AccessLevel,
   AllowedMethods,
@@ -16,6 +17,7 @@ import {
   OriginRequestPolicy,
   PriceClass,
   ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
   Function as ViewerFunction,
   ViewerProtocolPolicy,
 } from 'aws-cdk-lib/aws-cloudfront';
@@ -90,7 +92,8 @@ export interface SiteDistributionProps {
   content: ContentBucket;
   /** Receives the CloudFront standard logs. */
   accessLogs: AccessLogBucket;
-  site: Pick<SiteConfig, 'title' | 'baseUrl' | 'iframeHosts'>;
+  /** With `domain`, the distribution answers on that host name with its certificate. */
+  site: Pick<SiteConfig, 'title' | 'baseUrl' | 'iframeHosts' | 'domain'>;
   /** The subscription API's host (execute-api), served under `/api/*`; without it the site has no API. */
   apiOriginDomainName?: string;
 }
@@ -147,8 +150,17 @@ export class SiteDistribution extends Construct {
       securityHeadersBehavior: securityHeadersWith(HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN),
     });
 
+    const { domain } = props.site;
     this.distribution = new Distribution(this, 'Distribution', {
       comment: props.site.title.slice(0, 128),
+      // The certificate is checked at synth to be in us-east-1 (parseSiteConfig): CloudFront takes no other region's.
+      ...(domain
+        ? {
+            domainNames: [domain.name],
+            certificate: Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
       defaultRootObject: 'index.html',
       defaultBehavior: {
         origin,
@@ -187,8 +199,8 @@ export class SiteDistribution extends Construct {
       enableLogging: true,
       logBucket: props.accessLogs.bucket,
       logFilePrefix: ACCESS_LOG_PREFIXES.distribution,
-      // No minimumProtocolVersion: it has no effect with the default *.cloudfront.net certificate (fixed at TLSv1),
-      // and CDK ignores it with a warning. Set TLS_V1_2_2021 together with the certificate of the custom domain.
+      // Without a custom domain, no minimumProtocolVersion: the default *.cloudfront.net certificate fixes it at
+      // TLSv1, and CDK ignores it with a warning.
     });
 
     contentBucket.addToResourcePolicy(
@@ -206,18 +218,20 @@ export class SiteDistribution extends Construct {
       '@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac',
       'Intended: the bucket policy statement granting site/* only is added by this construct.',
     );
-    Annotations.of(this).acknowledgeWarning(
-      '@aws-cdk/aws-cloudfront:emptyDomainNames',
-      'The site is served on its *.cloudfront.net name until the custom domain arrives (later issue).',
-    );
-    this.acknowledgeFindings();
+    if (domain === undefined) {
+      Annotations.of(this).acknowledgeWarning(
+        '@aws-cdk/aws-cloudfront:emptyDomainNames',
+        'No custom domain configured (domain in site.config.json): the site is served on its *.cloudfront.net name.',
+      );
+    }
+    this.acknowledgeFindings(domain === undefined);
   }
 
   get domainName(): string {
     return this.distribution.distributionDomainName;
   }
 
-  private acknowledgeFindings(): void {
+  private acknowledgeFindings(defaultCertificate: boolean): void {
     const nag = Validations.of(this.distribution);
     nag.acknowledge({
       id: 'AwsSolutions-CFR1',
@@ -231,11 +245,13 @@ export class SiteDistribution extends Construct {
         'and confirm and unsubscribe need a signed token. Shield Standard covers DDoS; a web ACL with rate-based ' +
         'rules (about $6 a month before requests) would cost more than the site it guards.',
     });
-    nag.acknowledge({
-      id: 'AwsSolutions-CFR4',
-      reason:
-        'The default *.cloudfront.net certificate fixes the viewer security policy at TLSv1; TLS_V1_2_2021 is set ' +
-        'with the custom domain certificate, which arrives in a later issue.',
-    });
+    if (defaultCertificate) {
+      nag.acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'No custom domain is configured, and the default *.cloudfront.net certificate fixes the viewer security ' +
+          'policy at TLSv1; with a custom domain (domain in site.config.json) TLS_V1_2_2021 is set.',
+      });
+    }
   }
 }

@@ -16,6 +16,27 @@ const httpUrl = z
   .url()
   .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://');
 
+/** A DNS host name of two or more labels: no scheme, port, path, wildcard or trailing dot. */
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+const ACM_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]+$/;
+
+const certificateArn = z.string().superRefine((value, context) => {
+  const match = ACM_ARN.exec(value);
+  if (match === null) {
+    context.addIssue({
+      code: 'custom',
+      message: 'must be an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<id>',
+    });
+  } else if (match[1] !== 'us-east-1') {
+    context.addIssue({
+      code: 'custom',
+      message:
+        `is in ${match[1]}, but CloudFront only uses certificates from us-east-1 (N. Virginia), whatever region ` +
+        'the stack is in: request or import the certificate in us-east-1',
+    });
+  }
+});
+
 const schema = z
   .object({
     title: z.string().trim().min(1, 'must not be empty'),
@@ -41,6 +62,16 @@ const schema = z
       .min(1024)
       .max(300 * 1024)
       .default(256 * 1024),
+    domain: z
+      .object({
+        name: z
+          .string()
+          .regex(HOST_NAME, 'must be a bare host name such as news.example.org (no https://, path or trailing dot)')
+          .transform((name) => name.toLowerCase()),
+        certificateArn,
+      })
+      .strict()
+      .optional(),
     mail: z
       .object({
         from: z.string().email('must be the sender address alone, e.g. news@example.org'),
@@ -90,23 +121,58 @@ export type SiteConfigInput = z.input<typeof schema>;
  */
 export const parseSiteConfig = (input: unknown, source = 'site config'): SiteConfig => {
   const result = schema.safeParse(input);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => {
-      const key = issue.path.join('.') || '(root)';
-      return `  ${key}: ${issue.message}`;
-    });
+  const problems = [
+    ...(result.success ? [] : result.error.issues).map((issue) => ({
+      key: issue.path.join('.'),
+      message: issue.message,
+    })),
+    ...domainMismatch(input),
+  ];
+  if (!result.success || problems.length > 0) {
+    const lines = problems.map(({ key, message }) => `  ${key || '(root)'}: ${message}`);
     throw new ConfigError(`${source} has ${lines.length} problem(s):\n${lines.join('\n')}`);
   }
-  const { author, permalink, mail, digest, ...rest } = result.data;
+  const { author, permalink, domain, mail, digest, ...rest } = result.data;
   const config: SiteConfig = {
     ...rest,
-    baseUrl: rest.baseUrl.endsWith('/') ? rest.baseUrl : `${rest.baseUrl}/`,
+    // With a domain, baseUrl was checked to be this address, up to the case of the host.
+    baseUrl: domain ? `https://${domain.name}/` : rest.baseUrl.endsWith('/') ? rest.baseUrl : `${rest.baseUrl}/`,
     ...(author ? { author: stripUndefined(author) } : {}),
     ...(permalink ? { permalink } : {}),
+    ...(domain ? { domain } : {}),
     ...(mail ? { mail: { ...stripUndefined(mail), fromName: mail.fromName ?? rest.title } } : {}),
     digest: { ...DEFAULT_DIGEST, ...stripUndefined(digest ?? {}), timeZone: digest?.timeZone ?? rest.timeZone },
   };
   return config;
+};
+
+/**
+ * With a custom domain, `baseUrl` must be `https://<domain.name>/`: every link in feeds and mail is built from
+ * `baseUrl`, and the distribution serves the site at the root of that host only. Checked on the raw input, beside the
+ * schema, so the mismatch is listed together with any other problem (a zod refinement on the whole object would not
+ * run while a field is invalid). Either value already invalid on its own is left to the schema to report.
+ */
+const domainMismatch = (input: unknown): { key: string; message: string }[] => {
+  if (typeof input !== 'object' || input === null) return [];
+  const { baseUrl, domain } = input as { baseUrl?: unknown; domain?: { name?: unknown } };
+  const name = domain?.name;
+  if (typeof baseUrl !== 'string' || typeof name !== 'string' || !HOST_NAME.test(name)) return [];
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return [];
+  }
+  const expected = `https://${name.toLowerCase()}/`;
+  const matches = url.protocol === 'https:' && url.host === name.toLowerCase() && url.pathname === '/';
+  return matches && url.search === '' && url.hash === ''
+    ? []
+    : [
+        {
+          key: 'baseUrl',
+          message: `must be ${expected} when domain.name is ${name}, the address the site is served at`,
+        },
+      ];
 };
 
 const stripUndefined = <T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } =>

@@ -48,6 +48,8 @@ export interface SiteConfig {
   maxPostBytes: number;
   /** Host names whose iframes survive sanitizing (video players and the like). */
   iframeHosts: string[];
+  /** The site's own host name, served by CloudFront with an ACM certificate; without it, the *.cloudfront.net name. */
+  domain?: CustomDomain;
   /** Who mail comes from; required for subscriptions and digests. */
   mail?: MailConfig;
   /** When digests of new posts go out. */
@@ -69,6 +71,13 @@ export interface DigestConfig {
   minPosts: number;
   /** Posts shown in one digest; beyond this the mail counts the rest and links to the archive. */
   maxPosts: number;
+}
+
+export interface CustomDomain {
+  /** Lower-case host name, e.g. `news.example.org`; `baseUrl` is then `https://<name>/`. */
+  name: string;
+  /** ARN of an ACM certificate in us-east-1 (the only region CloudFront takes certificates from) covering `name`. */
+  certificateArn: string;
 }
 
 export interface MailConfig {

@@ -407,6 +407,13 @@ describe('DigestSender: the sender', () => {
         Resource: table,
         Condition: leadingKeys('BATCH#*'),
       },
+      {
+        Sid: 'SendingPause',
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: table,
+        Condition: leadingKeys('SENDING'),
+      },
     ]);
   });
 
