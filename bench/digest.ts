@@ -14,6 +14,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
 import { createDynamoDigestStore } from '../functions/adapters/dynamo-digest-store.ts';
 import { createDynamoPostIndex } from '../functions/adapters/dynamo-post-index.ts';
+import { createDynamoSendingPause } from '../functions/adapters/dynamo-sending-pause.ts';
 import { createDynamoSubscriberStore } from '../functions/adapters/dynamo-subscriber-store.ts';
 import type { Logger } from '../functions/app/logger.ts';
 import { planDigests } from '../functions/app/plan-digest.ts';
@@ -180,8 +181,10 @@ export const measureSendRate = async (): Promise<SendRateMeasurement> => {
       warn: (message) => warnings.push(message),
       error: (message) => warnings.push(message),
     };
+    const pause = createDynamoSendingPause({ tableName: standIns.tableName, client: standIns.client });
     const [plan] = await planDigests(
       {
+        pause,
         digests,
         index,
         subscribers,
@@ -205,6 +208,8 @@ export const measureSendRate = async (): Promise<SendRateMeasurement> => {
       subscribers,
       mailer: ses,
       quota: async () => quota,
+      // The switch as deployed: read from the table before each batch.
+      pause,
       concurrency: 1,
       site,
       tokenKey,

@@ -92,7 +92,8 @@ export class PublisherStack extends Stack {
       configurationSetName: feedback.configurationSet.configurationSetName,
       stateTable: state,
     });
-    // The sender reads the reputation switch before each batch.
+    // The planner and the sender read the reputation switch before planning and before each batch.
+    state.grantSendingPause(digests.planner, ['dynamodb:GetItem']);
     state.grantSendingPause(digests.sender, ['dynamodb:GetItem']);
     const site = new SiteDistribution(this, 'Site', {
       content,

@@ -11,9 +11,10 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NodeFunction } from './node-function.ts';
 import type { StateTable } from './state-table.ts';
@@ -52,6 +53,8 @@ export class Alarms extends Construct {
   readonly topic: Topic;
   readonly pauseTopic: Topic;
   readonly pauseFunction: NodeFunction;
+  /** Where a pause that failed every retry waits (and raises an alarm). */
+  readonly pauseFailures: Queue;
   /** Every alarm, by construct id. */
   readonly alarms: Record<string, Alarm> = {};
 
@@ -61,11 +64,23 @@ export class Alarms extends Construct {
     this.topic = this.alarmTopic('Topic', 'Newsletter alarms');
     this.pauseTopic = this.alarmTopic('PauseTopic', 'Newsletter SES reputation alarms (pause digests)');
 
+    // SNS invokes the pause function asynchronously: a pause that failed every retry must not vanish.
+    this.pauseFailures = new Queue(this, 'PauseFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.pauseFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'It is itself the dead-letter store of the pause function; its depth raises an alarm.',
+    });
     this.pauseFunction = new NodeFunction(this, 'PauseDigests', {
       entry: 'functions/handlers/pause-digests.ts',
       description: 'Pauses digest sending when an SES reputation alarm fires',
       timeout: Duration.seconds(10),
       memorySize: 256,
+      retryAttempts: 2,
+      onFailure: new SqsDestination(this.pauseFailures),
     });
     props.stateTable.grantSendingPause(this.pauseFunction, ['dynamodb:GetItem', 'dynamodb:PutItem']);
     this.pauseTopic.addSubscription(new LambdaSubscription(this.pauseFunction));
@@ -82,7 +97,7 @@ export class Alarms extends Construct {
         actions: [notify],
       });
     }
-    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+    for (const [name, queue] of Object.entries({ ...props.deadLetterQueues, PauseFailures: this.pauseFailures })) {
       this.alarm(`${name}DeadLetters`, {
         metric: queue.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(5),

@@ -23,6 +23,7 @@ import type {
   QueuedPost,
   RecipientBatch,
   RecipientQueue,
+  SendingPause,
   SubscriberStore,
 } from './ports.ts';
 import { finishIfDone } from './send-digest.ts';
@@ -33,6 +34,8 @@ export interface PlannerDeps {
   subscribers: Pick<SubscriberStore, 'list' | 'shards'>;
   queue: RecipientQueue;
   site: SiteConfig;
+  /** The reputation switch: while it is on, no digest is planned (the posts wait in the ledger). */
+  pause: Pick<SendingPause, 'get'>;
   /** Compiles the digest's mail once (MJML); senders only substitute per recipient. */
   compile(content: DigestContent): Promise<CompiledForSending>;
   now: () => Date;
@@ -59,6 +62,12 @@ export const planDigests = async (
   deps: PlannerDeps,
   trigger: { scheduledTime?: string } = {},
 ): Promise<PlanResult[]> => {
+  const pause = await deps.pause.get();
+  if (pause.paused) {
+    // Planning now would only fill the queue with batches that wait, and after a day land in the dead-letter queue.
+    deps.log.warn('digest sending is paused; nothing planned', { reason: pause.reason, since: pause.since });
+    return [];
+  }
   const results: PlanResult[] = [];
   for (const record of await deps.digests.listUnfinished()) {
     results.push(await resume(deps, record));

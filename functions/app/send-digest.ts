@@ -44,8 +44,8 @@ export interface SenderDeps {
   mailer: Mailer;
   /** SES GetSendQuota, read once per batch. */
   quota: () => Promise<SendQuota>;
-  /** The reputation switch: while it is on, batches go back to the queue unsent. */
-  pause?: Pick<SendingPause, 'get'>;
+  /** The reputation switch: while it is on, batches go back to the queue unsent. Required: it is a safety switch. */
+  pause: Pick<SendingPause, 'get'>;
   /** How many sender instances may run at once: the account's rate is shared between them. */
   concurrency: number;
   site: SiteConfig;
@@ -98,8 +98,8 @@ export const sendRecipientBatch = async (deps: SenderDeps, batch: RecipientBatch
     deps.log.error('digest batch for an unknown or unplanned digest', { digestId: batch.digestId });
     return { ...result, retryLater: [...batch.keys] };
   }
-  const pause = await deps.pause?.get();
-  if (pause?.paused) {
+  const pause = await deps.pause.get();
+  if (pause.paused) {
     deps.log.warn('digest sending is paused; the batch goes back to the queue', {
       digestId: batch.digestId,
       reason: pause.reason,

@@ -259,7 +259,10 @@ const resume = async (connection: Connection, io: Io): Promise<number> => {
     }
     await pause.resume();
     io.out(`Digest sending resumed (it was paused since ${state.since ?? '?'}: ${state.reason ?? 'no reason given'}).`);
-    io.out('Batches held back go out as the queue hands them back (within 30 minutes).');
+    io.out('Batches held back go out as the queue hands them back (within 30 minutes); a pause longer than a day');
+    io.out('has moved them to the dead-letter queue (DigestDeadLetterQueueUrl): redrive it to send them.');
+    io.out('If an SES reputation alarm is still in ALARM, it will not pause digests again until it clears and fires');
+    io.out('anew: check the rates in the SES console (Reputation metrics) before resuming.');
     return 0;
   } finally {
     connection.close();

@@ -309,7 +309,7 @@ const checkIdentity = (identity: FoundIdentity | undefined, domain: string, regi
   if (!mailFrom?.MailFromDomain) {
     checks.push({
       status: 'warn',
-      text: `MAIL FROM: the SES default (amazonses.com), so SPF does not align with ${domain}; DMARC relies on DKIM alone. Configure a MAIL FROM subdomain such as mail.${domain}`,
+      text: `MAIL FROM: the SES default (amazonses.com), so SPF does not align with ${domain}; DMARC relies on DKIM alone. Configure a MAIL FROM subdomain (the stack uses bounce.${domain})`,
     });
   } else if (mailFrom.MailFromDomainStatus === 'SUCCESS') {
     checks.push({ status: 'ok', text: `MAIL FROM ${mailFrom.MailFromDomain}: SUCCESS` });

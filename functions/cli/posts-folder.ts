@@ -24,7 +24,9 @@ export const loadSite = async (path: string, baseUrl: string | undefined): Promi
   } catch (error) {
     throw new ConfigError(`${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return parseSiteConfig(baseUrl ? { ...input, baseUrl } : input, path);
+  // An address given here replaces the public one, custom domain included (links must point at this address).
+  const { domain: _domain, ...withoutDomain } = input;
+  return parseSiteConfig(baseUrl ? { ...withoutDomain, baseUrl } : input, path);
 };
 
 export const readFolder = async (dir: string): Promise<{ posts: SourceFile[]; assets: string[] }> => {

@@ -1,5 +1,6 @@
 import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
 import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
+import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { loadMailTemplates } from '../adapters/mail-templates.ts';
 import { createSqsRecipientQueue } from '../adapters/sqs-recipient-queue.ts';
@@ -21,6 +22,7 @@ export const handler: PlanHandler = createPlanHandler({
   index: createDynamoPostIndex({ tableName: environment.tableName }),
   subscribers,
   queue: createSqsRecipientQueue({ queueUrl: environment.queueUrl }),
+  pause: createDynamoSendingPause({ tableName: environment.tableName }),
   site: environment.site,
   compile: (content) => compileDigestMail({ files: mailTemplates, site: environment.site, content, now: new Date() }),
   now: () => new Date(),

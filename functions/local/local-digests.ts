@@ -46,6 +46,7 @@ export const createLocalDigests = (options: {
     index: createDynamoPostIndex({ tableName: standIns.tableName, client }),
     subscribers,
     queue: { send: async (batches) => void queue.push(...batches) },
+    pause: createDynamoSendingPause({ tableName: standIns.tableName, client }),
     site,
     compile: (content) => compileDigestMail({ files: options.mailTemplates, site, content, now: new Date() }),
     now: () => new Date(),

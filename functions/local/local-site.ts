@@ -70,7 +70,9 @@ export const startLocalSite = async (options: {
     port: options.port,
   });
   // The site's links must point at this server, whatever port it got.
-  const site = parseSiteConfig({ ...siteInput, baseUrl: dev.url }, 'site.config.json');
+  // The local run's own address replaces the public one (and with it any custom domain).
+  const { domain: _domain, ...localInput } = siteInput;
+  const site = parseSiteConfig({ ...localInput, baseUrl: dev.url }, 'site.config.json');
   const outboxDir = options.outboxDir ?? join(options.root, '.local', 'outbox');
   await rm(outboxDir, { recursive: true, force: true });
   // A fresh key per run: links in mail from an earlier run would point at a list that no longer exists anyway.

@@ -256,6 +256,18 @@ describe('digest planning and sending', () => {
     expect(h.logs.some((l) => l.message.startsWith('digest sending is paused'))).toBe(true);
   });
 
+  it('plans nothing while the reputation switch is on, and the posts wait for the next digest', async () => {
+    await h.publish({ id: 'one' });
+    await h.addSubscribers(3);
+    const paused = { get: async () => ({ paused: true, reason: 'ComplaintRate alarm' }) };
+
+    const whilePaused = await h.plan({ scheduledTime: '2026-11-23T07:00:00Z' }, { pause: paused });
+    const after = await h.plan({ scheduledTime: '2026-11-30T07:00:00Z' });
+
+    expect(whilePaused).toEqual([]);
+    expect(after).toMatchObject([{ posts: 1, recipients: 3 }]);
+  });
+
   it('skips whoever unsubscribed or bounced after the digest was planned', async () => {
     await h.publish({ id: 'one' });
     await h.addSubscribers(20);

@@ -57,27 +57,42 @@ describe('Alarms', () => {
     expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
   });
 
-  it('acknowledges only the unencrypted topics, each with a reason', () => {
+  it('keeps a pause that failed every retry in a queue of its own', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+
+  it('acknowledges only the unencrypted topics and the pause failure queue, each with a reason', () => {
     const acknowledged = alarms.node
       .findAll()
       .flatMap((construct) => construct.node.metadata)
       .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
 
-    expect(acknowledged.map(([id]) => id)).toEqual(['Annotation::AwsSolutions-SNS2', 'Annotation::AwsSolutions-SNS2']);
-    for (const [, reason] of acknowledged) expect(reason).toMatch(/no subscriber data/);
+    expect(acknowledged.map(([id]) => id).sort()).toEqual([
+      'Annotation::AwsSolutions-SNS2',
+      'Annotation::AwsSolutions-SNS2',
+      'Annotation::AwsSolutions-SQS3',
+    ]);
+    for (const [id, reason] of acknowledged) {
+      expect(reason).toMatch(id.endsWith('SQS3') ? /itself the dead-letter store/ : /no subscriber data/);
+    }
   });
 
-  it('creates one alarm per function (the pause function included), per dead-letter queue and per SES rate', () => {
+  it('creates one alarm per function and per dead-letter queue (the pause function and its own included), per SES rate', () => {
     expect(Object.keys(alarms.alarms).sort()).toEqual([
       'BounceRate',
       'ComplaintRate',
       'DigestFailuresDeadLetters',
       'PauseDigestsErrors',
+      'PauseFailuresDeadLetters',
       'PublishErrors',
       'SenderErrors',
     ]);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
   });
 
   it.each(['Publish', 'Sender'] as const)('alarms on one error of %s in 5 minutes', (name) => {

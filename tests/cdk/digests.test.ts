@@ -280,6 +280,13 @@ describe('DigestSender: the planner', () => {
         Resource: table,
         Condition: leadingKeys('BATCH#*'),
       },
+      {
+        Sid: 'SendingPause',
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: table,
+        Condition: leadingKeys('SENDING'),
+      },
     ]);
   });
 

@@ -99,6 +99,7 @@ export const startDigestHarness = async (
     index,
     subscribers,
     queue: { send: async (batches) => void queued.push(...batches) },
+    pause: createDynamoSendingPause({ tableName: standIns.tableName, client }),
     site,
     compile: async (content) => compiledFor(`${content.posts.length} new posts`),
     now: () => clock.now,
