@@ -8,9 +8,7 @@ import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
 import { createDynamoDigestStore } from '../functions/adapters/dynamo-digest-store.ts';
 import { createDynamoPostIndex } from '../functions/adapters/dynamo-post-index.ts';
@@ -26,9 +24,9 @@ import { buildDigestMessage } from '../functions/core/mail/digest-message.ts';
 import { apiUrl } from '../functions/core/subscribers/links.ts';
 import { signToken } from '../functions/core/subscribers/tokens.ts';
 import type { SiteConfig } from '../functions/core/types.ts';
-import { STAND_IN_CLIENT_SETTINGS } from '../functions/local/stand-ins.ts';
 import { loadMailTemplates, makeDigest, makeDigestPost, makeDigestSite } from '../tests/support/digest-fixtures.ts';
 import { createSesStandIn } from './ses-stand-in.ts';
+import { startStandInProcess } from './stand-in-client.ts';
 
 const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
@@ -103,25 +101,6 @@ export const measurePersonalize = async (
   }
   const seconds = (performance.now() - started) / 1000;
   return { msgsPerSecond: count / seconds, meanBytes: bytes / count };
-};
-
-/** The DynamoDB stand-in in a child process, as with `npm start` (same as bench/subscribers.ts). */
-const startStandInProcess = async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'stand-in-process.ts')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-  const endpoints = JSON.parse(line) as { dynamoEndpoint: string; tableName: string };
-  const client = new DynamoDBClient({ endpoint: endpoints.dynamoEndpoint, ...STAND_IN_CLIENT_SETTINGS });
-  return {
-    client,
-    tableName: endpoints.tableName,
-    close: async () => {
-      client.destroy();
-      child.stdin.end();
-      await once(child, 'exit');
-    },
-  };
 };
 
 export interface SendRateMeasurement {

@@ -1,12 +1,7 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoSubscriberStore } from '../functions/adapters/dynamo-subscriber-store.ts';
 import { importSubscribers } from '../functions/app/subscriptions.ts';
 import { parseSubscriberCsv } from '../functions/core/subscribers/subscriber-csv.ts';
-import { STAND_IN_CLIENT_SETTINGS } from '../functions/local/stand-ins.ts';
+import { startStandInProcess } from './stand-in-client.ts';
 
 export interface SubscriberMeasurement {
   /** Rows per second for the whole import: CSV parsing, validation and one conditional write per row. */
@@ -29,25 +24,6 @@ const syntheticExports = (count: number): { subscribed: string; unsubscribed: st
     else subscribed.push(row);
   }
   return { subscribed: `${subscribed.join('\r\n')}\r\n`, unsubscribed: `${unsubscribed.join('\r\n')}\r\n` };
-};
-
-/** The stand-ins in a child process, as with `npm start` in one terminal and the CLI in another. */
-const startStandInProcess = async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'stand-in-process.ts')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-  const endpoints = JSON.parse(line) as { dynamoEndpoint: string; tableName: string };
-  const client = new DynamoDBClient({ endpoint: endpoints.dynamoEndpoint, ...STAND_IN_CLIENT_SETTINGS });
-  return {
-    client,
-    tableName: endpoints.tableName,
-    close: async () => {
-      client.destroy();
-      child.stdin.end();
-      await once(child, 'exit');
-    },
-  };
 };
 
 /**

@@ -213,6 +213,18 @@ export const createDynamoDigestStore = (options: DynamoDigestStoreOptions): Dige
         },
       );
     },
+    countBatchRun: async (id) => {
+      const { Attributes } = await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: { pk: DIGESTS, sk: id },
+          UpdateExpression: 'ADD batchRuns :one',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(Attributes?.batchRuns ?? 0);
+    },
     recordBatch: async (id, batchId, tally) => {
       await doc.send(new PutCommand({ TableName, Item: { pk: `BATCH#${id}`, sk: batchId, ...tally } }));
     },

@@ -35,7 +35,6 @@ const itemKey = (key: string) => ({ pk: partition(shardOf(key)), sk: key });
 export const SHARD_NAMES: readonly string[] = Array.from({ length: SUBSCRIBER_SHARDS }, (_, i) =>
   String(i).padStart(2, '0'),
 );
-const SHARDS = SHARD_NAMES;
 
 const toSubscriber = (item: Record<string, unknown>): Subscriber => {
   const { pk: _pk, sk: _sk, ...record } = item;
@@ -117,8 +116,8 @@ export const createDynamoSubscriberStore = (options: DynamoSubscriberStoreOption
         `erasing ${current.key}`,
       ),
     list: (filter = {}) =>
-      mergePages((filter.shard ? [filter.shard] : SHARDS).map((shard) => queryShard(shard, filter.status))),
-    shards: SHARDS,
+      mergePages((filter.shard ? [filter.shard] : SHARD_NAMES).map((shard) => queryShard(shard, filter.status))),
+    shards: SHARD_NAMES,
   };
 };
 

@@ -273,6 +273,11 @@ export interface DigestStore extends MailQueue {
    * tally again, so counts never double (unlike incrementing a counter per run, which a crash would skew).
    */
   recordBatch(id: string, batchId: string, tally: BatchTally): Promise<void>;
+  /**
+   * Counts one more completed batch run (a redelivered batch counts again) and returns the count. Only a hint of
+   * when the tallies are worth summing: it never runs behind the stored tallies, because it is counted first.
+   */
+  countBatchRun(id: string): Promise<number>;
   /** The batches with a complete tally so far, and their sums. */
   batchTallies(id: string): Promise<{ batches: number; totals: BatchTally }>;
   /** Sets the final counts and finishedAt, once (status `sending` -> `sent`). */

@@ -132,8 +132,11 @@ export const sendRecipientBatch = async (deps: SenderDeps, batch: RecipientBatch
   // same batch to the same tally instead of adding to a counter a crash could have left half-updated.
   if (result.retryLater.length === 0) {
     const { sent, failed, skipped, uncertain } = result;
+    // Summing every tally after every batch would read the digest's tallies once per batch (quadratic in the list's
+    // size); the run count, taken before the tally is stored, says when the last ones may be in.
+    const runs = await deps.digests.countBatchRun(digest.id);
     await deps.digests.recordBatch(digest.id, batch.batchId, { sent, failed, skipped, uncertain });
-    await finishIfDone(deps.digests, digest.id, deps.now());
+    if (runs >= digest.batches || digest.status !== 'sending') await finishIfDone(deps.digests, digest.id, deps.now());
   } else if (allowance <= 0) {
     deps.log.warn('daily sending quota reached; the rest of the batch waits', {
       digestId: digest.id,

@@ -7,7 +7,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
 import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
 import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
@@ -30,6 +29,7 @@ import { readLocalRun } from '../local/local-run-file.ts';
 import { createOutboxMailer } from '../local/outbox.ts';
 import { connectToStandIns, type LocalStandIns } from '../local/stand-ins.ts';
 import { loadSite, readFolder } from './posts-folder.ts';
+import { NO_TABLE, openTable } from './table-connection.ts';
 
 export const DIGEST_USAGE = `Usage: npm run cli -- digest <command> [options]
 
@@ -158,17 +158,8 @@ const connect = async (
   values: { table?: string | undefined; region?: string | undefined },
   cwd: string,
 ): Promise<Connection> => {
-  if (values.table) {
-    const dynamo = new DynamoDBClient(values.region ? { region: values.region } : {});
-    return { standIns: { dynamo, tableName: values.table }, close: () => dynamo.destroy() };
-  }
-  const run = await readLocalRun(cwd);
-  if (!run) {
-    throw new DigestUsageError(
-      'no local run is going: start `npm start` in another terminal, or pass --table <name> for a deployed stack',
-    );
-  }
-  const standIns = connectToStandIns(run);
+  const standIns = await openTable(values, cwd);
+  if (!standIns) throw new DigestUsageError(NO_TABLE);
   return { standIns, close: () => standIns.dynamo.destroy() };
 };
 

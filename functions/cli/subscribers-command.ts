@@ -5,7 +5,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import type { SubscriberStore } from '../app/ports.ts';
 import { countSubscribers, importSubscribers, removeSubscriber } from '../app/subscriptions.ts';
@@ -13,8 +12,7 @@ import { formatProblem, hasErrors } from '../core/problems.ts';
 import { normalizeAddress } from '../core/subscribers/email-address.ts';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../core/subscribers/subscriber.ts';
 import { parseSubscriberCsv, subscriberCsvHeader, subscriberCsvRow } from '../core/subscribers/subscriber-csv.ts';
-import { readLocalRun } from '../local/local-run-file.ts';
-import { connectToStandIns } from '../local/stand-ins.ts';
+import { NO_TABLE, openTable } from './table-connection.ts';
 
 export const SUBSCRIBERS_USAGE = `Usage: npm run cli -- subscribers <command> [options]
 
@@ -154,18 +152,9 @@ const openStore = async (
   values: { table?: string | undefined; region?: string | undefined },
   cwd: string,
 ): Promise<SubscriberStore> => {
-  if (values.table) {
-    const client = new DynamoDBClient(values.region ? { region: values.region } : {});
-    return createDynamoSubscriberStore({ tableName: values.table, client });
-  }
-  const run = await readLocalRun(cwd);
-  if (!run) {
-    throw new SubscribersUsageError(
-      'no local run is going: start `npm start` in another terminal, or pass --table <name> for a deployed stack',
-    );
-  }
-  const { dynamo, tableName } = connectToStandIns(run);
-  return createDynamoSubscriberStore({ tableName, client: dynamo });
+  const table = await openTable(values, cwd);
+  if (!table) throw new SubscribersUsageError(NO_TABLE);
+  return createDynamoSubscriberStore({ tableName: table.tableName, client: table.dynamo });
 };
 
 const importFile = async (store: SubscriberStore, path: string, attested: boolean, io: SubscribersIo) => {

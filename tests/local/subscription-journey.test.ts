@@ -16,6 +16,8 @@ import { launchBrowser, SKIP_REASON, skipBrowserTests, type TestBrowser } from '
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const key = 'ada.journey@example.org';
 
+// Skipped only on a developer machine without Debian's chromium (the reason is the suite's name then);
+// CI installs chromium and sets CI, and there a missing browser fails instead of skipping.
 describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'subscription journey in a browser', () => {
   let local: LocalSite;
   let browser: TestBrowser;
