@@ -1,20 +1,17 @@
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { listFiles } from './adapters/list-files.ts';
 import { parseInWorkers } from './adapters/parse-in-workers.ts';
 import { loadSiteTemplates } from './adapters/site-templates.ts';
 import { DIGEST_USAGE, DigestUsageError, runDigestCommand } from './cli/digest-command.ts';
 import { DOCTOR_USAGE, DoctorUsageError, runDoctorCommand } from './cli/doctor-command.ts';
 import { IO_CONCURRENCY, loadSite, mapLimit, readFolder } from './cli/posts-folder.ts';
 import { runSubscribersCommand, SUBSCRIBERS_USAGE, SubscribersUsageError } from './cli/subscribers-command.ts';
-import { type BatchResult, decideBatch, type SourceFile } from './core/build-batch.ts';
+import { type BatchResult, decideBatch } from './core/build-batch.ts';
 import { ConfigError } from './core/errors.ts';
 import { formatProblem, hasErrors } from './core/problems.ts';
-import { parseSiteConfig } from './core/site-config.ts';
 import { buildSiteFiles } from './core/site-files.ts';
-import { sourceKindOf } from './core/source-kind.ts';
 import type { SiteConfig } from './core/types.ts';
 
 /**
