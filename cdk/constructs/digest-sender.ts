@@ -115,7 +115,7 @@ export interface DigestSenderProps {
   siteConfig: SiteConfig & { mail: MailConfig };
   /** The configuration set every mail is sent with (bounces and complaints come back through it). */
   configurationSet: IConfigurationSet;
-  /** The HMAC key of the unsubscribe links (SubscriptionApi.tokenKey). */
+  /** The secret that seals the unsubscribe links (SubscriptionApi.tokenKey). */
   tokenKey: Secret;
 }
 

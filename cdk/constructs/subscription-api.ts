@@ -106,7 +106,7 @@ export class SubscriptionApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
-  /** The HMAC key behind confirmation and unsubscribe tokens. */
+  /** The secret that seals confirmation and unsubscribe tokens. */
   readonly tokenKey: Secret;
 
   constructor(scope: Construct, id: string, props: SubscriptionApiProps) {
@@ -117,14 +117,14 @@ export class SubscriptionApi extends Construct {
     // Retained, and not rotated: every unsubscribe link in every mail already sent is signed with it, and a new key
     // would break them all (and with them the one-click unsubscribe that bulk-sender rules require to keep working).
     this.tokenKey = new Secret(this, 'TokenKey', {
-      description: 'HMAC key signing the confirmation and unsubscribe links of the newsletter',
+      description: 'Key sealing the confirmation and unsubscribe links of the newsletter',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.tokenKey).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The secret is the HMAC key of the unsubscribe links in mail already delivered; rotating it would invalidate ' +
+        'The secret seals the unsubscribe links in mail already delivered; rotating it would invalidate ' +
         'every one of them, and unsubscribing must keep working for as long as those mails are read.',
     });
 
@@ -193,7 +193,7 @@ export class SubscriptionApi extends Construct {
       id: 'AwsSolutions-APIG4',
       reason:
         'A public newsletter form and the links in its mail: visitors have no account to authorise. Confirm and ' +
-        'unsubscribe act only on an HMAC-signed token from the link; subscribe only ever sends a confirmation mail, ' +
+        'unsubscribe act only on a sealed (authenticated, encrypted) token from the link; subscribe only ever sends a confirmation mail, ' +
         'at most one per address per cooldown, and the stage is throttled.',
     });
   }

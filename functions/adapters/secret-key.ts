@@ -1,11 +1,11 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError } from '../core/errors.ts';
 
-/** Shorter keys would weaken HMAC-SHA256; the stack generates 64 characters. */
+/** Shorter secrets would weaken the derived AES-256 key; the stack generates 64 characters. */
 const MIN_KEY_LENGTH = 32;
 
 /**
- * Reads the token-signing key from Secrets Manager (once per cold start). The stack generates it at deploy time,
+ * Reads the token-sealing secret from Secrets Manager (once per cold start). The stack generates it at deploy time,
  * so it is never in code, in the template or in an environment variable.
  */
 export const readSecretKey = async (secretArn: string, client = new SecretsManagerClient({})): Promise<Uint8Array> => {

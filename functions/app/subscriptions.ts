@@ -67,7 +67,7 @@ export interface SubscriptionDeps {
   store: SubscriberStore;
   mailer: Mailer;
   site: SiteConfig;
-  /** The HMAC key for tokens (from the secret store when deployed). */
+  /** The secret that seals tokens (from the secret store when deployed). */
   tokenKey: Uint8Array;
   policy: SubscriptionPolicy;
   now: () => Date;

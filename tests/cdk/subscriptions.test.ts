@@ -91,7 +91,7 @@ describe('synthesis', () => {
 
     expect(Object.keys(acknowledged).sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3']);
     expect(acknowledged['AwsSolutions-SMG4']).toMatch(/invalidate every one of them/);
-    expect(acknowledged['AwsSolutions-APIG4']).toMatch(/HMAC-signed token/);
+    expect(acknowledged['AwsSolutions-APIG4']).toMatch(/sealed \(authenticated, encrypted\) token/);
   });
 
   it('refuses to synthesise without a mail section, saying what to add', () => {

@@ -1,13 +1,18 @@
 /**
- * Signed tokens for the links in mail: `<payload>.<signature>`, both base64url, the signature an HMAC-SHA256 of the
- * payload under a key that only the deployed stack knows (a generated secret; see cdk/constructs/subscription-api.ts).
+ * Sealed tokens for the links in mail: one base64url string holding a random 96-bit IV, the AES-256-GCM ciphertext
+ * of the claims and the 128-bit tag. The key is derived (HKDF-SHA256) from a secret that only the deployed stack
+ * knows (a generated secret; see cdk/constructs/subscription-api.ts).
+ *
+ * Sealed rather than only signed, so a link shows nothing of the address it is for: links end up in CloudFront's
+ * access logs, in mail scanners' reports and in browser histories. The tag authenticates the claims, so a token
+ * cannot be forged or altered without the key.
  *
  * A token is bound to one address and one purpose, so a confirmation link cannot unsubscribe and a link for one
  * address cannot act on another. Confirmation tokens also carry the nonce of the request they answer (so only the
  * latest request's link works, once) and expire; unsubscribe tokens never expire, because an old digest's link must
  * still let its reader leave.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 export type TokenPurpose = 'confirm' | 'unsubscribe';
 
@@ -28,8 +33,14 @@ export type TokenCheck =
 /** The tokens stay well inside URL limits: an address is at most 254 characters. */
 const MAX_TOKEN_LENGTH = 1024;
 
-/** Versioned and domain-separated, so a key reused elsewhere cannot produce valid tokens here. */
-const CONTEXT = 'feedmail-token-v1.';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * Versioned and domain-separated: the HKDF info gives these tokens their own key, so the secret could serve other
+ * purposes without producing valid tokens here, and the same text is bound to every token as associated data.
+ */
+const CONTEXT = 'feedmail-token-v2';
 
 interface Payload {
   p: TokenPurpose;
@@ -38,24 +49,34 @@ interface Payload {
   x?: number;
 }
 
-const sign = (key: Uint8Array, payload: string): Buffer =>
-  createHmac('sha256', key)
-    .update(CONTEXT + payload)
-    .digest();
+const derivedKeys = new WeakMap<Uint8Array, Buffer>();
+
+/** The AES key for a secret, derived once per secret. */
+const sealingKey = (secret: Uint8Array): Buffer => {
+  let key = derivedKeys.get(secret);
+  if (!key) {
+    key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), CONTEXT, 32));
+    derivedKeys.set(secret, key);
+  }
+  return key;
+};
 
 /**
- * Signs claims into a URL-safe token.
- * @example signToken(key, { purpose: 'unsubscribe', key: 'ada@example.org' }) // 'eyJwIjoidW5zdWJzY3JpYmUi….Qm9…'
+ * Seals claims into a URL-safe token. Each call draws a fresh IV, so two tokens for the same claims differ.
+ * @example signToken(secret, { purpose: 'unsubscribe', key: 'ada@example.org' }) // 'q1Xb…' (about 94 characters)
  */
-export const signToken = (key: Uint8Array, claims: TokenClaims): string => {
+export const signToken = (secret: Uint8Array, claims: TokenClaims): string => {
   const payload: Payload = {
     p: claims.purpose,
     k: claims.key,
     ...(claims.nonce === undefined ? {} : { n: claims.nonce }),
     ...(claims.expiresAt === undefined ? {} : { x: Math.floor(claims.expiresAt.getTime() / 1000) }),
   };
-  const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  return `${encoded}.${sign(key, encoded).toString('base64url')}`;
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey(secret), iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(Buffer.from(CONTEXT));
+  const sealed = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url');
 };
 
 const isPayload = (value: unknown): value is Payload => {
@@ -69,22 +90,39 @@ const isPayload = (value: unknown): value is Payload => {
   );
 };
 
+/** The claims sealed in a token, or undefined when the tag does not match (another key, or any change). */
+const open = (secret: Uint8Array, bytes: Buffer): string | undefined => {
+  const iv = bytes.subarray(0, IV_BYTES);
+  const tag = bytes.subarray(bytes.length - TAG_BYTES);
+  const decipher = createDecipheriv('aes-256-gcm', sealingKey(secret), iv, { authTagLength: TAG_BYTES });
+  decipher.setAAD(Buffer.from(CONTEXT));
+  decipher.setAuthTag(tag);
+  try {
+    return Buffer.concat([
+      decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
+      decipher.final(),
+    ]).toString('utf8');
+  } catch {
+    return undefined;
+  }
+};
+
 /**
- * Checks a token's signature first (nothing inside an unsigned token is trusted, not even its purpose), then its
- * purpose and expiry.
+ * Opens a token first (nothing inside a token that fails authentication is trusted, not even its purpose), then
+ * checks its purpose and expiry.
  */
-export const verifyToken = (key: Uint8Array, token: string, purpose: TokenPurpose, now: Date): TokenCheck => {
-  if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'malformed' };
-  const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!match?.[1] || !match[2]) return { ok: false, reason: 'malformed' };
-  const [, encoded, signature] = match;
-  // Compared as text, so the last character's unused bits cannot give a second spelling of a valid signature.
-  const expected = Buffer.from(sign(key, encoded).toString('base64url'));
-  const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'forged' };
+export const verifyToken = (secret: Uint8Array, token: string, purpose: TokenPurpose, now: Date): TokenCheck => {
+  if (token.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) return { ok: false, reason: 'malformed' };
+  const bytes = Buffer.from(token, 'base64url');
+  // Only the canonical spelling counts: the last character's unused bits must not give a token a second spelling.
+  if (bytes.length <= IV_BYTES + TAG_BYTES || bytes.toString('base64url') !== token) {
+    return { ok: false, reason: 'malformed' };
+  }
+  const json = open(secret, bytes);
+  if (json === undefined) return { ok: false, reason: 'forged' };
   let payload: unknown;
   try {
-    payload = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+    payload = JSON.parse(json);
   } catch {
     return { ok: false, reason: 'malformed' };
   }

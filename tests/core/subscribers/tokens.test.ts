@@ -1,9 +1,10 @@
 /**
- * Properties of signed tokens, checked with fast-check:
+ * Properties of sealed tokens, checked with fast-check and by example:
  * - a token verifies, for its own purpose, to exactly the claims it was signed with;
  * - changing any single character of a token makes it fail (never verify to other claims);
  * - a token signed with another key, or checked for the other purpose, fails;
- * - a confirmation token stops working at its expiry instant, an unsubscribe token never does.
+ * - a confirmation token stops working at its expiry instant, an unsubscribe token never does;
+ * - a token shows nothing of the address it carries.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ const claims = fc.record({
   nonce: fc.option(fc.uuid(), { nil: undefined }),
 });
 
-describe('signed tokens', () => {
+describe('sealed tokens', () => {
   it('verifies a token to the claims it was signed with', () => {
     fc.assert(
       fc.property(claims, (c) => {
@@ -58,20 +59,68 @@ describe('signed tokens', () => {
     expect(verifyToken(key, token, 'unsubscribe', now)).toEqual({ ok: false, reason: 'wrong-purpose' });
   });
 
-  it('refuses a token whose payload was swapped for another address, keeping the signature', () => {
-    const mine = signToken(key, { purpose: 'unsubscribe', key: 'mallory@example.org' });
-    const payload = Buffer.from(JSON.stringify({ p: 'unsubscribe', k: 'ada@example.org' })).toString('base64url');
-    const forged = `${payload}.${mine.split('.')[1]}`;
+  it('refuses a token whose sealed claims were spliced onto the tag of another', () => {
+    // Prepare: the IV and ciphertext of one token with the tag of another sealed for a different address
+    const mine = Buffer.from(signToken(key, { purpose: 'unsubscribe', key: 'mallory@example.org' }), 'base64url');
+    const theirs = Buffer.from(signToken(key, { purpose: 'unsubscribe', key: 'ada@example.org' }), 'base64url');
+    const spliced = Buffer.concat([mine.subarray(0, -16), theirs.subarray(-16)]).toString('base64url');
 
-    expect(verifyToken(key, forged, 'unsubscribe', now)).toEqual({ ok: false, reason: 'forged' });
+    // Act, Assess
+    expect(verifyToken(key, spliced, 'unsubscribe', now)).toEqual({ ok: false, reason: 'forged' });
+  });
+
+  it('shows nothing of the address, in any spelling', () => {
+    // Prepare
+    const address = 'ada.lovelace@example.org';
+
+    // Act
+    const token = signToken(key, { purpose: 'unsubscribe', key: address });
+
+    // Assess: neither the token, nor its bytes, nor the base64 of the address at any of the three alignments
+    const bytes = Buffer.from(token, 'base64url');
+    expect(bytes.includes(Buffer.from('lovelace'))).toBe(false);
+    for (const shift of ['', 'x', 'xx']) {
+      const aligned = Buffer.from(shift + address)
+        .toString('base64url')
+        .slice(4, 16);
+      expect(token).not.toContain(aligned);
+    }
+    expect(token.toLowerCase()).not.toContain('lovelace');
+  });
+
+  it('seals the same claims differently each time, and both open', () => {
+    // Act
+    const first = signToken(key, { purpose: 'unsubscribe', key: 'ada@example.org' });
+    const second = signToken(key, { purpose: 'unsubscribe', key: 'ada@example.org' });
+
+    // Assess
+    expect(first).not.toBe(second);
+    expect(verifyToken(key, first, 'unsubscribe', now).ok).toBe(true);
+    expect(verifyToken(key, second, 'unsubscribe', now).ok).toBe(true);
+  });
+
+  it('refuses a second spelling of a valid token made with the unused bits of its last character', () => {
+    // Prepare: a token whose length in bytes leaves unused bits in its last base64url character
+    let token = '';
+    for (let length = 3; token === '' || Buffer.from(token, 'base64url').length % 3 === 0; length++) {
+      token = signToken(key, { purpose: 'unsubscribe', key: `${'a'.repeat(length)}@example.org` });
+    }
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(token.at(-1) ?? '');
+    const respelled = token.slice(0, -1) + alphabet[last ^ 1];
+
+    // Act, Assess: both spellings decode to the same bytes, and only the canonical one is accepted
+    expect(Buffer.from(respelled, 'base64url').equals(Buffer.from(token, 'base64url'))).toBe(true);
+    expect(verifyToken(key, token, 'unsubscribe', now).ok).toBe(true);
+    expect(verifyToken(key, respelled, 'unsubscribe', now)).toEqual({ ok: false, reason: 'malformed' });
   });
 
   it.each([
     ['empty', ''],
-    ['no signature', 'eyJwIjoiY29uZmlybSJ9'],
-    ['short signature', 'eyJwIjoiY29uZmlybSJ9.abc'],
-    ['spaces', 'a b.c'],
-    ['over-long', `${'a'.repeat(2000)}.${'b'.repeat(43)}`],
+    ['dotted', 'eyJwIjoiY29uZmlybSJ9.abc'],
+    ['too short to hold an IV and a tag', 'A'.repeat(37)],
+    ['spaces', 'a b'],
+    ['over-long', 'a'.repeat(2000)],
   ])('calls a %s token malformed', (_, token) => {
     expect(verifyToken(key, token, 'confirm', now)).toEqual({ ok: false, reason: 'malformed' });
   });
