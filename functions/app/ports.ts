@@ -1,4 +1,4 @@
-import type { Subscriber, SubscriberStatus } from '../core/subscribers/subscriber.ts';
+import type { Subscriber, SubscriberStatus, SubscribeVia } from '../core/subscribers/subscriber.ts';
 import type { MonthRef, PostSummary, Problem, PublicFile, PublishedPost } from '../core/types.ts';
 
 export type { PublicFile };
@@ -249,6 +249,26 @@ export interface BatchTally {
   failed: number;
   skipped: number;
   uncertain: number;
+}
+
+/** A visitor's subscribe request, as the API queues it for the confirmation sender. */
+export interface SubscribeRequest {
+  /** The normalised address, as the visitor typed its local part. */
+  address: string;
+  /** The subscriber's key (the lower-cased address). */
+  key: string;
+  name?: string;
+  via: SubscribeVia;
+  /** When the API took the request (ISO 8601). */
+  requestedAt: string;
+}
+
+/**
+ * Where the API leaves subscribe requests: deciding them and mailing the confirmation happen off the request path,
+ * so the answer takes the same time whatever the address's state (SQS when deployed; at once in the local run).
+ */
+export interface SubscribeRequests {
+  submit(request: SubscribeRequest): Promise<void>;
 }
 
 export interface RecipientQueue {

@@ -3,7 +3,7 @@
  * what to change, and writes it with a version check, deciding again from a fresh read when a concurrent request
  * (a double-clicked button, a subscribe racing an unsubscribe, a bounce arriving mid-import) wrote first.
  */
-import { ConflictError, FeedmailError } from '../core/errors.ts';
+import { ConflictError, FeedmailError, MailBlockedError, MailThrottledError } from '../core/errors.ts';
 import { type AddressResult, normalizeAddress } from '../core/subscribers/email-address.ts';
 import { apiUrl } from '../core/subscribers/links.ts';
 import type { FeedbackEvent } from '../core/subscribers/ses-feedback.ts';
@@ -32,7 +32,7 @@ import {
 import { signToken, type TokenCheck, verifyToken } from '../core/subscribers/tokens.ts';
 import type { SiteConfig } from '../core/types.ts';
 import type { Logger } from './logger.ts';
-import type { Mailer, OutgoingMessage, SubscriberStore } from './ports.ts';
+import type { Mailer, OutgoingMessage, SubscribeRequest, SubscriberStore } from './ports.ts';
 
 /** How often a change is decided again after losing a race before giving up (each loss means progress elsewhere). */
 const MAX_ATTEMPTS = 10;
@@ -62,28 +62,37 @@ export const changeSubscriber = async <Outcome extends string>(
   }
 };
 
-/** What the subscription use cases need; the handler and the local run build it. */
-export interface SubscriptionDeps {
+/** What the links in mail (confirm, unsubscribe) need: the subscription API builds these. */
+export interface LinkDeps {
   store: SubscriberStore;
-  mailer: Mailer;
   site: SiteConfig;
   /** The secret that seals tokens (from the secret store when deployed). */
   tokenKey: Uint8Array;
-  policy: SubscriptionPolicy;
   now: () => Date;
+  log: Logger;
+}
+
+/** What deciding a subscribe request and mailing its confirmation need on top; the confirmation sender builds it. */
+export interface SubscriptionDeps extends LinkDeps {
+  mailer: Mailer;
+  policy: SubscriptionPolicy;
   /** A fresh random nonce for a confirmation request. */
   nonce: () => string;
-  log: Logger;
   /** Builds the confirmation mail for one recipient (templates compiled once, outside). */
   composeConfirmation(to: { address: string; name?: string }, confirmUrl: string, now: Date): Promise<OutgoingMessage>;
 }
 
-export type SubscribeResult = SubscribeOutcome | 'mail-failed';
+/**
+ * `mail-failed`: SES refused the message or its answer was lost, so trying again now would not help (or could send
+ * twice). `retry-later`: SES was throttling or is paused, nothing was sent, and the request should be tried again.
+ * Either way the cooldown has been given back.
+ */
+export type SubscribeResult = SubscribeOutcome | 'mail-failed' | 'retry-later';
 
 /**
- * A visitor asks to subscribe. The cooldown is claimed by the write that records the request, before the mail is
- * sent, so two racing requests send one mail; if sending then fails, the claim is given back so the visitor can
- * retry at once.
+ * Decides a subscribe request and mails the confirmation. The cooldown is claimed by the write that records the
+ * request, before the mail is sent, so two racing requests send one mail; if sending then fails, the claim is given
+ * back so a retry (the queue's, or the visitor's) can send at once.
  */
 export const requestSubscription = async (
   deps: SubscriptionDeps,
@@ -112,10 +121,33 @@ export const requestSubscription = async (
     deps.log.info('confirmation sent', { outcome: decision.outcome });
     return decision.outcome;
   } catch (error) {
-    deps.log.error('confirmation mail failed', { error: describe(error) });
+    const retry = error instanceof MailThrottledError || error instanceof MailBlockedError;
+    deps.log.error('confirmation mail failed', { error: describe(error), retry });
     await releaseCooldown(deps.store, requested);
-    return 'mail-failed';
+    return retry ? 'retry-later' : 'mail-failed';
   }
+};
+
+/** A queued request older than this is dropped: whoever typed the address has long stopped waiting for the mail. */
+export const SUBSCRIBE_REQUEST_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A subscribe request taken from the queue the API put it on. Requests that waited longer than a day (SES paused
+ * all that time) are dropped rather than mailed out of the blue.
+ */
+export const handleSubscribeRequest = async (
+  deps: SubscriptionDeps,
+  request: SubscribeRequest,
+): Promise<SubscribeResult | 'stale'> => {
+  const waitedMs = deps.now().getTime() - Date.parse(request.requestedAt);
+  if (waitedMs > SUBSCRIBE_REQUEST_MAX_AGE_MS) {
+    deps.log.warn('subscribe request dropped: too old to answer', { requestedAt: request.requestedAt });
+    return 'stale';
+  }
+  const { requestedAt: _requestedAt, ...rest } = request;
+  const outcome = await requestSubscription(deps, rest);
+  deps.log.info('subscribe request handled', { outcome, via: request.via });
+  return outcome;
 };
 
 const releaseCooldown = async (store: SubscriberStore, requested: Subscriber): Promise<void> => {
@@ -137,7 +169,7 @@ const linkProblem = (check: Exclude<TokenCheck, { ok: true }>): LinkProblem =>
 
 /** Checks a link's token without changing anything (what a GET may do). */
 export const checkLink = (
-  deps: Pick<SubscriptionDeps, 'tokenKey' | 'now'>,
+  deps: Pick<LinkDeps, 'tokenKey' | 'now'>,
   token: string,
   purpose: 'confirm' | 'unsubscribe',
 ): { ok: true } | { ok: false; problem: LinkProblem } => {
@@ -150,7 +182,7 @@ export const checkLink = (
  * button would confirm, else why not (already confirmed, a used or superseded link, an expired or forged one).
  */
 export const inspectConfirmLink = async (
-  deps: Pick<SubscriptionDeps, 'tokenKey' | 'now' | 'store'>,
+  deps: Pick<LinkDeps, 'tokenKey' | 'now' | 'store'>,
   token: string,
 ): Promise<'ready' | Exclude<ConfirmOutcome, 'confirmed'> | LinkProblem> => {
   const now = deps.now();
@@ -162,10 +194,7 @@ export const inspectConfirmLink = async (
 };
 
 /** The owner of a confirmation link confirms (a POST from the page the link opens). */
-export const confirmSubscription = async (
-  deps: SubscriptionDeps,
-  token: string,
-): Promise<ConfirmOutcome | LinkProblem> => {
+export const confirmSubscription = async (deps: LinkDeps, token: string): Promise<ConfirmOutcome | LinkProblem> => {
   const now = deps.now();
   const check = verifyToken(deps.tokenKey, token, 'confirm', now);
   if (!check.ok) return linkProblem(check);
@@ -178,7 +207,7 @@ export const confirmSubscription = async (
 
 /** One-click (RFC 8058) or the page's button: always succeeds for a valid link, and repeating it is harmless. */
 export const unsubscribeByToken = async (
-  deps: SubscriptionDeps,
+  deps: LinkDeps,
   token: string,
   via: UnsubscribeVia,
 ): Promise<UnsubscribeOutcome | LinkProblem> => {
@@ -193,7 +222,7 @@ export const unsubscribeByToken = async (
 };
 
 /** The link in every list mail's footer and List-Unsubscribe header. */
-export const unsubscribeUrl = (deps: Pick<SubscriptionDeps, 'tokenKey' | 'site'>, key: string): string =>
+export const unsubscribeUrl = (deps: Pick<LinkDeps, 'tokenKey' | 'site'>, key: string): string =>
   apiUrl(deps.site, 'unsubscribe', signToken(deps.tokenKey, { purpose: 'unsubscribe', key }));
 
 /**

@@ -1,11 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { SubscribeRequests } from '../app/ports.ts';
 import {
   checkLink,
   confirmSubscription,
   inspectConfirmLink,
+  type LinkDeps,
   type LinkProblem,
-  requestSubscription,
-  type SubscriptionDeps,
   unsubscribeByToken,
 } from '../app/subscriptions.ts';
 import { siteUrl } from '../core/paths.ts';
@@ -17,14 +17,22 @@ export type ApiEvent = APIGatewayProxyEventV2;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
 export type SubscriptionHandler = (event: ApiEvent) => Promise<ApiResult>;
 
+/** The links' dependencies, and the queue subscribe requests go on (see create-confirmation-handler.ts). */
+export interface ApiDeps extends LinkDeps {
+  requests: SubscribeRequests;
+}
+
 const ALLOWED: Record<ApiEndpoint, string> = { subscribe: 'POST', confirm: 'GET, POST', unsubscribe: 'GET, POST' };
 
 /**
  * The subscription API behind the site's own origin (`/api/*`). Decodes the HTTP request, calls the use case and
  * answers with a page (or JSON, when the request was JSON). A GET never changes anything: mail scanners follow
  * links, so confirming and unsubscribing take a POST (RFC 8058's one-click POST included).
+ *
+ * A subscribe request is only checked and queued here: reading the list and mailing happen in the confirmation
+ * sender, so the answer neither says nor, by how long it takes, hints whether the address is on the list.
  */
-export const createSubscriptionHandler = (deps: SubscriptionDeps): SubscriptionHandler => {
+export const createSubscriptionHandler = (deps: ApiDeps): SubscriptionHandler => {
   const respond = responder(deps);
   return async (event) => {
     const method = event.requestContext.http.method.toUpperCase();
@@ -78,7 +86,7 @@ const endpointOf = (rawPath: string): ApiEndpoint | undefined => {
 
 type Respond = ReturnType<typeof responder>;
 
-const responder = (deps: SubscriptionDeps) => {
+const responder = (deps: ApiDeps) => {
   const origin = new URL(deps.site.baseUrl).origin;
   const headers: Record<string, string> = {
     'cache-control': 'no-store',
@@ -103,7 +111,7 @@ const responder = (deps: SubscriptionDeps) => {
 };
 
 const subscribe = async (
-  deps: SubscriptionDeps,
+  deps: ApiDeps,
   respond: Respond,
   body: string,
   contentType: string | undefined,
@@ -123,15 +131,13 @@ const subscribe = async (
   if (request.bot) {
     deps.log.warn('subscribe ignored: honeypot filled');
   } else {
-    const outcome = await requestSubscription(deps, {
+    await deps.requests.submit({
       address: request.address,
       key: request.key,
       ...(request.name ? { name: request.name } : {}),
       via: json ? 'api' : 'form',
+      requestedAt: deps.now().toISOString(),
     });
-    // A failed send (SES throttling, or the sandbox refusing an unverified address) is logged by the use case and
-    // its cooldown given back; the visitor sees the usual answer, since a different one would tell who is listed.
-    if (outcome === 'mail-failed') deps.log.warn('subscribe answered as usual after a failed confirmation mail');
   }
   // The same answer whatever the address's state, so the form cannot tell anyone who is on the list.
   return json
@@ -139,7 +145,7 @@ const subscribe = async (
     : respond.page(200, pages.renderCheckInboxPage(deps.site, request.typed.email));
 };
 
-const linkProblemPage = (deps: SubscriptionDeps, respond: Respond, problem: LinkProblem | 'used'): ApiResult =>
+const linkProblemPage = (deps: ApiDeps, respond: Respond, problem: LinkProblem | 'used'): ApiResult =>
   respond.page(problem === 'invalid' ? 400 : 410, pages.renderLinkProblemPage(deps.site, problem));
 
 const tokenFrom = (query: URLSearchParams, body: string, contentType: string | undefined): string => {
@@ -148,7 +154,7 @@ const tokenFrom = (query: URLSearchParams, body: string, contentType: string | u
 };
 
 const confirm = async (
-  deps: SubscriptionDeps,
+  deps: ApiDeps,
   respond: Respond,
   method: string,
   query: URLSearchParams,
@@ -182,7 +188,7 @@ const confirm = async (
 };
 
 const unsubscribe = async (
-  deps: SubscriptionDeps,
+  deps: ApiDeps,
   respond: Respond,
   method: string,
   query: URLSearchParams,

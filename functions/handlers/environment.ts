@@ -41,7 +41,25 @@ export const readPublisherEnvironment = (env: Env = process.env): PublisherEnvir
   };
 };
 
-/** What the subscription API reads: the table, the site, the token key's secret and the SES configuration set. */
+/** What the subscription API reads: the table, the site, the token secret and the queue of subscribe requests. */
+export interface SubscriptionApiEnvironment {
+  tableName: string;
+  site: SiteConfig;
+  tokenSecretArn: string;
+  queueUrl: string;
+}
+
+export const readSubscriptionApiEnvironment = (env: Env = process.env): SubscriptionApiEnvironment => {
+  requireVariables(env, ['STATE_TABLE_NAME', 'SITE_CONFIG', 'TOKEN_SECRET_ARN', 'SUBSCRIBE_QUEUE_URL']);
+  return {
+    tableName: env.STATE_TABLE_NAME ?? '',
+    site: readSite(env),
+    tokenSecretArn: env.TOKEN_SECRET_ARN ?? '',
+    queueUrl: env.SUBSCRIBE_QUEUE_URL ?? '',
+  };
+};
+
+/** What the confirmation sender reads: the table, the site, the token secret and the SES configuration set. */
 export interface SubscriptionEnvironment {
   tableName: string;
   site: SiteConfig;

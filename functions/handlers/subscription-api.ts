@@ -1,25 +1,21 @@
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
-import { loadMailTemplates } from '../adapters/mail-templates.ts';
 import { readSecretKey } from '../adapters/secret-key.ts';
-import { createSesMailer } from '../adapters/ses-mailer.ts';
+import { createSqsSubscribeRequests } from '../adapters/sqs-subscribe-requests.ts';
 import { createJsonLogger } from '../app/logger.ts';
-import { createSubscriptionDeps } from '../app/subscription-deps.ts';
 import { createSubscriptionHandler, type SubscriptionHandler } from './create-subscription-handler.ts';
-import { readSubscriptionEnvironment } from './environment.ts';
+import { readSubscriptionApiEnvironment } from './environment.ts';
 
 /**
  * Lambda entry: the subscription API (`/api/subscribe`, `/api/confirm`, `/api/unsubscribe`) behind CloudFront.
- * The bundle carries templates/mail/ as ./mail beside the handler (see cdk/constructs/subscription-api.ts).
+ * It sends no mail: subscribe requests go on a queue for the confirmation sender (functions/handlers/send-confirmation.ts).
  */
-const environment = readSubscriptionEnvironment();
+const environment = readSubscriptionApiEnvironment();
 
-export const handler: SubscriptionHandler = createSubscriptionHandler(
-  await createSubscriptionDeps({
-    store: createDynamoSubscriberStore({ tableName: environment.tableName }),
-    mailer: createSesMailer({ configurationSetName: environment.configurationSet }),
-    site: environment.site,
-    tokenKey: await readSecretKey(environment.tokenSecretArn),
-    mailTemplates: await loadMailTemplates(new URL('./mail', import.meta.url).pathname),
-    log: createJsonLogger(),
-  }),
-);
+export const handler: SubscriptionHandler = createSubscriptionHandler({
+  store: createDynamoSubscriberStore({ tableName: environment.tableName }),
+  site: environment.site,
+  tokenKey: await readSecretKey(environment.tokenSecretArn),
+  now: () => new Date(),
+  log: createJsonLogger(),
+  requests: createSqsSubscribeRequests({ queueUrl: environment.queueUrl }),
+});

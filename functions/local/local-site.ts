@@ -15,6 +15,7 @@ import type { SiteConfig } from '../core/types.ts';
 import { createSubscriptionHandler } from '../handlers/create-subscription-handler.ts';
 import { type DevRoute, startDevServer } from './dev-server.ts';
 import { sendApiResult, toApiEvent } from './http-bridge.ts';
+import { createLocalSubscribeRequests } from './local-confirmations.ts';
 import { createLocalDigests, type LocalDigests } from './local-digests.ts';
 import { type LocalPublisher, POSTS_PREFIX, SITE_PREFIX, startLocalPublisher } from './local-publisher.ts';
 import { createOutboxMailer, handleOutboxRequest } from './outbox.ts';
@@ -28,7 +29,7 @@ export interface LocalSite {
   url: string;
   /** Where every message that would go to SES is written, one .eml file each (shown at `<url>_outbox/`). */
   outboxDir: string;
-  /** The subscription API's dependencies, as its handler gets them (list, outbox mailer, token key). */
+  /** The subscription use cases' dependencies, as the API and the confirmation sender get them (list, outbox mailer, token key). */
   subscriptions: SubscriptionDeps;
   /** The digest planner and sender, sending into the outbox. */
   digests: LocalDigests;
@@ -83,7 +84,7 @@ export const startLocalSite = async (options: {
   const log = options.log ?? silentLogger;
   const subscriptions = await createSubscriptionDeps({ store, mailer, site, tokenKey, mailTemplates, log });
   const digests = createLocalDigests({ standIns, site, mailer, tokenKey, mailTemplates, log });
-  const api = createSubscriptionHandler(subscriptions);
+  const api = createSubscriptionHandler({ ...subscriptions, requests: createLocalSubscribeRequests(subscriptions) });
   const apiRoute: DevRoute = async (request, response) => {
     if (!new URL(request.url ?? '/', 'http://local').pathname.startsWith('/api/')) return false;
     sendApiResult(response, await api(await toApiEvent(request)));

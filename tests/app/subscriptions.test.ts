@@ -9,7 +9,7 @@ import {
   unsubscribeByToken,
   unsubscribeUrl,
 } from '../../functions/app/subscriptions.ts';
-import { MailThrottledError } from '../../functions/core/errors.ts';
+import { MailBlockedError, MailRejectedError, MailThrottledError } from '../../functions/core/errors.ts';
 import type { ImportRow } from '../../functions/core/subscribers/subscriber.ts';
 import {
   confirmUrlIn,
@@ -77,13 +77,20 @@ describe('subscription use cases against the DynamoDB stand-in', () => {
     expect(outcomes.filter((o) => o === 'cooling-down')).toHaveLength(8);
   });
 
-  it('gives the cooldown back when the mail could not be sent, so the visitor can retry at once', async () => {
-    h.mailer.failNext(new MailThrottledError('Maximum sending rate exceeded'));
+  it.each([
+    ['throttled', new MailThrottledError('Maximum sending rate exceeded'), 'retry-later'],
+    ['paused', new MailBlockedError('Sending paused for this account'), 'retry-later'],
+    ['refused', new MailRejectedError('Address blacklisted'), 'mail-failed'],
+  ] as const)(
+    'gives the cooldown back when SES %s the mail, so a retry can send at once',
+    async (_, error, outcome) => {
+      h.mailer.failNext(error);
 
-    expect(await requestSubscription(h.deps, ada)).toBe('mail-failed');
-    expect(await requestSubscription(h.deps, ada)).toBe('requested');
-    expect(h.mailer.sent).toHaveLength(1);
-  });
+      expect(await requestSubscription(h.deps, ada)).toBe(outcome);
+      expect(await requestSubscription(h.deps, ada)).toBe('requested');
+      expect(h.mailer.sent).toHaveLength(1);
+    },
+  );
 
   it('never leaves an address confirmed when an unsubscribe races a confirmation', async () => {
     for (let round = 0; round < 15; round++) {

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SubscribeRequest } from '../../functions/app/ports.ts';
 import { unsubscribeUrl } from '../../functions/app/subscriptions.ts';
 import { signToken } from '../../functions/core/subscribers/tokens.ts';
 import {
   createSubscriptionHandler,
   type SubscriptionHandler,
 } from '../../functions/handlers/create-subscription-handler.ts';
+import { createLocalSubscribeRequests } from '../../functions/local/local-confirmations.ts';
 import { httpEvent } from '../support/events.ts';
 import {
   confirmUrlIn,
@@ -25,7 +27,8 @@ describe('subscription API', () => {
   let api: SubscriptionHandler;
   beforeEach(async () => {
     h = await startSubscriptionHarness();
-    api = createSubscriptionHandler(h.deps);
+    // Requests go straight to the confirmation sender's handler, as in the local run (see local-confirmations.ts).
+    api = createSubscriptionHandler({ ...h.deps, requests: createLocalSubscribeRequests(h.deps) });
   });
   afterEach(async () => {
     await h.close();
@@ -44,6 +47,47 @@ describe('subscription API', () => {
     expect(response.body).toContain('Ada@Example.org');
     expect(await h.store.get('ada@example.org')).toMatchObject({ status: 'pending', address: 'Ada@example.org' });
     expect(h.mailer.sent.map((m) => m.to)).toEqual(['Ada@example.org']);
+  });
+
+  it('only queues a subscribe request: it neither reads the list nor sends mail', async () => {
+    // Prepare: a queue that records, and a list that records every call made to it
+    const queued: SubscribeRequest[] = [];
+    const calls: string[] = [];
+    const store = new Proxy(h.store, {
+      get: (target, property, receiver) => {
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function'
+          ? (...args: unknown[]) => {
+              calls.push(String(property));
+              return value.apply(target, args);
+            }
+          : value;
+      },
+    });
+    const queueOnly = createSubscriptionHandler({
+      ...h.deps,
+      store,
+      requests: { submit: async (request) => void queued.push(request) },
+    });
+
+    // Act
+    const response = await queueOnly(
+      httpEvent('POST', '/api/subscribe', { body: form({ email: 'Ada@Example.org', name: 'Ada', website: '' }) }),
+    );
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(queued).toEqual([
+      {
+        address: 'Ada@example.org',
+        key: 'ada@example.org',
+        name: 'Ada',
+        via: 'form',
+        requestedAt: h.clock.now.toISOString(),
+      },
+    ]);
+    expect(calls).toEqual([]);
+    expect(h.mailer.sent).toEqual([]);
   });
 
   it('answers the same whether the address is new, pending, confirmed or suppressed', async () => {

@@ -1,0 +1,69 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SubscribeRequest } from '../app/ports.ts';
+import { handleSubscribeRequest, type SubscriptionDeps } from '../app/subscriptions.ts';
+import { FeedmailError } from '../core/errors.ts';
+import { normalizeAddress } from '../core/subscribers/email-address.ts';
+import { normalizeName } from '../core/subscribers/subscriber-name.ts';
+
+export type ConfirmationHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+const VIAS = new Set(['form', 'api']);
+
+/**
+ * Reads one queued request. Only the API can put messages on the queue, but the address and name are checked
+ * again all the same: a message is data, and a bad one must not reach a mail header.
+ */
+export const parseSubscribeRequest = (body: string): SubscribeRequest => {
+  const message = JSON.parse(body) as Record<string, unknown>;
+  const { address, name, via, requestedAt } = message;
+  if (typeof address !== 'string' || typeof via !== 'string' || !VIAS.has(via) || typeof requestedAt !== 'string') {
+    throw new FeedmailError('a subscribe request needs address, via ("form" or "api") and requestedAt');
+  }
+  if (Number.isNaN(Date.parse(requestedAt))) throw new FeedmailError(`requestedAt "${requestedAt}" is not a date`);
+  const normalized = normalizeAddress(address);
+  if (!normalized.ok) throw new FeedmailError(`the address cannot be used: ${normalized.reason}`);
+  const checkedName = typeof name === 'string' ? normalizeName(name) : undefined;
+  if (checkedName && !checkedName.ok) throw new FeedmailError(`the name cannot be used: ${checkedName.reason}`);
+  return {
+    address: normalized.value.address,
+    key: normalized.value.key,
+    ...(checkedName?.ok && checkedName.value ? { name: checkedName.value } : {}),
+    via: via as SubscribeRequest['via'],
+    requestedAt,
+  };
+};
+
+/**
+ * Subscribe requests from the API's queue -> decide each and mail its confirmation. A request SES could not take
+ * yet (throttling, sending paused) is reported as failed, so SQS delivers it again after its visibility timeout and,
+ * after a few tries, moves it to the dead-letter queue, where an alarm sees it. A failure that a retry cannot mend
+ * (SES refused the address, an answer lost after sending) and an unreadable message are logged and dropped.
+ */
+export const createConfirmationHandler =
+  (deps: SubscriptionDeps): ConfirmationHandler =>
+  async (event) => {
+    const failures: { itemIdentifier: string }[] = [];
+    for (const record of event.Records) {
+      let request: SubscribeRequest;
+      try {
+        request = parseSubscribeRequest(record.body);
+      } catch (error) {
+        deps.log.error('unreadable subscribe request dropped', {
+          messageId: record.messageId,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        continue;
+      }
+      try {
+        const outcome = await handleSubscribeRequest(deps, request);
+        if (outcome === 'retry-later') failures.push({ itemIdentifier: record.messageId });
+      } catch (error) {
+        deps.log.error('subscribe request failed; SQS will deliver it again', {
+          messageId: record.messageId,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        });
+        failures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures: failures };
+  };
