@@ -5,13 +5,13 @@ import type { MailConfig, SiteConfig } from '../functions/core/types.ts';
 import { AccessLogBucket } from './constructs/access-log-bucket.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { ContentBucket } from './constructs/content-bucket.ts';
-import { DigestSender } from './constructs/digest-sender.ts';
+import { DIGEST_MAX_RECEIVE_COUNT, DigestSender } from './constructs/digest-sender.ts';
 import { MailFeedback } from './constructs/mail-feedback.ts';
 import { PublishFunction } from './constructs/publish-function.ts';
 import { formatDnsRecord, SendingIdentity } from './constructs/sending-identity.ts';
 import { SiteDistribution } from './constructs/site-distribution.ts';
 import { StateTable } from './constructs/state-table.ts';
-import { SubscriptionApi } from './constructs/subscription-api.ts';
+import { CONFIRMATION_MAX_RECEIVE_COUNT, SubscriptionApi } from './constructs/subscription-api.ts';
 
 export interface PublisherStackProps extends StackProps {
   /** Validated site settings (parseSiteConfig); the stack reads no files, context or environment itself. */
@@ -79,6 +79,7 @@ export class PublisherStack extends Stack {
         Publish: publish.handler,
         PublishDue: publish.dueHandler,
         Subscriptions: subscriptions.handler,
+        ConfirmationSender: subscriptions.confirmationSender,
         MailFeedback: feedback.handler,
         DigestPlanner: digests.planner,
         DigestSender: digests.sender,
@@ -86,6 +87,7 @@ export class PublisherStack extends Stack {
       deadLetterQueues: {
         PublishFailures: publish.failures,
         MailFeedbackFailures: feedback.failures,
+        SubscribeRequests: subscriptions.requestsDeadLetters,
         DigestBatches: digests.deadLetterQueue,
         DigestPlanFailures: digests.planFailures,
       },
@@ -160,6 +162,12 @@ export class PublisherStack extends Stack {
       value: alarms.topic.topicArn,
       description: 'SNS topic of every alarm (function errors, dead letters, SES reputation): subscribe someone to it',
     });
+    new CfnOutput(this, 'SubscribeRequestDeadLetterQueueUrl', {
+      value: subscriptions.requestsDeadLetters.queueUrl,
+      description:
+        `Subscribe requests whose confirmation mail failed ${CONFIRMATION_MAX_RECEIVE_COUNT} times; redrive them to ` +
+        'their queue once the cause is fixed',
+    });
     new CfnOutput(this, 'DigestScheduleName', {
       value: digests.schedule.scheduleName,
       description: 'EventBridge Scheduler schedule (default group) that invokes the digest planner',
@@ -170,7 +178,7 @@ export class PublisherStack extends Stack {
     });
     new CfnOutput(this, 'DigestDeadLetterQueueUrl', {
       value: digests.deadLetterQueue.queueUrl,
-      description: 'Digest recipient batches that failed 5 times; redrive them to DigestQueueUrl once fixed',
+      description: `Digest recipient batches that failed ${DIGEST_MAX_RECEIVE_COUNT} times; redrive them to DigestQueueUrl once fixed`,
     });
     new CfnOutput(this, 'DigestPlanFailuresQueueUrl', {
       value: digests.planFailures.queueUrl,

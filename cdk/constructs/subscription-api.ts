@@ -4,9 +4,11 @@ import { type CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination }
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { API_PATHS } from '../../functions/core/subscribers/links.ts';
 import type { MailConfig, SiteConfig } from '../../functions/core/types.ts';
@@ -15,9 +17,10 @@ import type { StateTable } from './state-table.ts';
 
 /**
  * Throttling of the API's only stage (HTTP APIs have no per-client limits): the default for every route, and
- * budgets of their own for the two routes that matter most, so a bot flooding the subscribe form can neither make
- * the function (and SES) send more than a couple of confirmation mails a second nor use up the budget of the
- * one-click unsubscribes mail clients send after a digest goes out.
+ * budgets of their own for the two routes that matter most, so a bot flooding the subscribe form can neither queue
+ * more than a couple of subscribe requests a second nor use up the budget of the one-click unsubscribes mail clients
+ * send after a digest goes out. How fast queued requests become mail to SES is bounded by the confirmation sender
+ * (CONFIRMATION_SENDER_CONCURRENCY), not here.
  */
 export const API_THROTTLE = { rateLimit: 10, burstLimit: 20 } as const;
 export const ROUTE_THROTTLES: Readonly<Record<string, { rateLimit: number; burstLimit: number }>> = {
@@ -49,10 +52,36 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 );
 
 /**
+ * Confirmation senders at most (the event source mapping's MaximumConcurrency; 2 is the least Lambda accepts): however
+ * full a flood of the form makes the queue, no more than two batches of confirmations go to SES at a time.
+ */
+export const CONFIRMATION_SENDER_CONCURRENCY = 2;
+
+/**
+ * Time one confirmation sender invocation has for a batch of up to 10 requests, each a table read and write, a
+ * personalised mail and an SES call. A throttled send is tried again in the function for up to about 6 s (4 retries
+ * with full-jitter back-off, see functions/app/throttle-retries.ts) before the request goes back to the queue, so a
+ * batch that SES throttles throughout still ends in time.
+ */
+export const CONFIRMATION_SENDER_TIMEOUT = Duration.seconds(90);
+
+/**
+ * Lambda's advice for an SQS event source: a visibility timeout of at least six times the function timeout, so a batch
+ * is not handed out again while Lambda still retries a throttled invocation of it.
+ */
+export const CONFIRMATION_QUEUE_VISIBILITY = Duration.seconds(CONFIRMATION_SENDER_TIMEOUT.toSeconds() * 6);
+
+/**
+ * Receives before a subscribe request is set aside in the dead-letter queue: a request that failed five times (SES
+ * paused or throttling for three quarters of an hour, a bug) waits there, with an alarm, for a person to look.
+ */
+export const CONFIRMATION_MAX_RECEIVE_COUNT = 5;
+
+/**
  * Lets a function send raw mail (ses:SendRawEmail) as the configured sender only, and only with the given
  * configuration set. SES authorises a send against the verified identity covering the From address (the domain, or
  * the address itself when that is verified on its own) and against the configuration set named in the request. Shared
- * by every function that mails subscribers (the subscription API, the digest sender).
+ * by every function that mails subscribers (the confirmation sender, the digest sender).
  */
 export const grantNewsletterSending = (fn: IFunction, mail: MailConfig, configurationSet: IConfigurationSet): void => {
   const stack = Stack.of(fn);
@@ -82,7 +111,7 @@ export const grantNewsletterSending = (fn: IFunction, mail: MailConfig, configur
 
 export interface SubscriptionApiProps {
   stateTable: StateTable;
-  /** The validated site configuration, handed to the function as SITE_CONFIG; `mail` is required. */
+  /** The validated site configuration, handed to both functions as SITE_CONFIG; `mail` is required. */
   siteConfig: SiteConfig & { mail: MailConfig };
   /** The configuration set every mail is sent with (bounces and complaints come back through it). */
   configurationSet: IConfigurationSet;
@@ -100,9 +129,27 @@ export interface SubscriptionApiProps {
  *
  * Explicit routes rather than `ANY /api/{proxy+}`: probes for other paths (`/api/wp-login.php`, ...) and other
  * methods are answered 404 by API Gateway without invoking, or paying for, the function.
+ *
+ * Confirmation mail is sent off the request path. The API function only validates a subscribe request and queues it,
+ * so every subscribe is answered alike and at once: a request that leads to mail must not take longer than one that
+ * does not, or the response time would tell whether an address is on the list. The confirmation sender decides each
+ * queued request against the table and mails the confirmation through SES; only it may send mail.
+ * - Delivery is at-least-once per request: up to 10 requests a batch, only the failed ones come back
+ *   (ReportBatchItemFailures), and a request received CONFIRMATION_MAX_RECEIVE_COUNT times goes to the dead-letter
+ *   queue, whose depth raises an alarm (the stack wires it).
+ * - At most CONFIRMATION_SENDER_CONCURRENCY senders run at once, through the event source mapping's maximum
+ *   concurrency (as the digest sender does): Lambda stops polling rather than throttling, so no request is received,
+ *   throttled and counted towards the dead-letter queue.
  */
 export class SubscriptionApi extends Construct {
+  /** The API function: subscribe (queues the request), confirm and unsubscribe. Sends no mail. */
   readonly handler: NodeFunction;
+  /** Subscribe requests waiting for their confirmation mail. */
+  readonly requests: Queue;
+  /** Subscribe requests the confirmation sender failed on CONFIRMATION_MAX_RECEIVE_COUNT times. */
+  readonly requestsDeadLetters: Queue;
+  /** Decides queued subscribe requests and mails the confirmations through SES. */
+  readonly confirmationSender: NodeFunction;
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
@@ -128,23 +175,60 @@ export class SubscriptionApi extends Construct {
         'every one of them, and unsubscribing must keep working for as long as those mails are read.',
     });
 
+    this.requestsDeadLetters = new Queue(this, 'RequestDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.requestsDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter queue of the subscribe requests, and its depth raises an alarm; a DLQ ' +
+        'for it would only move the same failed requests one queue further.',
+    });
+    this.requests = new Queue(this, 'Requests', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: CONFIRMATION_QUEUE_VISIBILITY,
+      // Shorter than the dead-letter queue's 14 days: a message keeps its first enqueue time when it moves there.
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.requestsDeadLetters, maxReceiveCount: CONFIRMATION_MAX_RECEIVE_COUNT },
+    });
+
+    // Lambda environment variables share 4 KB; PublishFunction already refuses a site config over 3 KB.
+    const siteConfigJson = JSON.stringify(siteConfig);
+
     this.handler = new NodeFunction(this, 'Handler', {
       entry: 'functions/handlers/subscription-api.ts',
-      // MJML templates of the confirmation mail, read at cold start.
-      copyIntoBundle: { 'templates/mail': 'mail' },
-      description: 'Subscription API: subscribe, confirm, unsubscribe',
+      description: 'Subscription API: subscribe (queues the request), confirm, unsubscribe',
       // A visitor is waiting; the HTTP API gives up on the integration after 30 seconds anyway.
       timeout: Duration.seconds(10),
-      // Lambda environment variables share 4 KB; PublishFunction already refuses a site config over 3 KB.
-      environment: {
-        SITE_CONFIG: JSON.stringify(siteConfig),
-        TOKEN_SECRET_ARN: this.tokenKey.secretArn,
-        SES_CONFIGURATION_SET: configurationSet.configurationSetName,
-      },
+      environment: { SITE_CONFIG: siteConfigJson },
     });
-    this.tokenKey.grantRead(this.handler);
+    this.grantTokenKey(this.handler);
     props.stateTable.grantSubscriberAccess(this.handler);
-    grantNewsletterSending(this.handler, siteConfig.mail, configurationSet);
+    this.requests.grantSendMessages(this.handler);
+    this.handler.addEnvironment('SUBSCRIBE_QUEUE_URL', this.requests.queueUrl);
+
+    this.confirmationSender = new NodeFunction(this, 'ConfirmationSender', {
+      entry: 'functions/handlers/send-confirmation.ts',
+      // MJML templates of the confirmation mail, read at cold start.
+      copyIntoBundle: { 'templates/mail': 'mail' },
+      description: 'Confirmation mail: decides queued subscribe requests and sends the confirmation',
+      timeout: CONFIRMATION_SENDER_TIMEOUT,
+      environment: { SITE_CONFIG: siteConfigJson },
+    });
+    this.grantTokenKey(this.confirmationSender);
+    props.stateTable.grantSubscriberAccess(this.confirmationSender);
+    grantNewsletterSending(this.confirmationSender, siteConfig.mail, configurationSet);
+    this.confirmationSender.addEnvironment('SES_CONFIGURATION_SET', configurationSet.configurationSetName);
+    this.confirmationSender.addEventSource(
+      new SqsEventSource(this.requests, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: CONFIRMATION_SENDER_CONCURRENCY,
+      }),
+    );
 
     this.api = new HttpApi(this, 'Api', {
       apiName: `${Stack.of(this).stackName}-subscriptions`,
@@ -187,14 +271,21 @@ export class SubscriptionApi extends Construct {
     return `${this.api.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`;
   }
 
+  /** Lets a function read the token key, and tells it where the key is. */
+  private grantTokenKey(fn: NodeFunction): void {
+    this.tokenKey.grantRead(fn);
+    fn.addEnvironment('TOKEN_SECRET_ARN', this.tokenKey.secretArn);
+  }
+
   /** Covers every route of the API (acknowledgements apply to a construct and what it contains). */
   private acknowledgeOpenRoutes(): void {
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
         'A public newsletter form and the links in its mail: visitors have no account to authorise. Confirm and ' +
-        'unsubscribe act only on a sealed (authenticated, encrypted) token from the link; subscribe only ever sends a confirmation mail, ' +
-        'at most one per address per cooldown, and the stage is throttled.',
+        'unsubscribe act only on a sealed (authenticated, encrypted) token from the link; subscribe only queues a ' +
+        'request that leads to at most one confirmation mail per address per cooldown, the stage is throttled, and ' +
+        'the confirmation sender runs at most two at a time.',
     });
   }
 }

@@ -5,6 +5,7 @@ import { readSecretKey } from '../adapters/secret-key.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
 import { createJsonLogger } from '../app/logger.ts';
 import { createSubscriptionDeps } from '../app/subscription-deps.ts';
+import { withThrottleRetries } from '../app/throttle-retries.ts';
 import { type ConfirmationHandler, createConfirmationHandler } from './create-confirmation-handler.ts';
 import { readSubscriptionEnvironment } from './environment.ts';
 
@@ -15,13 +16,19 @@ import { readSubscriptionEnvironment } from './environment.ts';
  */
 const environment = readSubscriptionEnvironment();
 
-// One attempt per SendRawEmail: a retry after a lost answer could send twice; throttling goes back to the queue.
+// One attempt per SendRawEmail in the SDK: a retry after a lost answer could send twice. Throttling, which means
+// "not sent", is tried again here a few times (about 3 s of back-off on average), then goes back to the queue.
 const ses = new SESClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export const handler: ConfirmationHandler = createConfirmationHandler(
   await createSubscriptionDeps({
     store: createDynamoSubscriberStore({ tableName: environment.tableName }),
-    mailer: createSesMailer({ client: ses, configurationSetName: environment.configurationSet }),
+    mailer: withThrottleRetries(createSesMailer({ client: ses, configurationSetName: environment.configurationSet }), {
+      retries: 4,
+      sleep,
+      random: Math.random,
+    }),
     site: environment.site,
     tokenKey: await readSecretKey(environment.tokenSecretArn),
     mailTemplates: await loadMailTemplates(new URL('./mail', import.meta.url).pathname),

@@ -424,8 +424,8 @@ describe('DigestSender: the sender', () => {
     ]);
   });
 
-  it('may send exactly as the subscription API does, and read the send quota in a policy of its own', () => {
-    const sending = withPrefix(roleStatements(stack.subscriptions.handler.role), 'ses:');
+  it('may send exactly as the confirmation sender does, and read the send quota in a policy of its own', () => {
+    const sending = withPrefix(roleStatements(stack.subscriptions.confirmationSender.role), 'ses:');
     const quota = propertiesOf(stack.digests.sendQuotaPolicy);
 
     const ses = withPrefix(roleStatements(stack.digests.sender.role), 'ses:');

@@ -32,7 +32,7 @@ const propertiesOf = (fn: NodeFunction) => {
 };
 
 describe('the functions of the stack', () => {
-  it('are all ours that run the deployed code: publish, due, subscriptions, feedback, planner, sender, pause', () => {
+  it('are all ours that run the deployed code: publish, due, API, confirmations, feedback, planner, sender, pause', () => {
     expect(functions.map((fn) => fn.node.path.split('/').slice(1, 2)[0]).sort()).toEqual([
       'Alarms',
       'Digests',
@@ -40,6 +40,7 @@ describe('the functions of the stack', () => {
       'MailFeedback',
       'Publish',
       'Publish',
+      'Subscriptions',
       'Subscriptions',
     ]);
   });

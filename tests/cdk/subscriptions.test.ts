@@ -92,6 +92,9 @@ describe('synthesis', () => {
     expect(Object.keys(acknowledged).sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3']);
     expect(acknowledged['AwsSolutions-SMG4']).toMatch(/invalidate every one of them/);
     expect(acknowledged['AwsSolutions-APIG4']).toMatch(/sealed \(authenticated, encrypted\) token/);
+    expect(acknowledgedIn(stack.subscriptions.requestsDeadLetters)['AwsSolutions-SQS3']).toMatch(
+      /itself the dead-letter queue of the subscribe requests/,
+    );
   });
 
   it('refuses to synthesise without a mail section, saying what to add', () => {
@@ -179,9 +182,23 @@ describe('SubscriptionApi: the HTTP API', () => {
   });
 });
 
-describe('SubscriptionApi: the function and its permissions', () => {
-  it('gets the table name, the site config, the secret ARN and the configuration set, but no secret value', () => {
+describe('SubscriptionApi: the functions and their permissions', () => {
+  it('tells the API function the table, the site config, the secret ARN and the request queue, but no secret value', () => {
     const variables = variablesOf(stack.subscriptions.handler);
+
+    expect(variables).toEqual({
+      NODE_OPTIONS: '--enable-source-maps',
+      STATE_TABLE_NAME: ref(stack.state.table),
+      SITE_CONFIG: JSON.stringify(siteConfig),
+      TOKEN_SECRET_ARN: ref(stack.subscriptions.tokenKey),
+      SUBSCRIBE_QUEUE_URL: ref(stack.subscriptions.requests),
+    });
+    expect(variables).not.toHaveProperty('SES_CONFIGURATION_SET');
+    expect(JSON.stringify(variables)).not.toMatch(/resolve:secretsmanager|SecretString/);
+  });
+
+  it('tells the confirmation sender the table, the site config, the secret ARN and the configuration set', () => {
+    const variables = variablesOf(stack.subscriptions.confirmationSender);
 
     expect(variables).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
@@ -205,8 +222,11 @@ describe('SubscriptionApi: the function and its permissions', () => {
     template.resourcePropertiesCountIs('AWS::SecretsManager::RotationSchedule', {}, 0);
   });
 
-  it('may read the token key and nothing else from Secrets Manager', () => {
-    const secrets = roleStatements(stack.subscriptions.handler.role).filter((statement) =>
+  it.each([
+    ['the API function', () => stack.subscriptions.handler],
+    ['the confirmation sender', () => stack.subscriptions.confirmationSender],
+  ])('lets %s read the token key and nothing else from Secrets Manager', (_name, fn) => {
+    const secrets = roleStatements(fn().role).filter((statement) =>
       actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),
     );
 
@@ -218,7 +238,7 @@ describe('SubscriptionApi: the function and its permissions', () => {
     ]);
   });
 
-  it('may send raw mail only as the configured sender and only with the feedback configuration set', () => {
+  it('lets the confirmation sender send raw mail only as the configured sender and with the feedback configuration set', () => {
     const identity = (name: string) => ({
       'Fn::Join': [
         '',
@@ -249,7 +269,7 @@ describe('SubscriptionApi: the function and its permissions', () => {
       ],
     };
 
-    const ses = roleStatements(stack.subscriptions.handler.role).filter((statement) =>
+    const ses = roleStatements(stack.subscriptions.confirmationSender.role).filter((statement) =>
       actionsOf(statement).some((action) => action.startsWith('ses:')),
     );
 
@@ -264,6 +284,49 @@ describe('SubscriptionApi: the function and its permissions', () => {
       },
     ]);
     expect(ses[0]?.Resource).toHaveLength(3);
+  });
+
+  it('lets the API function send no mail, so no subscribe answer waits for SES', () => {
+    const statements = roleStatements(stack.subscriptions.handler.role);
+
+    expect(statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('ses:')))).toEqual(
+      [],
+    );
+    expect(JSON.stringify(statements)).not.toContain('ses:SendRawEmail');
+  });
+
+  it('lets the API function send to the request queue and use no other queue', () => {
+    const sqs = roleStatements(stack.subscriptions.handler.role).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('sqs:')),
+    );
+
+    expect(sqs).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        Resource: arnOf(stack.subscriptions.requests),
+      },
+    ]);
+  });
+
+  it('lets the confirmation sender consume the request queue, and send to no queue', () => {
+    const sqs = roleStatements(stack.subscriptions.confirmationSender.role).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('sqs:')),
+    );
+
+    expect(sqs).toEqual([
+      {
+        Effect: 'Allow',
+        Action: [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:ReceiveMessage',
+        ],
+        Resource: arnOf(stack.subscriptions.requests),
+      },
+    ]);
   });
 
   it('grants no SES sending action on every resource anywhere in the stack', () => {
@@ -281,6 +344,7 @@ describe('SubscriptionApi: the function and its permissions', () => {
 
   it.each([
     ['the subscription API', () => stack.subscriptions.handler],
+    ['the confirmation sender', () => stack.subscriptions.confirmationSender],
     ['the feedback function', () => stack.feedback.handler],
   ])('gives %s the subscriber records (SUB# keys) of the table and nothing else of it', (_name, fn) => {
     const dynamo = roleStatements(fn().role).filter((statement) =>
@@ -296,6 +360,96 @@ describe('SubscriptionApi: the function and its permissions', () => {
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SUB#*'] } },
       },
     ]);
+  });
+});
+
+describe('SubscriptionApi: the request queue and the confirmation sender', () => {
+  it('hands queued requests to the confirmation sender 10 at a time, failures one by one, two senders at most', () => {
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::EventSourceMapping',
+      { EventSourceArn: arnOf(stack.subscriptions.requests) },
+      1,
+    );
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arnOf(stack.subscriptions.requests),
+      FunctionName: ref(stack.subscriptions.confirmationSender),
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('gives the confirmation sender 90 seconds, the memory of the API function and no reserved concurrency', () => {
+    const properties =
+      template.toJSON().Resources[logicalId(stack.subscriptions.confirmationSender.node.defaultChild)].Properties;
+    const api = template.toJSON().Resources[logicalId(stack.subscriptions.handler.node.defaultChild)].Properties;
+
+    expect(properties).toMatchObject({ Timeout: 90, MemorySize: api.MemorySize });
+    expect(properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('keeps requests encrypted, hidden six sender timeouts while in flight, and sets one aside after 5 receives', () => {
+    expect(template.toJSON().Resources[logicalId(stack.subscriptions.requests.node.defaultChild)].Properties).toEqual({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 6 * 90,
+      MessageRetentionPeriod: 4 * 24 * 60 * 60,
+      RedrivePolicy: { deadLetterTargetArn: arnOf(stack.subscriptions.requestsDeadLetters), maxReceiveCount: 5 },
+    });
+    expect(
+      template.toJSON().Resources[logicalId(stack.subscriptions.requestsDeadLetters.node.defaultChild)].Properties,
+    ).toEqual({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 60 * 60,
+    });
+  });
+
+  it.each([
+    ['request queue', () => stack.subscriptions.requests],
+    ['dead-letter queue', () => stack.subscriptions.requestsDeadLetters],
+  ])('refuses any use of the %s without TLS', (_name, queue) => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [ref(queue())],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'sqs:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('raises an alarm on one request in the dead-letter queue and on one error of the confirmation sender', () => {
+    const alarmProperties = (id: string) =>
+      template.toJSON().Resources[logicalId(stack.alarms.alarms[id]?.node.defaultChild)].Properties;
+
+    expect(alarmProperties('SubscribeRequestsDeadLetters')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalId(stack.subscriptions.requestsDeadLetters.node.defaultChild), 'QueueName'] },
+        },
+      ],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [ref(stack.alarms.topic)],
+    });
+    expect(alarmProperties('ConfirmationSenderErrors')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: ref(stack.subscriptions.confirmationSender) }],
+      Threshold: 1,
+      AlarmActions: [ref(stack.alarms.topic)],
+    });
+  });
+
+  it('outputs the dead-letter queue to redrive from', () => {
+    template.hasOutput('SubscribeRequestDeadLetterQueueUrl', { Value: ref(stack.subscriptions.requestsDeadLetters) });
   });
 });
 
