@@ -59,9 +59,10 @@ export const CONFIRMATION_SENDER_CONCURRENCY = 2;
 
 /**
  * Time one confirmation sender invocation has for a batch of up to 10 requests, each a table read and write, a
- * personalised mail and an SES call. A throttled send is tried again in the function for up to about 6 s (4 retries
- * with full-jitter back-off, see functions/app/throttle-retries.ts) before the request goes back to the queue, so a
- * batch that SES throttles throughout still ends in time.
+ * personalised mail and an SES call (at most 13 s with its timeouts). A throttled send is tried again in the function
+ * for up to about 6 s (4 retries with full-jitter back-off, see functions/app/throttle-retries.ts) before the request
+ * goes back to the queue. The handler starts no request with less than 25 s left and hands the rest back, so a slow
+ * batch ends in time rather than being cut off mid-request.
  */
 export const CONFIRMATION_SENDER_TIMEOUT = Duration.seconds(90);
 

@@ -3,7 +3,13 @@
  * what to change, and writes it with a version check, deciding again from a fresh read when a concurrent request
  * (a double-clicked button, a subscribe racing an unsubscribe, a bounce arriving mid-import) wrote first.
  */
-import { ConflictError, FeedmailError, MailBlockedError, MailThrottledError } from '../core/errors.ts';
+import {
+  ConflictError,
+  FeedmailError,
+  MailBlockedError,
+  MailOutcomeUnknownError,
+  MailThrottledError,
+} from '../core/errors.ts';
 import { type AddressResult, normalizeAddress } from '../core/subscribers/email-address.ts';
 import { apiUrl } from '../core/subscribers/links.ts';
 import type { FeedbackEvent } from '../core/subscribers/ses-feedback.ts';
@@ -16,6 +22,7 @@ import {
   decideSoftBounce,
   decideSubscribe,
   decideSuppress,
+  decideUndoRequest,
   decideUnsubscribe,
   type ImportOutcome,
   type ImportRow,
@@ -85,18 +92,18 @@ export interface SubscriptionDeps extends LinkDeps {
 /**
  * `mail-failed`: SES refused the message or its answer was lost, so trying again now would not help (or could send
  * twice). `retry-later`: SES was throttling or is paused, nothing was sent, and the request should be tried again.
- * Either way the cooldown has been given back.
+ * Whenever the mail is known not to have gone, the request's write is undone (cooldown, day's count, link nonce).
  */
 export type SubscribeResult = SubscribeOutcome | 'mail-failed' | 'retry-later';
 
 /**
  * Decides a subscribe request and mails the confirmation. The cooldown is claimed by the write that records the
- * request, before the mail is sent, so two racing requests send one mail; if sending then fails, the claim is given
- * back so a retry (the queue's, or the visitor's) can send at once.
+ * request, before the mail is sent, so two racing requests send one mail; if the mail is then known not to have
+ * gone, that write is undone so a retry (the queue's, or the visitor's) can send at once.
  */
 export const requestSubscription = async (
   deps: SubscriptionDeps,
-  request: { address: string; key: string; name?: string; via: SubscribeVia },
+  request: { address: string; key: string; name?: string; via: SubscribeVia; requestedAt?: string },
 ): Promise<SubscribeResult> => {
   const now = deps.now();
   const decision = await changeSubscriber(deps.store, request.key, (current) =>
@@ -123,7 +130,8 @@ export const requestSubscription = async (
   } catch (error) {
     const retry = error instanceof MailThrottledError || error instanceof MailBlockedError;
     deps.log.error('confirmation mail failed', { error: describe(error), retry });
-    await releaseCooldown(deps.store, requested);
+    // An answer lost after sending may hide a delivered mail: the cooldown stays, so nothing sends it again soon.
+    if (!(error instanceof MailOutcomeUnknownError)) await undoRequest(deps.store, requested, decision.previous);
     return retry ? 'retry-later' : 'mail-failed';
   }
 };
@@ -144,19 +152,18 @@ export const handleSubscribeRequest = async (
     deps.log.warn('subscribe request dropped: too old to answer', { requestedAt: request.requestedAt });
     return 'stale';
   }
-  const { requestedAt: _requestedAt, ...rest } = request;
-  const outcome = await requestSubscription(deps, rest);
+  const outcome = await requestSubscription(deps, request);
   deps.log.info('subscribe request handled', { outcome, via: request.via });
   return outcome;
 };
 
-const releaseCooldown = async (store: SubscriberStore, requested: Subscriber): Promise<void> => {
+const undoRequest = async (
+  store: SubscriberStore,
+  written: Subscriber,
+  previous: Subscriber | undefined,
+): Promise<void> => {
   try {
-    await changeSubscriber(store, requested.key, (current) => {
-      if (current?.confirmSentAt !== requested.confirmSentAt || current === undefined) return { outcome: 'kept' };
-      const { confirmSentAt: _released, ...rest } = current;
-      return { outcome: 'released', next: { ...rest, version: current.version + 1 } };
-    });
+    await changeSubscriber(store, written.key, (current) => decideUndoRequest(current, written, previous));
   } catch {
     // Best effort: at worst the visitor waits for the cooldown to pass.
   }

@@ -5,7 +5,17 @@ import { FeedmailError } from '../core/errors.ts';
 import { normalizeAddress } from '../core/subscribers/email-address.ts';
 import { normalizeName } from '../core/subscribers/subscriber-name.ts';
 
-export type ConfirmationHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
+export type ConfirmationHandler = (
+  event: SQSEvent,
+  context?: { getRemainingTimeInMillis?: () => number },
+) => Promise<SQSBatchResponse>;
+
+/**
+ * No request is started with less time than this left before the Lambda timeout: one request can take a table
+ * read and write, an SES call of up to 13 s (connection and request timeouts) and its throttling back-off. A
+ * request cut off by the timeout would come back with the whole batch, its cooldown already taken.
+ */
+export const CONFIRMATION_TIME_RESERVE_MS = 25_000;
 
 const VIAS = new Set(['form', 'api']);
 
@@ -37,13 +47,20 @@ export const parseSubscribeRequest = (body: string): SubscribeRequest => {
  * Subscribe requests from the API's queue -> decide each and mail its confirmation. A request SES could not take
  * yet (throttling, sending paused) is reported as failed, so SQS delivers it again after its visibility timeout and,
  * after a few tries, moves it to the dead-letter queue, where an alarm sees it. A failure that a retry cannot mend
- * (SES refused the address, an answer lost after sending) and an unreadable message are logged and dropped.
+ * (SES refused the address, an answer lost after sending) and an unreadable message are logged and dropped. Near
+ * the Lambda timeout the remaining requests are handed back unstarted.
  */
 export const createConfirmationHandler =
   (deps: SubscriptionDeps): ConfirmationHandler =>
-  async (event) => {
+  async (event, context) => {
     const failures: { itemIdentifier: string }[] = [];
     for (const record of event.Records) {
+      const timeLeft = context?.getRemainingTimeInMillis?.();
+      if (timeLeft !== undefined && timeLeft < CONFIRMATION_TIME_RESERVE_MS) {
+        // Handed back untouched: SQS delivers it again after the visibility timeout.
+        failures.push({ itemIdentifier: record.messageId });
+        continue;
+      }
       let request: SubscribeRequest;
       try {
         request = parseSubscribeRequest(record.body);

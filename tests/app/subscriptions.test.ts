@@ -9,7 +9,12 @@ import {
   unsubscribeByToken,
   unsubscribeUrl,
 } from '../../functions/app/subscriptions.ts';
-import { MailBlockedError, MailRejectedError, MailThrottledError } from '../../functions/core/errors.ts';
+import {
+  MailBlockedError,
+  MailOutcomeUnknownError,
+  MailRejectedError,
+  MailThrottledError,
+} from '../../functions/core/errors.ts';
 import type { ImportRow } from '../../functions/core/subscribers/subscriber.ts';
 import {
   confirmUrlIn,
@@ -19,6 +24,19 @@ import {
 } from '../support/subscription-harness.ts';
 
 const ada = { address: 'Ada@example.org', key: 'ada@example.org', via: 'form' as const };
+
+/** Ada, who subscribed, confirmed and left. */
+const leftReader = () => ({
+  key: ada.key,
+  address: ada.address,
+  status: 'unsubscribed' as const,
+  subscribedAt: '2026-01-01T00:00:00.000Z',
+  subscribedVia: 'form' as const,
+  confirmedAt: '2026-01-01T00:05:00.000Z',
+  confirmedVia: 'link' as const,
+  unsubscribedAt: '2026-06-01T00:00:00.000Z',
+  unsubscribedVia: 'one-click' as const,
+});
 
 describe('subscription use cases against the DynamoDB stand-in', () => {
   let h: SubscriptionHarness;
@@ -91,6 +109,62 @@ describe('subscription use cases against the DynamoDB stand-in', () => {
       expect(h.mailer.sent).toHaveLength(1);
     },
   );
+
+  it('retries a request SES keeps throttling every time, and mails it once SES takes it', async () => {
+    // Prepare: more failures than the day's cap of confirmation mails, so a leaked count would show
+    const outcomes: string[] = [];
+
+    // Act
+    for (let attempt = 0; attempt < 5; attempt++) {
+      h.mailer.failNext(new MailThrottledError('Maximum sending rate exceeded'));
+      outcomes.push(await requestSubscription(h.deps, ada));
+    }
+    outcomes.push(await requestSubscription(h.deps, ada));
+
+    // Assess
+    expect(outcomes).toEqual([...Array(5).fill('retry-later'), 'requested']);
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+
+  it('erases the record a request created when its mail did not go', async () => {
+    // Prepare
+    h.mailer.failNext(new MailThrottledError('Maximum sending rate exceeded'));
+
+    // Act
+    await requestSubscription(h.deps, ada);
+
+    // Assess
+    expect(await h.store.get(ada.key)).toBeUndefined();
+  });
+
+  it('keeps the link already mailed working when a later request could not be mailed', async () => {
+    // Prepare: a reader who left asks to come back, and asks again after the cooldown while SES throttles
+    await h.store.save({ ...leftReader(), version: 1 });
+    await requestSubscription(h.deps, ada);
+    const mailed = tokenOf(confirmUrlIn(h.mailer.sent[0] as never));
+    later(15);
+    h.mailer.failNext(new MailThrottledError('Maximum sending rate exceeded'));
+    await requestSubscription(h.deps, ada);
+
+    // Act
+    const outcome = await confirmSubscription(h.deps, mailed);
+
+    // Assess
+    expect(outcome).toBe('confirmed');
+  });
+
+  it("keeps the cooldown when SES's answer was lost, since the mail may have gone", async () => {
+    // Prepare
+    h.mailer.failNext(new MailOutcomeUnknownError('socket hang up'));
+
+    // Act
+    const first = await requestSubscription(h.deps, ada);
+    const again = await requestSubscription(h.deps, ada);
+
+    // Assess
+    expect([first, again]).toEqual(['mail-failed', 'cooling-down']);
+    expect(h.mailer.sent).toEqual([]);
+  });
 
   it('never leaves an address confirmed when an unsubscribe races a confirmation', async () => {
     for (let round = 0; round < 15; round++) {

@@ -69,4 +69,14 @@ describe('subscription IAM grants cover the calls the code makes', () => {
     expect(denied(stack.subscriptions.handler, calls.api)).toEqual([]);
     expect(denied(stack.subscriptions.confirmationSender, calls.confirmations)).toEqual([]);
   });
+
+  it('reports a call outside the grants: another action, another partition', () => {
+    const outside = [
+      { action: 'Scan', pk: 'SUB#00' },
+      { action: 'GetItem', pk: 'DIGEST' },
+      { action: 'DeleteItem', pk: 'SUB#03' },
+    ];
+
+    expect(denied(stack.subscriptions.handler, outside)).toEqual(outside);
+  });
 });

@@ -104,6 +104,32 @@ describe('confirmation sender', () => {
     expect(h.mailer.sent).toEqual([]);
   });
 
+  it('records consent at the time the visitor asked, not when the queue got to it', async () => {
+    // Prepare
+    const asked = new Date(h.clock.now.getTime() - 2 * 3_600_000).toISOString();
+
+    // Act
+    await confirm(sqsEvent({ ...request, requestedAt: asked }));
+
+    // Assess
+    expect(await h.store.get('ada@example.org')).toMatchObject({ subscribedAt: asked, subscribedVia: 'form' });
+  });
+
+  it('hands back, unstarted, the requests it has no time left for', async () => {
+    // Prepare: 60 s left for the first request, then 20 s (under the reserve)
+    const left = [60_000, 20_000, 20_000];
+    const eve = { ...request, address: 'eve@example.org', key: 'eve@example.org' };
+    const bob = { ...request, address: 'bob@example.org', key: 'bob@example.org' };
+
+    // Act
+    const response = await confirm(sqsEvent(request, eve, bob), { getRemainingTimeInMillis: () => left.shift() ?? 0 });
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'message-1' }, { itemIdentifier: 'message-2' }]);
+    expect(h.mailer.sent.map((message) => message.to)).toEqual(['Ada@example.org']);
+    expect(await h.store.get('eve@example.org')).toBeUndefined();
+  });
+
   it('drops a request that waited more than a day, storing and sending nothing', async () => {
     // Prepare
     const old = { ...request, requestedAt: new Date(h.clock.now.getTime() - 25 * 3_600_000).toISOString() };

@@ -18,7 +18,9 @@ export interface Call {
 }
 
 interface Statement {
+  Effect: string;
   Action: string | string[];
+  Resource: unknown;
   Condition?: { 'ForAllValues:StringLike'?: { 'dynamodb:LeadingKeys'?: string[] } };
 }
 
@@ -33,8 +35,12 @@ const pkOf = (input: Record<string, unknown>): string => {
   return String(values?.[':pk'] ?? '?');
 };
 
-const allows = (statements: Statement[], call: Call): boolean =>
+/** An Allow statement for the action, on the state table (`tableArn`, as the template refers to it), for the key. */
+const allows = (statements: Statement[], call: Call, tableArn: unknown): boolean =>
   statements.some((statement) => {
+    if (statement.Effect !== 'Allow') return false;
+    const resources = [statement.Resource].flat().map((resource) => JSON.stringify(resource));
+    if (!resources.includes(JSON.stringify(tableArn))) return false;
     const actions = [statement.Action].flat();
     if (!actions.includes(`dynamodb:${call.action}`)) return false;
     const keys = statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
@@ -82,11 +88,12 @@ export const synthesiseForGrants = (): { stack: PublisherStack; denied: (fn: ICo
         (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
     );
   };
+  const tableArn = { 'Fn::GetAtt': [logicalId(stack.state.table.node.defaultChild), 'Arn'] };
   return {
     stack,
     denied: (fn, calls) =>
       [...new Set(calls.map((c) => `${c.action} ${c.pk}`))]
         .map((text) => ({ action: text.split(' ')[0] as string, pk: text.split(' ')[1] as string }))
-        .filter((call) => !allows(statementsOf(fn), call)),
+        .filter((call) => !allows(statementsOf(fn), call, tableArn)),
   };
 };

@@ -135,10 +135,12 @@ export type SubscribeOutcome = 'requested' | 'cooling-down' | 'already-confirmed
  */
 export const decideSubscribe = (
   current: Subscriber | undefined,
-  request: { address: string; key: string; name?: string; via: SubscribeVia },
+  request: { address: string; key: string; name?: string; via: SubscribeVia; requestedAt?: string },
   context: { now: Date; nonce: string; policy: SubscriptionPolicy },
 ): Decision<SubscribeOutcome> => {
   const { now, policy } = context;
+  // The consent record says when the visitor asked, which a queued request may precede `now` by a while.
+  const askedAt = request.requestedAt ?? now.toISOString();
   if (current?.status === 'confirmed') return { outcome: 'already-confirmed' };
   if (current?.status === 'suppressed') return { outcome: 'suppressed' };
   if (current?.confirmSentAt !== undefined) {
@@ -155,7 +157,7 @@ export const decideSubscribe = (
     };
   }
   if (current?.status === 'unsubscribed') {
-    const request_ = { at: now.toISOString(), via: request.via, ...(request.name ? { name: request.name } : {}) };
+    const request_ = { at: askedAt, via: request.via, ...(request.name ? { name: request.name } : {}) };
     const next = withConfirmationRequest(current, { ...current, request: request_ }, context.nonce, now);
     return { outcome: 'requested', next, sendConfirmation: true };
   }
@@ -164,7 +166,7 @@ export const decideSubscribe = (
     address: request.address,
     ...(request.name ? { name: request.name } : {}),
     status: 'pending',
-    subscribedAt: now.toISOString(),
+    subscribedAt: askedAt,
     subscribedVia: request.via,
     version: 0,
   };
@@ -173,6 +175,21 @@ export const decideSubscribe = (
     next: withConfirmationRequest(current, base, context.nonce, now),
     sendConfirmation: true,
   };
+};
+
+/**
+ * A confirmation mail that was not sent after all (SES throttled or refused it): the request's write is undone, so
+ * the cooldown and the day's count are free again for a retry, and a link mailed by an earlier request still works.
+ * Only while nothing else has written the record since; a record the request created is erased again.
+ */
+export const decideUndoRequest = (
+  current: Subscriber | undefined,
+  written: Subscriber,
+  previous: Subscriber | undefined,
+): Decision<'undone' | 'kept'> => {
+  if (current === undefined || current.version !== written.version) return { outcome: 'kept' };
+  if (previous === undefined) return { outcome: 'undone', erase: true };
+  return { outcome: 'undone', next: { ...previous, version: current.version + 1 } };
 };
 
 export type ConfirmOutcome = 'confirmed' | 'already-confirmed' | 'used' | 'suppressed' | 'unknown';

@@ -7,6 +7,9 @@
  * access logs, in mail scanners' reports and in browser histories. The tag authenticates the claims, so a token
  * cannot be forged or altered without the key.
  *
+ * The format is versioned by CONTEXT. Once tokens of a format are in delivered mail, a new format must keep
+ * accepting them: an unsubscribe link must work for as long as its mail is read.
+ *
  * A token is bound to one address and one purpose, so a confirmation link cannot unsubscribe and a link for one
  * address cannot act on another. Confirmation tokens also carry the nonce of the request they answer (so only the
  * latest request's link works, once) and expire; unsubscribe tokens never expire, because an old digest's link must
@@ -35,6 +38,8 @@ const MAX_TOKEN_LENGTH = 1024;
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+/** The sealed claims are padded with spaces to a multiple of this, so a token's length says little of the address's. */
+const PAD_BYTES = 64;
 
 /**
  * Versioned and domain-separated: the HKDF info gives these tokens their own key, so the secret could serve other
@@ -63,7 +68,7 @@ const sealingKey = (secret: Uint8Array): Buffer => {
 
 /**
  * Seals claims into a URL-safe token. Each call draws a fresh IV, so two tokens for the same claims differ.
- * @example signToken(secret, { purpose: 'unsubscribe', key: 'ada@example.org' }) // 'q1Xb…' (about 94 characters)
+ * @example signToken(secret, { purpose: 'unsubscribe', key: 'ada@example.org' }) // 'q1Xb…' (123 characters)
  */
 export const signToken = (secret: Uint8Array, claims: TokenClaims): string => {
   const payload: Payload = {
@@ -75,7 +80,9 @@ export const signToken = (secret: Uint8Array, claims: TokenClaims): string => {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', sealingKey(secret), iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(CONTEXT));
-  const sealed = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()]);
+  const json = Buffer.from(JSON.stringify(payload), 'utf8');
+  const padded = Buffer.concat([json, Buffer.alloc((PAD_BYTES - (json.length % PAD_BYTES)) % PAD_BYTES, ' ')]);
+  const sealed = Buffer.concat([cipher.update(padded), cipher.final()]);
   return Buffer.concat([iv, sealed, cipher.getAuthTag()]).toString('base64url');
 };
 

@@ -7,6 +7,7 @@ import {
   decideSoftBounce,
   decideSubscribe,
   decideSuppress,
+  decideUndoRequest,
   decideUnsubscribe,
   type ImportRow,
   type Subscriber,
@@ -130,6 +131,36 @@ describe('decideSubscribe', () => {
     }
 
     expect(outcomes).toEqual(['requested', 'requested', 'requested', 'cooling-down', 'cooling-down', 'requested']);
+  });
+});
+
+describe('decideUndoRequest', () => {
+  it('puts back the record as it was before a request whose mail did not go, as a new version', () => {
+    const before = record({
+      status: 'unsubscribed',
+      confirmNonce: 'n-old',
+      confirmSends: ['2026-11-21T09:00:00.000Z'],
+    });
+    const written = subscribe(before, minutesLater(0)).next as Subscriber;
+
+    expect(decideUndoRequest(written, written, before)).toEqual({
+      outcome: 'undone',
+      next: { ...before, version: written.version + 1 },
+    });
+  });
+
+  it('erases a record the request created', () => {
+    const written = subscribe(undefined).next as Subscriber;
+
+    expect(decideUndoRequest(written, written, undefined)).toEqual({ outcome: 'undone', erase: true });
+  });
+
+  it('leaves a record alone once anything else has written it', () => {
+    const written = subscribe(undefined).next as Subscriber;
+    const confirmed = decideConfirm(written, written.confirmNonce as string, now).next as Subscriber;
+
+    expect(decideUndoRequest(confirmed, written, undefined)).toEqual({ outcome: 'kept' });
+    expect(decideUndoRequest(undefined, written, undefined)).toEqual({ outcome: 'kept' });
   });
 });
 

@@ -88,6 +88,18 @@ describe('sealed tokens', () => {
     expect(token.toLowerCase()).not.toContain('lovelace');
   });
 
+  it('gives addresses of different lengths tokens of one length, up to the padding', () => {
+    // Act
+    const lengths = new Set(
+      ['a@b.io', 'ada@example.org', 'ada.lovelace@analytical.example'].map(
+        (address) => signToken(key, { purpose: 'unsubscribe', key: address }).length,
+      ),
+    );
+
+    // Assess: 12 bytes of IV, 64 of padded claims and 16 of tag, in base64url
+    expect(lengths).toEqual(new Set([123]));
+  });
+
   it('seals the same claims differently each time, and both open', () => {
     // Act
     const first = signToken(key, { purpose: 'unsubscribe', key: 'ada@example.org' });
