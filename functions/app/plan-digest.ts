@@ -12,7 +12,7 @@
  * 4. Senders store each completed batch's tally; whoever completes the last batch sums them and marks it `sent`.
  *    Batches that failed too often wait in the dead-letter queue; redriving them finishes the digest.
  */
-import type { DigestContent, DigestPost } from '../core/digest/digest-content.ts';
+import { type DigestContent, type DigestPost, toDigestPost } from '../core/digest/digest-content.ts';
 import type { SiteConfig } from '../core/types.ts';
 import type { Logger } from './logger.ts';
 import type {
@@ -210,21 +210,7 @@ const publishedPost = async (
   const source = await deps.index.getSource(entry.sourcePath);
   const post = source?.post;
   if (source?.status !== 'published' || !post || post.id !== entry.feedId) return undefined;
-  return {
-    entry,
-    post: {
-      feedId: post.id,
-      sourcePath: post.sourcePath,
-      title: post.title,
-      url: post.url,
-      date: post.date,
-      summary: post.summary,
-      html: post.html,
-      ...(post.excerptHtml ? { excerptHtml: post.excerptHtml } : {}),
-      ...(post.image ? { image: post.image } : {}),
-      authors: post.authors,
-    },
-  };
+  return { entry, post: toDigestPost(post) };
 };
 
 const queueRecipients = async (deps: PlannerDeps, record: DigestRecord): Promise<DigestRecord> => {

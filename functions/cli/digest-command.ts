@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
 import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
 import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
@@ -16,7 +15,7 @@ import { parseInWorkers } from '../adapters/parse-in-workers.ts';
 import { silentLogger } from '../app/logger.ts';
 import type { DigestRecord } from '../app/ports.ts';
 import { decideBatch } from '../core/build-batch.ts';
-import type { DigestPost } from '../core/digest/digest-content.ts';
+import { toDigestPost } from '../core/digest/digest-content.ts';
 import { compileDigestMail } from '../core/mail/digest-mail.ts';
 import { buildDigestMessage } from '../core/mail/digest-message.ts';
 import { personalizeMail } from '../core/mail/personalize.ts';
@@ -28,6 +27,7 @@ import { createLocalDigests } from '../local/local-digests.ts';
 import { readLocalRun } from '../local/local-run-file.ts';
 import { createOutboxMailer } from '../local/outbox.ts';
 import { connectToStandIns, type LocalStandIns } from '../local/stand-ins.ts';
+import { parseCommandLine } from './parse-command.ts';
 import { loadSite, readFolder } from './posts-folder.ts';
 import { NO_TABLE, openTable } from './table-connection.ts';
 
@@ -53,29 +53,17 @@ interface Io {
   err: (line: string) => void;
 }
 
-const parse = (argv: string[]) =>
-  parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      out: { type: 'string' },
-      config: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      table: { type: 'string' },
-      region: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+const OPTIONS = {
+  out: { type: 'string' },
+  config: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  table: { type: 'string' },
+  region: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 export const runDigestCommand = async (argv: string[], io: Io, cwd: string): Promise<number> => {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new DigestUsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, OPTIONS, (message) => new DigestUsageError(message));
   const [command, argument, ...extra] = positionals;
   if (values.help || command === undefined) {
     io.out(DIGEST_USAGE);
@@ -109,18 +97,7 @@ const preview = async (site: SiteConfig, dir: string, outDir: string, io: Io, cw
     io.err(formatProblem({ ...problem, file: relative(cwd, join(dir, problem.file)) }));
   const newest = [...result.published].sort((a, b) => b.date.localeCompare(a.date)).slice(0, site.digest.maxPosts);
   if (newest.length === 0) throw new DigestUsageError(`no publishable posts in ${relative(cwd, dir) || '.'}`);
-  const digestPosts: DigestPost[] = newest.map((post) => ({
-    feedId: post.id,
-    sourcePath: post.sourcePath,
-    title: post.title,
-    url: post.url,
-    date: post.date,
-    summary: post.summary,
-    html: post.html,
-    ...(post.excerptHtml ? { excerptHtml: post.excerptHtml } : {}),
-    ...(post.image ? { image: post.image } : {}),
-    authors: post.authors,
-  }));
+  const digestPosts = newest.map(toDigestPost);
   const templates = await loadMailTemplates(fileURLToPath(new URL('../../templates/mail', import.meta.url)));
   const compiled = await compileDigestMail({
     files: templates,

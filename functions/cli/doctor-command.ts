@@ -5,7 +5,6 @@
  */
 import * as dns from 'node:dns/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   GetAccountCommand,
   type GetAccountCommandOutput,
@@ -15,6 +14,7 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { ConfigError } from '../core/errors.ts';
 import type { SiteConfig } from '../core/types.ts';
+import { parseCommandLine } from './parse-command.ts';
 import { loadSite } from './posts-folder.ts';
 
 export const DOCTOR_USAGE = `Usage: npm run cli -- doctor [options]
@@ -69,31 +69,19 @@ interface Check {
 /** How long the site may take to answer a HEAD request. */
 const HTTP_TIMEOUT_MS = 5000;
 
-const parse = (argv: string[]) =>
-  parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      config: { type: 'string' },
-      region: { type: 'string' },
-      offline: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+const OPTIONS = {
+  config: { type: 'string' },
+  region: { type: 'string' },
+  offline: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 /**
  * @example
  * await runDoctorCommand(['--region', 'eu-west-1'], { out: console.log, err: console.error }, process.cwd());
  */
 export const runDoctorCommand = async (argv: string[], io: Io, cwd: string, deps: DoctorDeps = {}): Promise<number> => {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new DoctorUsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, OPTIONS, (message) => new DoctorUsageError(message));
   if (values.help) {
     io.out(DOCTOR_USAGE);
     return 0;

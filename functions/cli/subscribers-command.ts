@@ -4,7 +4,6 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import type { SubscriberStore } from '../app/ports.ts';
 import { countSubscribers, importSubscribers, removeSubscriber } from '../app/subscriptions.ts';
@@ -12,6 +11,7 @@ import { formatProblem, hasErrors } from '../core/problems.ts';
 import { normalizeAddress } from '../core/subscribers/email-address.ts';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../core/subscribers/subscriber.ts';
 import { parseSubscriberCsv, subscriberCsvHeader, subscriberCsvRow } from '../core/subscribers/subscriber-csv.ts';
+import { parseCommandLine } from './parse-command.ts';
 import { NO_TABLE, openTable } from './table-connection.ts';
 
 export const SUBSCRIBERS_USAGE = `Usage: npm run cli -- subscribers <command> [options]
@@ -42,31 +42,19 @@ export interface SubscribersIo {
   progress?: (text: string) => void;
 }
 
-const parse = (argv: string[]) =>
-  parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      'attest-consent': { type: 'boolean' },
-      erase: { type: 'boolean' },
-      out: { type: 'string' },
-      status: { type: 'string' },
-      table: { type: 'string' },
-      region: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+const OPTIONS = {
+  'attest-consent': { type: 'boolean' },
+  erase: { type: 'boolean' },
+  out: { type: 'string' },
+  status: { type: 'string' },
+  table: { type: 'string' },
+  region: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 /** Runs one subscribers command; returns the exit status (0 done, 1 some rows failed, 2 usage). */
 export const runSubscribersCommand = async (argv: string[], io: SubscribersIo, cwd: string): Promise<number> => {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new SubscribersUsageError(error instanceof Error ? error.message : String(error));
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandLine(argv, OPTIONS, (message) => new SubscribersUsageError(message));
   const [command, argument, ...extra] = positionals;
   if (values.help || command === undefined) {
     io.out(SUBSCRIBERS_USAGE);

@@ -2,7 +2,7 @@
  * What one digest says: the posts it carries, newest first, and how its subject and
  * preheader read. Values only; rendering is in core/mail/digest-mail.ts, deciding what goes in in core/digest/.
  */
-import type { Author } from '../types.ts';
+import type { Author, PublishedPost } from '../types.ts';
 
 /** A post as a digest shows it: everything absolute, the body already sanitized by the publisher. */
 export interface DigestPost {
@@ -24,6 +24,20 @@ export interface DigestPost {
   image?: string;
   authors: Author[];
 }
+
+/** The parts of a published post a digest shows. */
+export const toDigestPost = (post: PublishedPost): DigestPost => ({
+  feedId: post.id,
+  sourcePath: post.sourcePath,
+  title: post.title,
+  url: post.url,
+  date: post.date,
+  summary: post.summary,
+  html: post.html,
+  ...(post.excerptHtml ? { excerptHtml: post.excerptHtml } : {}),
+  ...(post.image ? { image: post.image } : {}),
+  authors: post.authors,
+});
 
 export interface DigestContent {
   /** Stable id of the digest, e.g. `2026-11-23T07:00Z` for a scheduled one or `post:<feed id>` for immediate. */
