@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileDigestMail } from '../../functions/core/mail/digest-mail.ts';
 import { personalizeMail } from '../../functions/core/mail/mail-template.ts';
-import { launchBrowser, SKIP_REASON, skipBrowserTests, type TestBrowser } from '../support/browser.ts';
+import { launchBrowser, PHONE, SKIP_REASON, skipBrowserTests, type TestBrowser } from '../support/browser.ts';
 import {
   loadMailTemplates,
   makeDigest,
@@ -18,7 +18,7 @@ import {
  */
 const VIEWPORTS = [
   { name: 'a 600 px mail pane', width: 600, height: 900 },
-  { name: 'a 375 px phone', width: 375, height: 740 },
+  { name: 'a 375 px phone', ...PHONE },
 ];
 const UNSUBSCRIBE_URL = 'https://notes.example/api/unsubscribe?token=eyJwIjoidSJ9.c2ln';
 

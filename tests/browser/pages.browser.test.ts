@@ -5,35 +5,21 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderArchivePage, renderIndexPage, renderMonthPage, renderPostPage } from '../../functions/core/pages.ts';
 import { monthPagePath, postPagePath, SITE_FILES, siteUrl } from '../../functions/core/paths.ts';
-import { defaultDigestConfig } from '../../functions/core/site-config.ts';
 import type { MonthRef, PostSummary, PublishedPost, SiteConfig } from '../../functions/core/types.ts';
 import {
+  DESKTOP,
   launchBrowser,
+  PHONE,
   SKIP_REASON,
   type StaticServer,
   serveFolder,
   skipBrowserTests,
   type TestBrowser,
 } from '../support/browser.ts';
+import { fieldNotesSite } from '../support/site-fixtures.ts';
 
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 900 };
 const EMOJI = '🚀';
 const HOSTILE_TITLE = 'Shipping </title><script>alert(1)</script> "fast"';
-
-const makeSite = (baseUrl: string): SiteConfig => ({
-  digest: defaultDigestConfig(),
-  title: 'Field Notes',
-  description: 'Short essays on building small, durable software.',
-  baseUrl,
-  language: 'en',
-  author: { name: 'Ada Example' },
-  feedSize: 20,
-  pageSize: 10,
-  timeZone: 'Europe/Berlin',
-  maxPostBytes: 256 * 1024,
-  iframeHosts: [],
-});
 
 const LONG_URL = `https://example.com/${'a-very-long-path-segment-'.repeat(12)}end`;
 
@@ -111,7 +97,7 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'archive page
     screenshots = process.env.PAGES_SCREENSHOT_DIR ?? join(root, 'screenshots');
     await mkdir(screenshots, { recursive: true });
     [server, browser] = await Promise.all([serveFolder(root), launchBrowser()]);
-    site = makeSite(server.url);
+    site = fieldNotesSite({ baseUrl: server.url, author: { name: 'Ada Example' } });
     const wide = makeWidePost(site);
     const hostile = { ...makeWidePost(site), slug: 'hostile', title: HOSTILE_TITLE, html: '<p>Plain.</p>' };
     const november = [

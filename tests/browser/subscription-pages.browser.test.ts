@@ -6,38 +6,23 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderIndexPage } from '../../functions/core/pages.ts';
 import { postPagePath, SITE_FILES, siteUrl } from '../../functions/core/paths.ts';
-import { defaultDigestConfig } from '../../functions/core/site-config.ts';
 import { type PageInputs, SUBSCRIPTION_PAGES } from '../../functions/core/subscribers/subscription-pages.ts';
 import type { PostSummary, SiteConfig } from '../../functions/core/types.ts';
 import {
+  DESKTOP,
   launchBrowser,
+  PHONE,
   SKIP_REASON,
   type StaticServer,
   serveFolder,
   skipBrowserTests,
   type TestBrowser,
 } from '../support/browser.ts';
+import { fieldNotesMail, fieldNotesSite } from '../support/site-fixtures.ts';
 
-const PHONE = { width: 375, height: 740 };
-const DESKTOP = { width: 1280, height: 900 };
 const AXE_PATH = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
 /** WCAG 2.0, 2.1 and 2.2 at levels A and AA. */
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-const makeSite = (baseUrl: string): SiteConfig => ({
-  digest: defaultDigestConfig(),
-  title: 'Field Notes',
-  description: 'Short essays on building small, durable software.',
-  baseUrl,
-  language: 'en',
-  author: { name: 'Ada Example' },
-  feedSize: 20,
-  pageSize: 10,
-  timeZone: 'Europe/Berlin',
-  maxPostBytes: 256 * 1024,
-  iframeHosts: [],
-  mail: { from: 'news@notes.example', fromName: 'Field Notes', postalAddress: '1 Main St, Springfield' },
-});
 
 /** What a visitor might really send, with an address long enough to test wrapping on a phone. */
 const INPUTS: PageInputs = {
@@ -90,7 +75,7 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'subscription
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'feedmail-subscription-pages-'));
     [server, browser] = await Promise.all([serveFolder(root), launchBrowser()]);
-    site = makeSite(server.url);
+    site = fieldNotesSite({ baseUrl: server.url, author: { name: 'Ada Example' }, mail: fieldNotesMail() });
     await write(
       SITE_FILES.stylesheet,
       await readFile(new URL('../../templates/site/style.css', import.meta.url), 'utf8'),

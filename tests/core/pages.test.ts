@@ -3,23 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml, html, raw, safeHref } from '../../functions/core/html.ts';
 import { renderArchivePage, renderIndexPage, renderMonthPage, renderPostPage } from '../../functions/core/pages.ts';
 import { monthPagePath, postPagePath, SITE_FILES, siteUrl } from '../../functions/core/paths.ts';
-import { defaultDigestConfig } from '../../functions/core/site-config.ts';
 import type { MonthRef, PostSummary, PublishedPost, SiteConfig } from '../../functions/core/types.ts';
+import { fieldNotesSite } from '../support/site-fixtures.ts';
 
-const makeSite = (overrides: Partial<SiteConfig> = {}): SiteConfig => ({
-  digest: defaultDigestConfig(),
-  title: 'Field Notes',
-  description: 'Short essays on building small, durable software.',
-  baseUrl: 'https://notes.example/blog/',
-  language: 'en',
-  author: { name: 'Ada Example' },
-  feedSize: 20,
-  pageSize: 10,
-  timeZone: 'Europe/Berlin',
-  maxPostBytes: 256 * 1024,
-  iframeHosts: [],
-  ...overrides,
-});
+const makeSite = (overrides: Partial<SiteConfig> = {}): SiteConfig =>
+  fieldNotesSite({ author: { name: 'Ada Example' }, ...overrides });
 
 const makePost = (overrides: Partial<PublishedPost> = {}): PublishedPost => ({
   id: 'tag:notes.example,2024:hello',

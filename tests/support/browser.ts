@@ -13,6 +13,10 @@ import { httpHeadersFor } from '../../functions/core/paths.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
+/** The viewports the page tests look at: a small phone and a laptop. */
+export const PHONE = { width: 375, height: 740 };
+export const DESKTOP = { width: 1280, height: 900 };
+
 /**
  * Browser tests skip only on a developer machine without chromium; in CI a missing browser must fail the run,
  * so the skip never hides a broken pipeline.

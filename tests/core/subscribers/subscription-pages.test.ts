@@ -3,7 +3,6 @@ import { type DefaultTreeAdapterTypes, type ParserError, parse } from 'parse5';
 import { describe, expect, it } from 'vitest';
 import { renderIndexPage } from '../../../functions/core/pages.ts';
 import { SITE_FILES, siteUrl } from '../../../functions/core/paths.ts';
-import { defaultDigestConfig } from '../../../functions/core/site-config.ts';
 import {
   type PageInputs,
   renderCheckInboxPage,
@@ -17,24 +16,13 @@ import {
   SUBSCRIPTION_PAGES,
 } from '../../../functions/core/subscribers/subscription-pages.ts';
 import type { SiteConfig } from '../../../functions/core/types.ts';
+import { fieldNotesMail, fieldNotesSite } from '../../support/site-fixtures.ts';
 
 type Element = DefaultTreeAdapterTypes.Element;
 type Node = DefaultTreeAdapterTypes.Node;
 
-const makeSite = (overrides: Partial<SiteConfig> = {}): SiteConfig => ({
-  digest: defaultDigestConfig(),
-  title: 'Field Notes',
-  description: 'Short essays on building small, durable software.',
-  baseUrl: 'https://notes.example/blog/',
-  language: 'en',
-  feedSize: 20,
-  pageSize: 10,
-  timeZone: 'Europe/Berlin',
-  maxPostBytes: 256 * 1024,
-  iframeHosts: [],
-  mail: { from: 'news@notes.example', fromName: 'Field Notes', postalAddress: '1 Main St, Springfield' },
-  ...overrides,
-});
+const makeSite = (overrides: Partial<SiteConfig> = {}): SiteConfig =>
+  fieldNotesSite({ mail: fieldNotesMail(), ...overrides });
 
 const HOSTILE = `"><script>alert(1)</script>' onfocus=x`;
 
