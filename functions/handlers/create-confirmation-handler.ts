@@ -4,6 +4,7 @@ import { handleSubscribeRequest, type SubscriptionDeps } from '../app/subscripti
 import { FeedmailError } from '../core/errors.ts';
 import { normalizeAddress } from '../core/subscribers/email-address.ts';
 import { normalizeName } from '../core/subscribers/subscriber-name.ts';
+import { processSqsBatch } from './sqs-batch.ts';
 
 export type ConfirmationHandler = (
   event: SQSEvent,
@@ -52,35 +53,12 @@ export const parseSubscribeRequest = (body: string): SubscribeRequest => {
  */
 export const createConfirmationHandler =
   (deps: SubscriptionDeps): ConfirmationHandler =>
-  async (event, context) => {
-    const failures: { itemIdentifier: string }[] = [];
-    for (const record of event.Records) {
-      const timeLeft = context?.getRemainingTimeInMillis?.();
-      if (timeLeft !== undefined && timeLeft < CONFIRMATION_TIME_RESERVE_MS) {
-        // Handed back untouched: SQS delivers it again after the visibility timeout.
-        failures.push({ itemIdentifier: record.messageId });
-        continue;
-      }
-      let request: SubscribeRequest;
-      try {
-        request = parseSubscribeRequest(record.body);
-      } catch (error) {
-        deps.log.error('unreadable subscribe request dropped', {
-          messageId: record.messageId,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        continue;
-      }
-      try {
-        const outcome = await handleSubscribeRequest(deps, request);
-        if (outcome === 'retry-later') failures.push({ itemIdentifier: record.messageId });
-      } catch (error) {
-        deps.log.error('subscribe request failed; SQS will deliver it again', {
-          messageId: record.messageId,
-          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-        });
-        failures.push({ itemIdentifier: record.messageId });
-      }
-    }
-    return { batchItemFailures: failures };
-  };
+  (event, context) =>
+    processSqsBatch(event, {
+      log: deps.log,
+      kind: 'subscribe request',
+      parse: parseSubscribeRequest,
+      handle: async (request) => (await handleSubscribeRequest(deps, request)) === 'retry-later',
+      outOfTime: () =>
+        (context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) < CONFIRMATION_TIME_RESERVE_MS,
+    });

@@ -4,6 +4,7 @@ import { type PlannerDeps, type PlanResult, planDigests } from '../app/plan-dige
 import type { RecipientBatch } from '../app/ports.ts';
 import { type SenderDeps, sendRecipientBatch } from '../app/send-digest.ts';
 import { FeedmailError } from '../core/errors.ts';
+import { processSqsBatch } from './sqs-batch.ts';
 
 /** What EventBridge Scheduler sends: `{"scheduledTime": "<aws.scheduler.scheduled-time>"}`. */
 export interface PlanEvent {
@@ -54,21 +55,14 @@ const parseBatch = (body: string): RecipientBatch => {
  */
 export const createSendHandler =
   (deps: Omit<SenderDeps, 'owner'>): SendHandler =>
-  async (event, context) => {
-    const failures: { itemIdentifier: string }[] = [];
-    for (const record of event.Records) {
-      let batch: RecipientBatch;
-      try {
-        batch = parseBatch(record.body);
-      } catch (error) {
-        deps.log.error('unreadable digest batch dropped', {
-          messageId: record.messageId,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        continue;
-      }
-      const owner = `${context?.awsRequestId ?? crypto.randomUUID()}:${record.messageId}`;
-      try {
+  (event, context) =>
+    processSqsBatch(event, {
+      log: deps.log,
+      kind: 'digest batch',
+      parse: parseBatch,
+      describeItem: (batch) => ({ digestId: batch.digestId, batchId: batch.batchId }),
+      handle: async (batch, record) => {
+        const owner = `${context?.awsRequestId ?? crypto.randomUUID()}:${record.messageId}`;
         const timeLeft = context?.getRemainingTimeInMillis?.bind(context);
         const result = await sendRecipientBatch({ ...deps, owner, ...(timeLeft ? { timeLeft } : {}) }, batch);
         deps.log.info('digest batch', {
@@ -94,15 +88,6 @@ export const createSendHandler =
           { Stage: 'send' },
           deps.now(),
         );
-        if (result.retryLater.length > 0) failures.push({ itemIdentifier: record.messageId });
-      } catch (error) {
-        deps.log.error('digest batch failed; SQS will deliver it again', {
-          digestId: batch.digestId,
-          batchId: batch.batchId,
-          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-        });
-        failures.push({ itemIdentifier: record.messageId });
-      }
-    }
-    return { batchItemFailures: failures };
-  };
+        return result.retryLater.length > 0;
+      },
+    });
