@@ -1,20 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Alarms } from '../../cdk/constructs/alarms.ts';
 import { NodeFunction } from '../../cdk/constructs/node-function.ts';
 import { StateTable } from '../../cdk/constructs/state-table.ts';
+import { addCdkNag, createTestApp, logicalId, readTemplate, ref } from '../support/stack-template.ts';
 
 // The Alarms construct in a stack of its own, with two stand-in functions and one dead-letter queue, synthesised once
-// with the feature flags of cdk.json and cdk-nag on; bundling is skipped (see publisher-stack.test.ts).
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
-
+// with the feature flags of cdk.json and cdk-nag on; bundling is skipped (see tests/support/stack-template.ts).
 let stack: Stack;
 let alarms: Alarms;
 let state: StateTable;
@@ -22,14 +17,11 @@ let functions: { Publish: NodeFunction; Sender: NodeFunction };
 let failures: Queue;
 let template: Template;
 
-const logicalId = (construct: IConstruct): string =>
-  stack.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
-const ref = (construct: IConstruct) => ({ Ref: logicalId(construct) });
-const alarmProps = (id: string): Record<string, unknown> =>
-  template.toJSON().Resources[logicalId(alarms.alarms[id] as IConstruct)].Properties;
+const { propertiesOf } = readTemplate(() => template);
+const alarmProps = (id: string): Record<string, unknown> => propertiesOf(alarms.alarms[id]);
 
 beforeAll(() => {
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+  const app = createTestApp();
   stack = new Stack(app, 'Test');
   state = new StateTable(stack, 'State');
   functions = {
@@ -44,7 +36,7 @@ beforeAll(() => {
     configurationSetName: 'feedmail-test',
     stateTable: state,
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  addCdkNag(app);
   // Throws when cdk-nag reports any finding that is not acknowledged.
   template = Template.fromStack(stack);
 });

@@ -1,21 +1,23 @@
-import { readFileSync } from 'node:fs';
-import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { digestScheduleExpression, SENDER_CONCURRENCY } from '../../cdk/constructs/digest-sender.ts';
-import { PublisherStack } from '../../cdk/publisher-stack.ts';
+import type { PublisherStack } from '../../cdk/publisher-stack.ts';
 import { defaultDigestConfig, parseSiteConfig, type SiteConfigInput } from '../../functions/core/site-config.ts';
 import type { DigestConfig, SiteConfig } from '../../functions/core/types.ts';
+import {
+  acknowledgedIn,
+  actionsOf,
+  arnOf,
+  readTemplate,
+  ref,
+  synthesisePublisherStack,
+  withPrefix,
+} from '../support/stack-template.ts';
 
 // The digest unit: schedule, planner, batch queue and sender. The stack is synthesised with the feature flags of
-// cdk.json and cdk-nag on; bundling is skipped (see publisher-stack.test.ts). The main stack has a weekly digest;
-// the other cadences get stacks of their own, checked for their schedule only.
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
-
+// cdk.json and cdk-nag on; bundling is skipped (see tests/support/stack-template.ts). The main stack has a weekly
+// digest; the other cadences get stacks of their own, checked for their schedule only.
 const siteConfigWith = (digest: SiteConfigInput['digest']): SiteConfig =>
   parseSiteConfig({
     title: 'Test Notes',
@@ -23,14 +25,6 @@ const siteConfigWith = (digest: SiteConfigInput['digest']): SiteConfig =>
     mail: { from: 'News@Notes.example', fromName: 'Test Notes', postalAddress: '1 Test Street, Testville' },
     digest,
   });
-
-/** Synthesises a stack with cdk-nag on; Template.fromStack throws on any unacknowledged finding. */
-const synthesise = (siteConfig: SiteConfig) => {
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new PublisherStack(app, 'Test', { siteConfig });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { stack, template: Template.fromStack(stack) };
-};
 
 const scheduleOf = (template: Template) => {
   const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'));
@@ -41,55 +35,13 @@ const scheduleOf = (template: Template) => {
 const siteConfig = siteConfigWith({ cadence: 'weekly', day: 'monday', time: '08:00', timeZone: 'Europe/Berlin' });
 let stack: PublisherStack;
 let template: Template;
-const logicalId = (element: unknown): string => Stack.of(stack).resolve((element as CfnElement).logicalId) as string;
-const ref = (construct: IConstruct) => ({ Ref: logicalId(construct.node.defaultChild) });
-const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct.node.defaultChild), 'Arn'] });
-
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-  Principal?: unknown;
-}
-/** Every IAM statement attached to a role, from every policy that names it. */
-const roleStatements = (role: IConstruct | undefined): Statement[] =>
-  Object.values(
-    template.findResources('AWS::IAM::Policy', { Properties: { Roles: [ref(role as IConstruct)] } }),
-  ).flatMap(
-    (policy) =>
-      (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
-  );
-const actionsOf = (statement: Statement) => [statement.Action].flat();
-const withPrefix = (statements: Statement[], prefix: string) =>
-  statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith(prefix)));
-const propertiesOf = (construct: IConstruct) =>
-  template.toJSON().Resources[logicalId(construct.node.defaultChild)].Properties;
-
-/** The rule ids acknowledged on a construct or anything inside it, with their reasons. */
-const acknowledgedIn = (scope: IConstruct): Record<string, string> =>
-  Object.assign(
-    {},
-    ...scope.node
-      .findAll()
-      .flatMap((construct) => construct.node.metadata)
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .map((entry) =>
-        Object.fromEntries(
-          Object.entries(entry.data as Record<string, string>).map(([id, reason]) => [
-            id.replace(/^Annotation::/, ''),
-            reason,
-          ]),
-        ),
-      ),
-  );
+const { propertiesOf, roleStatements } = readTemplate(() => template);
 
 /** The digest items in the table, by leading key: `ForAllValues:StringLike` on dynamodb:LeadingKeys. */
 const leadingKeys = (...keys: string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys } });
 
 beforeAll(() => {
-  ({ stack, template } = synthesise(siteConfig));
+  ({ stack, template } = synthesisePublisherStack(siteConfig));
 });
 
 describe('synthesis', () => {
@@ -132,7 +84,7 @@ describe('DigestSender: the schedule', () => {
   it('runs a daily digest at its time every day in its time zone', () => {
     const daily = siteConfigWith({ cadence: 'daily', time: '18:30', timeZone: 'America/New_York' });
 
-    const { template: dailyTemplate } = synthesise(daily);
+    const { template: dailyTemplate } = synthesisePublisherStack(daily);
 
     expect(scheduleOf(dailyTemplate)).toMatchObject({
       ScheduleExpression: 'cron(30 18 * * ? *)',
@@ -143,7 +95,7 @@ describe('DigestSender: the schedule', () => {
   it('looks for new posts every 5 minutes when each post is mailed on its own', () => {
     const immediate = siteConfigWith({ cadence: 'immediate' });
 
-    const { template: immediateTemplate } = synthesise(immediate);
+    const { template: immediateTemplate } = synthesisePublisherStack(immediate);
 
     expect(scheduleOf(immediateTemplate)).toMatchObject({ ScheduleExpression: 'rate(5 minutes)' });
   });

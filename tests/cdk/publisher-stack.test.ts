@@ -1,19 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PublisherStack } from '../../cdk/publisher-stack.ts';
+import type { PublisherStack } from '../../cdk/publisher-stack.ts';
 import { parseSiteConfig } from '../../functions/core/site-config.ts';
 import type { SiteConfig } from '../../functions/core/types.ts';
+import { actionsOf, arnOf, logicalId, type Statement, synthesisePublisherStack } from '../support/stack-template.ts';
 
-// The stack is synthesised once with the feature flags of cdk.json and cdk-nag on; every test only reads it.
-// Bundling is skipped here (it is the slow part, and `cdk synth` and node-function.test.ts exercise it), so the
-// function code is a placeholder asset: its configuration is what these tests check.
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
-
+// The stack is synthesised once with the feature flags of cdk.json and cdk-nag on, and without bundling (see
+// tests/support/stack-template.ts); every test only reads it.
 const siteConfig: SiteConfig = parseSiteConfig({
   title: 'Test Notes',
   baseUrl: 'https://notes.example/',
@@ -23,28 +17,14 @@ const siteConfig: SiteConfig = parseSiteConfig({
 
 let stack: PublisherStack;
 let template: Template;
-const logicalId = (element: unknown): string => Stack.of(stack).resolve((element as CfnElement).logicalId) as string;
-const arnOf = (element: unknown) => ({ 'Fn::GetAtt': [logicalId(element), 'Arn'] });
-const objectArn = (element: unknown, suffix: string) => ({ 'Fn::Join': ['', [arnOf(element), suffix]] });
+const objectArn = (element: IConstruct | undefined, suffix: string) => ({ 'Fn::Join': ['', [arnOf(element), suffix]] });
 
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-  Principal?: unknown;
-  Sid?: string;
-}
 const statementsOf = (resource: { Properties: { PolicyDocument: { Statement: Statement[] } } }) =>
   resource.Properties.PolicyDocument.Statement;
-const actionsOf = (statement: Statement) => [statement.Action].flat();
 
 beforeAll(() => {
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  stack = new PublisherStack(app, 'Test', { siteConfig });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   // Throws when cdk-nag reports any finding that is not acknowledged.
-  template = Template.fromStack(stack);
+  ({ stack, template } = synthesisePublisherStack(siteConfig));
 });
 
 describe('cdk-nag and synthesis', () => {

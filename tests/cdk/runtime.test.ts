@@ -1,35 +1,21 @@
-import { readFileSync } from 'node:fs';
-import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { NodeFunction } from '../../cdk/constructs/node-function.ts';
-import { PublisherStack } from '../../cdk/publisher-stack.ts';
 import { parseSiteConfig } from '../../functions/core/site-config.ts';
+import { synthesisePublisherStack } from '../support/stack-template.ts';
 
 /*
  * Every function of ours, in the whole stack: the newest Node.js runtime, arm64, a log group kept a month, a timeout
  * that suits its trigger. (CDK's own S3-notifications helper is CDK's code, not ours, and is left as CDK makes it.)
  */
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
-
-const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-const stack = new PublisherStack(app, 'Runtime', {
-  siteConfig: parseSiteConfig({
+const { stack, template, propertiesOf } = synthesisePublisherStack(
+  parseSiteConfig({
     title: 'Test Notes',
     baseUrl: 'https://notes.example/',
     mail: { from: 'news@notes.example', postalAddress: '1 Test Street' },
   }),
-});
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-const template = Template.fromStack(stack);
+  { id: 'Runtime' },
+);
 const functions = stack.node.findAll().filter((c): c is NodeFunction => c instanceof NodeFunction);
-const propertiesOf = (fn: NodeFunction) => {
-  const id = Stack.of(stack).resolve((fn.node.defaultChild as CfnElement).logicalId) as string;
-  return template.toJSON().Resources[id].Properties;
-};
 
 describe('the functions of the stack', () => {
   it('are all ours that run the deployed code: publish, due, API, confirmations, feedback, planner, sender, pause', () => {

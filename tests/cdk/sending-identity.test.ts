@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ConfigurationSet } from 'aws-cdk-lib/aws-ses';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import {
   dnsRecordsFor,
@@ -11,18 +9,15 @@ import {
   SendingIdentity,
   type SendingIdentityProps,
 } from '../../cdk/constructs/sending-identity.ts';
-import { PublisherStack } from '../../cdk/publisher-stack.ts';
 import { parseSiteConfig } from '../../functions/core/site-config.ts';
+import { addCdkNag, cdkContext, synthesisePublisherStack } from '../support/stack-template.ts';
 
 // The SES sending identity in a stack of its own (the stack wires it in separately), and the custom domain of the
 // site distribution in a whole PublisherStack. cdk-nag is on: Template.fromStack throws on any finding.
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
 const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 
 const synthesiseIdentity = (props: Partial<SendingIdentityProps> = {}) => {
-  const app = new App({ context: cdkJson.context });
+  const app = new App({ context: cdkContext });
   const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
   const configurationSet = new ConfigurationSet(stack, 'ConfigurationSet');
   const sending = new SendingIdentity(stack, 'Sending', {
@@ -30,7 +25,7 @@ const synthesiseIdentity = (props: Partial<SendingIdentityProps> = {}) => {
     configurationSet,
     ...props,
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  addCdkNag(app);
   return { stack, sending, configurationSet, template: Template.fromStack(stack) };
 };
 
@@ -148,18 +143,15 @@ describe('dnsRecordsFor', () => {
 });
 
 describe('SiteDistribution: custom domain', () => {
-  const synthesiseSite = (domain?: { name: string; certificateArn: string }) => {
-    const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-    const siteConfig = parseSiteConfig({
-      title: 'Test Notes',
-      baseUrl: domain ? `https://${domain.name}/` : 'https://notes.example/',
-      ...(domain ? { domain } : {}),
-      mail: { from: 'news@notes.example', postalAddress: '1 Test Street, Testville' },
-    });
-    const stack = new PublisherStack(app, 'Test', { siteConfig });
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    return { stack, template: Template.fromStack(stack) };
-  };
+  const synthesiseSite = (domain?: { name: string; certificateArn: string }) =>
+    synthesisePublisherStack(
+      parseSiteConfig({
+        title: 'Test Notes',
+        baseUrl: domain ? `https://${domain.name}/` : 'https://notes.example/',
+        ...(domain ? { domain } : {}),
+        mail: { from: 'news@notes.example', postalAddress: '1 Test Street, Testville' },
+      }),
+    );
 
   it('answers on the domain with its us-east-1 certificate and TLS 1.2 at least', () => {
     const { template } = synthesiseSite({ name: 'news.notes.example', certificateArn: CERTIFICATE });

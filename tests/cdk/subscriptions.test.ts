@@ -1,21 +1,25 @@
-import { readFileSync } from 'node:fs';
-import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { App } from 'aws-cdk-lib';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { CachePolicy, OriginRequestPolicy } from 'aws-cdk-lib/aws-cloudfront';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PublisherStack } from '../../cdk/publisher-stack.ts';
 import { ConfigError } from '../../functions/core/errors.ts';
 import { parseSiteConfig } from '../../functions/core/site-config.ts';
 import type { SiteConfig } from '../../functions/core/types.ts';
+import {
+  acknowledgedIn,
+  actionsOf,
+  arnOf,
+  logicalId,
+  readTemplate,
+  ref,
+  type Statement,
+  synthesisePublisherStack,
+  withPrefix,
+} from '../support/stack-template.ts';
 
 // The subscription API and the mail feedback loop, synthesised once with the feature flags of cdk.json and cdk-nag
-// on; every test only reads the template. Bundling is skipped (see publisher-stack.test.ts).
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
-
+// on; every test only reads the template. Bundling is skipped (see tests/support/stack-template.ts).
 const siteConfig: SiteConfig = parseSiteConfig({
   title: 'Test Notes',
   baseUrl: 'https://notes.example/',
@@ -24,55 +28,11 @@ const siteConfig: SiteConfig = parseSiteConfig({
 
 let stack: PublisherStack;
 let template: Template;
-const logicalId = (element: unknown): string => Stack.of(stack).resolve((element as CfnElement).logicalId) as string;
-const ref = (construct: IConstruct) => ({ Ref: logicalId(construct.node.defaultChild) });
-const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [logicalId(construct.node.defaultChild), 'Arn'] });
-
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Record<string, Record<string, unknown>>;
-  Principal?: unknown;
-}
-/** Every IAM statement attached to a function's role. */
-const roleStatements = (role: IConstruct | undefined): Statement[] =>
-  Object.values(
-    template.findResources('AWS::IAM::Policy', { Properties: { Roles: [ref(role as IConstruct)] } }),
-  ).flatMap(
-    (policy) =>
-      (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
-  );
-const actionsOf = (statement: Statement) => [statement.Action].flat();
-const variablesOf = (fn: IConstruct): Record<string, unknown> =>
-  template.toJSON().Resources[logicalId(fn.node.defaultChild)].Properties.Environment.Variables;
-
-/** The rule ids acknowledged on a construct or anything inside it, with their reasons. */
-const acknowledgedIn = (scope: IConstruct): Record<string, string> =>
-  Object.assign(
-    {},
-    ...scope.node
-      .findAll()
-      .flatMap((construct) => construct.node.metadata)
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .map((entry) =>
-        // Stored as `Annotation::<rule id>`.
-        Object.fromEntries(
-          Object.entries(entry.data as Record<string, string>).map(([id, reason]) => [
-            id.replace(/^Annotation::/, ''),
-            reason,
-          ]),
-        ),
-      ),
-  );
+const { propertiesOf, roleStatements, variablesOf } = readTemplate(() => template);
 
 beforeAll(() => {
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  stack = new PublisherStack(app, 'Test', { siteConfig });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   // Throws when cdk-nag reports any finding that is not acknowledged.
-  template = Template.fromStack(stack);
+  ({ stack, template } = synthesisePublisherStack(siteConfig));
 });
 
 describe('synthesis', () => {
@@ -172,11 +132,9 @@ describe('SubscriptionApi: the HTTP API', () => {
       Properties: { RetentionInDays: 30 },
       DeletionPolicy: 'Delete',
     });
-    expect(template.toJSON().Resources[logicalId(stack.subscriptions.accessLogs.node.defaultChild)].Properties).toEqual(
-      {
-        RetentionInDays: 30,
-      },
-    );
+    expect(propertiesOf(stack.subscriptions.accessLogs)).toEqual({
+      RetentionInDays: 30,
+    });
     expect(JSON.parse(format)).toMatchObject({ requestId: '$context.requestId', route: '$context.routeKey' });
     expect(format).not.toMatch(/\$context\.path|querystring|rawQuery/i);
   });
@@ -226,9 +184,7 @@ describe('SubscriptionApi: the functions and their permissions', () => {
     ['the API function', () => stack.subscriptions.handler],
     ['the confirmation sender', () => stack.subscriptions.confirmationSender],
   ])('lets %s read the token key and nothing else from Secrets Manager', (_name, fn) => {
-    const secrets = roleStatements(fn().role).filter((statement) =>
-      actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),
-    );
+    const secrets = withPrefix(roleStatements(fn().role), 'secretsmanager:');
 
     expect(secrets).toEqual([
       expect.objectContaining({
@@ -269,9 +225,7 @@ describe('SubscriptionApi: the functions and their permissions', () => {
       ],
     };
 
-    const ses = roleStatements(stack.subscriptions.confirmationSender.role).filter((statement) =>
-      actionsOf(statement).some((action) => action.startsWith('ses:')),
-    );
+    const ses = withPrefix(roleStatements(stack.subscriptions.confirmationSender.role), 'ses:');
 
     expect(ses).toEqual([
       {
@@ -289,16 +243,12 @@ describe('SubscriptionApi: the functions and their permissions', () => {
   it('lets the API function send no mail, so no subscribe answer waits for SES', () => {
     const statements = roleStatements(stack.subscriptions.handler.role);
 
-    expect(statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('ses:')))).toEqual(
-      [],
-    );
+    expect(withPrefix(statements, 'ses:')).toEqual([]);
     expect(JSON.stringify(statements)).not.toContain('ses:SendRawEmail');
   });
 
   it('lets the API function send to the request queue and use no other queue', () => {
-    const sqs = roleStatements(stack.subscriptions.handler.role).filter((statement) =>
-      actionsOf(statement).some((action) => action.startsWith('sqs:')),
-    );
+    const sqs = withPrefix(roleStatements(stack.subscriptions.handler.role), 'sqs:');
 
     expect(sqs).toEqual([
       {
@@ -310,9 +260,7 @@ describe('SubscriptionApi: the functions and their permissions', () => {
   });
 
   it('lets the confirmation sender consume the request queue, and send to no queue', () => {
-    const sqs = roleStatements(stack.subscriptions.confirmationSender.role).filter((statement) =>
-      actionsOf(statement).some((action) => action.startsWith('sqs:')),
-    );
+    const sqs = withPrefix(roleStatements(stack.subscriptions.confirmationSender.role), 'sqs:');
 
     expect(sqs).toEqual([
       {
@@ -347,9 +295,7 @@ describe('SubscriptionApi: the functions and their permissions', () => {
     ['the confirmation sender', () => stack.subscriptions.confirmationSender],
     ['the feedback function', () => stack.feedback.handler],
   ])('gives %s the subscriber records (SUB# keys) of the table and nothing else of it', (_name, fn) => {
-    const dynamo = roleStatements(fn().role).filter((statement) =>
-      actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
-    );
+    const dynamo = withPrefix(roleStatements(fn().role), 'dynamodb:');
 
     expect(dynamo).toEqual([
       {
@@ -380,24 +326,21 @@ describe('SubscriptionApi: the request queue and the confirmation sender', () =>
   });
 
   it('gives the confirmation sender 90 seconds, the memory of the API function and no reserved concurrency', () => {
-    const properties =
-      template.toJSON().Resources[logicalId(stack.subscriptions.confirmationSender.node.defaultChild)].Properties;
-    const api = template.toJSON().Resources[logicalId(stack.subscriptions.handler.node.defaultChild)].Properties;
+    const properties = propertiesOf(stack.subscriptions.confirmationSender);
+    const api = propertiesOf(stack.subscriptions.handler);
 
     expect(properties).toMatchObject({ Timeout: 90, MemorySize: api.MemorySize });
     expect(properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('keeps requests encrypted, hidden six sender timeouts while in flight, and sets one aside after 5 receives', () => {
-    expect(template.toJSON().Resources[logicalId(stack.subscriptions.requests.node.defaultChild)].Properties).toEqual({
+    expect(propertiesOf(stack.subscriptions.requests)).toEqual({
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 6 * 90,
       MessageRetentionPeriod: 4 * 24 * 60 * 60,
       RedrivePolicy: { deadLetterTargetArn: arnOf(stack.subscriptions.requestsDeadLetters), maxReceiveCount: 5 },
     });
-    expect(
-      template.toJSON().Resources[logicalId(stack.subscriptions.requestsDeadLetters.node.defaultChild)].Properties,
-    ).toEqual({
+    expect(propertiesOf(stack.subscriptions.requestsDeadLetters)).toEqual({
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 24 * 60 * 60,
     });
@@ -423,8 +366,7 @@ describe('SubscriptionApi: the request queue and the confirmation sender', () =>
   });
 
   it('raises an alarm on one request in the dead-letter queue and on one error of the confirmation sender', () => {
-    const alarmProperties = (id: string) =>
-      template.toJSON().Resources[logicalId(stack.alarms.alarms[id]?.node.defaultChild)].Properties;
+    const alarmProperties = (id: string) => propertiesOf(stack.alarms.alarms[id]);
 
     expect(alarmProperties('SubscribeRequestsDeadLetters')).toMatchObject({
       Namespace: 'AWS/SQS',
@@ -582,7 +524,7 @@ describe('MailFeedback', () => {
       MaximumRetryAttempts: 2,
       DestinationConfig: { OnFailure: { Destination: arnOf(stack.feedback.failures) } },
     });
-    expect(template.toJSON().Resources[logicalId(stack.feedback.failures.node.defaultChild)].Properties).toEqual({
+    expect(propertiesOf(stack.feedback.failures)).toEqual({
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 24 * 60 * 60,
     });

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { PublisherStack } from '../../cdk/publisher-stack.ts';
+import type { PublisherStack } from '../../cdk/publisher-stack.ts';
 import { parseSiteConfig } from '../../functions/core/site-config.ts';
+import { actionsOf, arnOf, type Statement, synthesisePublisherStack } from './stack-template.ts';
 
 /*
  * Checks a function's IAM grants against what its code really calls: the code runs over the DynamoDB stand-in with
@@ -16,17 +14,6 @@ export interface Call {
   action: string;
   pk: string;
 }
-
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: { 'ForAllValues:StringLike'?: { 'dynamodb:LeadingKeys'?: string[] } };
-}
-
-const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
-  context: Record<string, unknown>;
-};
 
 const pkOf = (input: Record<string, unknown>): string => {
   const key = (input.Key ?? input.Item) as Record<string, unknown> | undefined;
@@ -41,9 +28,8 @@ const allows = (statements: Statement[], call: Call, tableArn: unknown): boolean
     if (statement.Effect !== 'Allow') return false;
     const resources = [statement.Resource].flat().map((resource) => JSON.stringify(resource));
     if (!resources.includes(JSON.stringify(tableArn))) return false;
-    const actions = [statement.Action].flat();
-    if (!actions.includes(`dynamodb:${call.action}`)) return false;
-    const keys = statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+    if (!actionsOf(statement).includes(`dynamodb:${call.action}`)) return false;
+    const keys = statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[] | undefined;
     if (!keys) return false;
     return keys.some((pattern) =>
       new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`).test(call.pk),
@@ -71,24 +57,16 @@ export const recordDynamoCalls = <Name extends string>(
 
 /** The stack as `cdk synth` builds it (without bundling), and the calls a function's role does not allow. */
 export const synthesiseForGrants = (): { stack: PublisherStack; denied: (fn: IConstruct, calls: Call[]) => Call[] } => {
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new PublisherStack(app, 'Grants', {
-    siteConfig: parseSiteConfig({
+  const { stack, roleStatements } = synthesisePublisherStack(
+    parseSiteConfig({
       title: 'Test Notes',
       baseUrl: 'https://notes.example/',
       mail: { from: 'news@notes.example', postalAddress: '1 Test Street' },
     }),
-  });
-  const template = Template.fromStack(stack);
-  const logicalId = (element: unknown) => Stack.of(stack).resolve((element as CfnElement).logicalId) as string;
-  const statementsOf = (fn: IConstruct): Statement[] => {
-    const roleRef = { Ref: logicalId((fn as unknown as { role: IConstruct }).role.node.defaultChild) };
-    return Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [roleRef] } })).flatMap(
-      (policy) =>
-        (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
-    );
-  };
-  const tableArn = { 'Fn::GetAtt': [logicalId(stack.state.table.node.defaultChild), 'Arn'] };
+    { id: 'Grants', nag: false },
+  );
+  const statementsOf = (fn: IConstruct) => roleStatements((fn as unknown as { role: IConstruct }).role);
+  const tableArn = arnOf(stack.state.table);
   return {
     stack,
     denied: (fn, calls) =>
