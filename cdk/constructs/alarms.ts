@@ -14,9 +14,10 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NodeFunction } from './node-function.ts';
+import { deadLetterStore } from './queues.ts';
 import type { StateTable } from './state-table.ts';
 
 /** SES puts an account under review at these rates (fractions of the mail it counts), so digests pause there. */
@@ -65,15 +66,11 @@ export class Alarms extends Construct {
     this.pauseTopic = this.alarmTopic('PauseTopic', 'Newsletter SES reputation alarms (pause digests)');
 
     // SNS invokes the pause function asynchronously: a pause that failed every retry must not vanish.
-    this.pauseFailures = new Queue(this, 'PauseFailures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.pauseFailures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'It is itself the dead-letter store of the pause function; its depth raises an alarm.',
-    });
+    this.pauseFailures = deadLetterStore(
+      this,
+      'PauseFailures',
+      'It is itself the dead-letter store of the pause function; its depth raises an alarm.',
+    );
     this.pauseFunction = new NodeFunction(this, 'PauseDigests', {
       entry: 'functions/handlers/pause-digests.ts',
       description: 'Pauses digest sending when an SES reputation alarm fires',

@@ -14,10 +14,11 @@ import {
 import { ScheduleTargetBase, type ScheduleTargetBaseProps } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DigestConfig, MailConfig, SiteConfig, Weekday } from '../../functions/core/types.ts';
 import { NodeFunction } from './node-function.ts';
+import { deadLetterStore, workQueue } from './queues.ts';
 import type { StateTable } from './state-table.ts';
 import { grantNewsletterSending } from './subscription-api.ts';
 
@@ -153,32 +154,21 @@ export class DigestSender extends Construct {
     const { siteConfig, stateTable } = props;
     const siteConfigJson = JSON.stringify(siteConfig);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledgeDeadLetterStore(
-      this.deadLetterQueue,
+    this.deadLetterQueue = deadLetterStore(
+      this,
+      'DeadLetters',
       'This queue is itself the dead-letter queue of the recipient batches; a DLQ for it would only move the ' +
         'same failed batches one queue further.',
     );
-    this.queue = new Queue(this, 'Batches', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
+    this.queue = workQueue(this, 'Batches', {
       visibilityTimeout: DIGEST_QUEUE_VISIBILITY,
-      // Shorter than the dead-letter queue's 14 days: a message keeps its first enqueue time when it moves there.
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: DIGEST_MAX_RECEIVE_COUNT },
+      deadLetters: this.deadLetterQueue,
+      maxReceiveCount: DIGEST_MAX_RECEIVE_COUNT,
     });
 
-    this.planFailures = new Queue(this, 'PlanFailures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledgeDeadLetterStore(
-      this.planFailures,
+    this.planFailures = deadLetterStore(
+      this,
+      'PlanFailures',
       'This queue is itself the dead-letter store: of the digest schedule target and of the planner function. A ' +
         'DLQ for it would only move the same failed invocations one queue further.',
     );
@@ -288,7 +278,3 @@ export class DigestSender extends Construct {
     return policy;
   }
 }
-
-const acknowledgeDeadLetterStore = (queue: Queue, reason: string): void => {
-  Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason });
-};

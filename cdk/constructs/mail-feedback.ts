@@ -1,13 +1,14 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { ConfigurationSet, EmailSendingEvent, EventDestination, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NodeFunction } from './node-function.ts';
+import { deadLetterStore } from './queues.ts';
 import type { StateTable } from './state-table.ts';
 
 export interface MailFeedbackProps {
@@ -78,17 +79,12 @@ export class MailFeedback extends Construct {
       events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
     });
 
-    this.failures = new Queue(this, 'Failures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.failures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter store: of the SNS subscription and of the feedback function. A DLQ ' +
+    this.failures = deadLetterStore(
+      this,
+      'Failures',
+      'This queue is itself the dead-letter store: of the SNS subscription and of the feedback function. A DLQ ' +
         'for it would only move the same failed notifications one queue further.',
-    });
+    );
 
     this.handler = new NodeFunction(this, 'Handler', {
       entry: 'functions/handlers/ses-feedback.ts',

@@ -4,12 +4,13 @@ import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { EventType } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../functions/core/errors.ts';
 import type { SiteConfig } from '../../functions/core/types.ts';
 import { type ContentBucket, POSTS_PREFIX } from './content-bucket.ts';
 import { NodeFunction } from './node-function.ts';
+import { deadLetterStore } from './queues.ts';
 import type { StateTable } from './state-table.ts';
 
 /** Id CDK gives the stack-wide singleton Lambda that applies S3 notification configurations. */
@@ -51,17 +52,12 @@ export class PublishFunction extends Construct {
       );
     }
 
-    this.failures = new Queue(this, 'Failures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.failures).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter store: the on-failure destination of the publish function. A DLQ ' +
+    this.failures = deadLetterStore(
+      this,
+      'Failures',
+      'This queue is itself the dead-letter store: the on-failure destination of the publish function. A DLQ ' +
         'for it would only move the same failed events one queue further.',
-    });
+    );
 
     this.handler = new NodeFunction(this, 'Handler', {
       entry: 'functions/handlers/publish-post.ts',

@@ -8,11 +8,12 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { API_PATHS } from '../../functions/core/subscribers/links.ts';
 import type { MailConfig, SiteConfig } from '../../functions/core/types.ts';
 import { NodeFunction } from './node-function.ts';
+import { deadLetterStore, workQueue } from './queues.ts';
 import type { StateTable } from './state-table.ts';
 
 /**
@@ -176,24 +177,16 @@ export class SubscriptionApi extends Construct {
         'every one of them, and unsubscribing must keep working for as long as those mails are read.',
     });
 
-    this.requestsDeadLetters = new Queue(this, 'RequestDeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.requestsDeadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the subscribe requests, and its depth raises an alarm; a DLQ ' +
+    this.requestsDeadLetters = deadLetterStore(
+      this,
+      'RequestDeadLetters',
+      'This queue is itself the dead-letter queue of the subscribe requests, and its depth raises an alarm; a DLQ ' +
         'for it would only move the same failed requests one queue further.',
-    });
-    this.requests = new Queue(this, 'Requests', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
+    );
+    this.requests = workQueue(this, 'Requests', {
       visibilityTimeout: CONFIRMATION_QUEUE_VISIBILITY,
-      // Shorter than the dead-letter queue's 14 days: a message keeps its first enqueue time when it moves there.
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.requestsDeadLetters, maxReceiveCount: CONFIRMATION_MAX_RECEIVE_COUNT },
+      deadLetters: this.requestsDeadLetters,
+      maxReceiveCount: CONFIRMATION_MAX_RECEIVE_COUNT,
     });
 
     // Lambda environment variables share 4 KB; PublishFunction already refuses a site config over 3 KB.
