@@ -10,7 +10,7 @@ import {
   createSubscriptionHandler,
   type SubscriptionHandler,
 } from '../../functions/handlers/create-subscription-handler.ts';
-import { httpEvent } from '../support/events.ts';
+import { httpEvent, sqsEvent } from '../support/events.ts';
 import { type Call, recordDynamoCalls, synthesiseForGrants } from '../support/iam-grants.ts';
 import {
   confirmUrlIn,
@@ -53,9 +53,7 @@ describe('subscription IAM grants cover the calls the code makes', () => {
     role = 'api';
     await api(httpEvent('POST', '/api/subscribe', { body: form({ email: 'ada@example.org' }) }));
     role = 'confirmations';
-    await confirmations({
-      Records: queued.map((request, index) => ({ messageId: `m${index}`, body: JSON.stringify(request) })),
-    } as never);
+    await confirmations(sqsEvent(...queued));
     role = 'api';
     const token = tokenOf(confirmUrlIn(h.mailer.sent.at(-1) as never));
     await api(httpEvent('GET', '/api/confirm', { query: `token=${token}` }));

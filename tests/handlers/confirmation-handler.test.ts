@@ -1,4 +1,3 @@
-import type { SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SubscribeRequest } from '../../functions/app/ports.ts';
 import { MailOutcomeUnknownError, MailRejectedError, MailThrottledError } from '../../functions/core/errors.ts';
@@ -6,19 +5,13 @@ import {
   type ConfirmationHandler,
   createConfirmationHandler,
 } from '../../functions/handlers/create-confirmation-handler.ts';
+import { sqsEvent } from '../support/events.ts';
 import { type SubscriptionHarness, startSubscriptionHarness } from '../support/subscription-harness.ts';
 
 /*
  * The confirmation sender: subscribe requests from the API's queue, in SQS's event shape, decided over the DynamoDB
  * stand-in. SES's refusals are injected into the recording mailer, since no stand-in throttles or refuses.
  */
-const sqsEvent = (...bodies: (SubscribeRequest | string)[]): SQSEvent =>
-  ({
-    Records: bodies.map((body, index) => ({
-      messageId: `message-${index}`,
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    })),
-  }) as SQSEvent;
 
 describe('confirmation sender', () => {
   let h: SubscriptionHarness;

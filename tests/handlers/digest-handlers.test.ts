@@ -1,29 +1,14 @@
-import { readFileSync } from 'node:fs';
-import type { SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecipientBatch } from '../../functions/app/ports.ts';
 import { MailThrottledError } from '../../functions/core/errors.ts';
 import { createPlanHandler, createSendHandler } from '../../functions/handlers/create-digest-handlers.ts';
 import { type DigestHarness, startDigestHarness } from '../support/digest-harness.ts';
+import { sqsEvent } from '../support/events.ts';
 
 /*
  * The planner and sender handlers with the event shapes Lambda delivers: EventBridge Scheduler's input (the
  * scheduled time) and SQS records (from the fixture), over the DynamoDB stand-in.
  */
-const sqsEvent = (...batches: (RecipientBatch | string)[]): SQSEvent => {
-  const fixture = JSON.parse(
-    readFileSync(new URL('../fixtures/events/sqs-digest-batch.json', import.meta.url), 'utf8'),
-  ) as SQSEvent;
-  const template = fixture.Records[0];
-  if (!template) throw new Error('fixture has no record');
-  return {
-    Records: batches.map((batch, i) => ({
-      ...template,
-      messageId: `message-${i}`,
-      body: typeof batch === 'string' ? batch : JSON.stringify(batch),
-    })),
-  };
-};
 
 describe('digest handlers', () => {
   let h: DigestHarness;

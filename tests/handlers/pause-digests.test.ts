@@ -7,6 +7,7 @@ import { createJsonLogger } from '../../functions/app/logger.ts';
 import type { SendingPause } from '../../functions/app/ports.ts';
 import { createPauseHandler, type PauseHandler } from '../../functions/handlers/create-pause-handler.ts';
 import { type StandIns, startStandIns } from '../../functions/local/stand-ins.ts';
+import { snsEvent } from '../support/events.ts';
 
 /*
  * The pause function with CloudWatch alarm notifications as SNS delivers them (the fixture), writing the pause flag
@@ -26,14 +27,7 @@ const alarmEvent = (change: (alarm: Record<string, unknown>) => void): SNSEvent 
   return event;
 };
 
-const withMessages = (...messages: string[]): SNSEvent => {
-  const event = fixture();
-  const template = event.Records[0];
-  if (!template) throw new Error('fixture has no record');
-  return {
-    Records: messages.map((Message, i) => ({ ...template, Sns: { ...template.Sns, Message, MessageId: `m${i}` } })),
-  };
-};
+const withMessages = (...messages: string[]): SNSEvent => snsEvent('events/sns-alarm.json', ...messages);
 
 describe('pause function', () => {
   let standIns: StandIns;

@@ -3,6 +3,7 @@ import type { SNSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importSubscribers } from '../../functions/app/subscriptions.ts';
 import { createFeedbackHandler, type FeedbackHandler } from '../../functions/handlers/create-feedback-handler.ts';
+import { snsEvent } from '../support/events.ts';
 import { type SubscriptionHarness, startSubscriptionHarness } from '../support/subscription-harness.ts';
 
 /*
@@ -12,15 +13,8 @@ import { type SubscriptionHarness, startSubscriptionHarness } from '../support/s
 const fixture = (name: string): string =>
   readFileSync(new URL(`../fixtures/ses/${name}.json`, import.meta.url), 'utf8');
 
-/** The real SNS envelope from the fixture, carrying another SES notification. */
-const snsEvent = (...messages: string[]): SNSEvent => {
-  const envelope = JSON.parse(fixture('sns-event-bounce')) as SNSEvent;
-  const template = envelope.Records[0];
-  if (!template) throw new Error('fixture has no record');
-  return {
-    Records: messages.map((Message, i) => ({ ...template, Sns: { ...template.Sns, Message, MessageId: `m${i}` } })),
-  };
-};
+/** The real SNS envelope from the fixture, carrying other SES notifications. */
+const feedbackEvent = (...messages: string[]): SNSEvent => snsEvent('ses/sns-event-bounce.json', ...messages);
 
 describe('SES feedback function', () => {
   let h: SubscriptionHarness;
@@ -52,7 +46,7 @@ describe('SES feedback function', () => {
     ['notification-complaint', 'complaint@simulator.amazonses.com', 'complaint'],
     ['notification-bounce-permanent', 'bounce@simulator.amazonses.com', 'bounce'],
   ])('suppresses on %s', async (name, key, reason) => {
-    await handler(snsEvent(fixture(name)));
+    await handler(feedbackEvent(fixture(name)));
 
     expect(await h.store.get(key)).toMatchObject({ status: 'suppressed', suppressedReason: reason });
   });
@@ -64,16 +58,16 @@ describe('SES feedback function', () => {
         `"timestamp": "2026-11-${day}T08:00:00.000Z"`,
       );
 
-    await handler(snsEvent(bounceAt(10), bounceAt(10)));
-    await handler(snsEvent(bounceAt(11), bounceAt(11)));
+    await handler(feedbackEvent(bounceAt(10), bounceAt(10)));
+    await handler(feedbackEvent(bounceAt(11), bounceAt(11)));
     expect(await h.store.get('maybe@mail.example.net')).toMatchObject({ status: 'confirmed' });
-    await handler(snsEvent(bounceAt(12)));
+    await handler(feedbackEvent(bounceAt(12)));
 
     expect(await h.store.get('maybe@mail.example.net')).toMatchObject({ status: 'suppressed' });
   });
 
   it('ignores deliveries and drops an unreadable notification with a log line, applying the rest', async () => {
-    const result = await handler(snsEvent(fixture('event-delivery'), 'not json', fixture('event-complaint')));
+    const result = await handler(feedbackEvent(fixture('event-delivery'), 'not json', fixture('event-complaint')));
 
     expect(result.applied).toBe(1);
     expect(h.logs.some((line) => line.message === 'unreadable SES notification dropped')).toBe(true);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { APIGatewayProxyEventV2, S3Event } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, S3Event, SNSEvent, SQSEvent } from 'aws-lambda';
 
 const load = (name: string): S3Event =>
   JSON.parse(readFileSync(new URL(`../fixtures/events/${name}.json`, import.meta.url), 'utf8')) as S3Event;
@@ -42,4 +42,33 @@ export const httpEvent = (
     event.isBase64Encoded = !options.plain;
   }
   return event;
+};
+
+/**
+ * SQS records as Lambda delivers them (the fixture's record), one per body, with message ids `message-0`, `message-1`…
+ * Objects are sent as JSON; strings as they are (to send something unreadable).
+ */
+export const sqsEvent = (...bodies: (object | string)[]): SQSEvent => {
+  const fixture = JSON.parse(
+    readFileSync(new URL('../fixtures/events/sqs-digest-batch.json', import.meta.url), 'utf8'),
+  ) as SQSEvent;
+  const template = fixture.Records[0];
+  if (!template) throw new Error('fixture has no record');
+  return {
+    Records: bodies.map((body, i) => ({
+      ...template,
+      messageId: `message-${i}`,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    })),
+  };
+};
+
+/** A real SNS event (the fixture at `fixturePath`, under tests/fixtures/), its record copied once per message. */
+export const snsEvent = (fixturePath: string, ...messages: string[]): SNSEvent => {
+  const envelope = JSON.parse(readFileSync(new URL(`../fixtures/${fixturePath}`, import.meta.url), 'utf8')) as SNSEvent;
+  const template = envelope.Records[0];
+  if (!template) throw new Error('fixture has no record');
+  return {
+    Records: messages.map((Message, i) => ({ ...template, Sns: { ...template.Sns, Message, MessageId: `m${i}` } })),
+  };
 };
