@@ -41,41 +41,40 @@ export const readPublisherEnvironment = (env: Env = process.env): PublisherEnvir
   };
 };
 
-/** What the subscription API reads: the table, the site, the token secret and the queue of subscribe requests. */
-export interface SubscriptionApiEnvironment {
+/** The table, the site and the token secret: what every function that handles subscribers or links reads. */
+interface LinkEnvironment {
   tableName: string;
   site: SiteConfig;
   tokenSecretArn: string;
+}
+
+const LINK_VARIABLES = ['STATE_TABLE_NAME', 'SITE_CONFIG', 'TOKEN_SECRET_ARN'];
+
+/** Reads the link variables and `extra` ones, having checked that all of them are set (listing every one missing). */
+const readLinkEnvironment = (env: Env, extra: string[]): LinkEnvironment => {
+  requireVariables(env, [...LINK_VARIABLES, ...extra]);
+  return { tableName: env.STATE_TABLE_NAME ?? '', site: readSite(env), tokenSecretArn: env.TOKEN_SECRET_ARN ?? '' };
+};
+
+/** What the subscription API reads: the table, the site, the token secret and the queue of subscribe requests. */
+export interface SubscriptionApiEnvironment extends LinkEnvironment {
   queueUrl: string;
 }
 
-export const readSubscriptionApiEnvironment = (env: Env = process.env): SubscriptionApiEnvironment => {
-  requireVariables(env, ['STATE_TABLE_NAME', 'SITE_CONFIG', 'TOKEN_SECRET_ARN', 'SUBSCRIBE_QUEUE_URL']);
-  return {
-    tableName: env.STATE_TABLE_NAME ?? '',
-    site: readSite(env),
-    tokenSecretArn: env.TOKEN_SECRET_ARN ?? '',
-    queueUrl: env.SUBSCRIBE_QUEUE_URL ?? '',
-  };
-};
+export const readSubscriptionApiEnvironment = (env: Env = process.env): SubscriptionApiEnvironment => ({
+  ...readLinkEnvironment(env, ['SUBSCRIBE_QUEUE_URL']),
+  queueUrl: env.SUBSCRIBE_QUEUE_URL ?? '',
+});
 
 /** What the confirmation sender reads: the table, the site, the token secret and the SES configuration set. */
-export interface SubscriptionEnvironment {
-  tableName: string;
-  site: SiteConfig;
-  tokenSecretArn: string;
+export interface SubscriptionEnvironment extends LinkEnvironment {
   configurationSet: string;
 }
 
-export const readSubscriptionEnvironment = (env: Env = process.env): SubscriptionEnvironment => {
-  requireVariables(env, ['STATE_TABLE_NAME', 'SITE_CONFIG', 'TOKEN_SECRET_ARN', 'SES_CONFIGURATION_SET']);
-  return {
-    tableName: env.STATE_TABLE_NAME ?? '',
-    site: readSite(env),
-    tokenSecretArn: env.TOKEN_SECRET_ARN ?? '',
-    configurationSet: env.SES_CONFIGURATION_SET ?? '',
-  };
-};
+export const readSubscriptionEnvironment = (env: Env = process.env): SubscriptionEnvironment => ({
+  ...readLinkEnvironment(env, ['SES_CONFIGURATION_SET']),
+  configurationSet: env.SES_CONFIGURATION_SET ?? '',
+});
 
 /** The feedback function needs only the table. */
 export const readFeedbackEnvironment = (env: Env = process.env): { tableName: string } => {
@@ -91,32 +90,16 @@ export const readPlannerEnvironment = (
   return { tableName: env.STATE_TABLE_NAME ?? '', site: readSite(env), queueUrl: env.DIGEST_QUEUE_URL ?? '' };
 };
 
-export interface SenderEnvironment {
-  tableName: string;
-  site: SiteConfig;
-  tokenSecretArn: string;
-  configurationSet: string;
+export interface SenderEnvironment extends SubscriptionEnvironment {
   /** Sender instances that may run at once (the queue trigger's maximum concurrency). */
   concurrency: number;
 }
 
 export const readSenderEnvironment = (env: Env = process.env): SenderEnvironment => {
-  requireVariables(env, [
-    'STATE_TABLE_NAME',
-    'SITE_CONFIG',
-    'TOKEN_SECRET_ARN',
-    'SES_CONFIGURATION_SET',
-    'SENDER_CONCURRENCY',
-  ]);
+  const links = readLinkEnvironment(env, ['SES_CONFIGURATION_SET', 'SENDER_CONCURRENCY']);
   const concurrency = Number(env.SENDER_CONCURRENCY);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new ConfigError(`SENDER_CONCURRENCY must be a whole number of at least 1, not "${env.SENDER_CONCURRENCY}"`);
   }
-  return {
-    tableName: env.STATE_TABLE_NAME ?? '',
-    site: readSite(env),
-    tokenSecretArn: env.TOKEN_SECRET_ARN ?? '',
-    configurationSet: env.SES_CONFIGURATION_SET ?? '',
-    concurrency,
-  };
+  return { ...links, configurationSet: env.SES_CONFIGURATION_SET ?? '', concurrency };
 };
