@@ -45,22 +45,25 @@ export const createSubscriptionHandler = (deps: ApiDeps): SubscriptionHandler =>
         headers: { ...respond.headers, allow: ALLOWED[endpoint] },
       };
     }
-    const query = new URLSearchParams(event.rawQueryString ?? '');
-    const body =
-      event.body === undefined
-        ? ''
-        : event.isBase64Encoded
-          ? Buffer.from(event.body, 'base64').toString('utf8')
-          : event.body;
+    const request: ApiRequest = {
+      method,
+      query: new URLSearchParams(event.rawQueryString ?? ''),
+      body:
+        event.body === undefined
+          ? ''
+          : event.isBase64Encoded
+            ? Buffer.from(event.body, 'base64').toString('utf8')
+            : event.body,
+      contentType: event.headers['content-type'],
+    };
     try {
       if (endpoint === 'subscribe') {
         // The form lives on the site; a bookmarked or typed GET goes there.
         if (method === 'GET') return respond.redirect(siteUrl(deps.site, 'subscribe/'));
-        return await subscribe(deps, respond, body, event.headers['content-type']);
+        return await subscribe(deps, respond, request);
       }
-      if (endpoint === 'confirm')
-        return await confirm(deps, respond, method, query, body, event.headers['content-type']);
-      return await unsubscribe(deps, respond, method, query, body, event.headers['content-type']);
+      if (endpoint === 'confirm') return await confirm(deps, respond, request);
+      return await unsubscribe(deps, respond, request);
     } catch (error) {
       deps.log.error('subscription request failed', {
         endpoint,
@@ -110,12 +113,15 @@ const responder = (deps: ApiDeps) => {
   };
 };
 
-const subscribe = async (
-  deps: ApiDeps,
-  respond: Respond,
-  body: string,
-  contentType: string | undefined,
-): Promise<ApiResult> => {
+/** The parts of an HTTP request the endpoints read, the body decoded. */
+interface ApiRequest {
+  method: string;
+  query: URLSearchParams;
+  body: string;
+  contentType: string | undefined;
+}
+
+const subscribe = async (deps: ApiDeps, respond: Respond, { body, contentType }: ApiRequest): Promise<ApiResult> => {
   const parsed = parseBody(body, contentType);
   const json = parsed.ok ? parsed.format === 'json' : (contentType ?? '').includes('json');
   const fields = parsed.ok ? readSubscribeFields(parsed.fields) : parsed;
@@ -148,20 +154,14 @@ const subscribe = async (
 const linkProblemPage = (deps: ApiDeps, respond: Respond, problem: LinkProblem | 'used'): ApiResult =>
   respond.page(problem === 'invalid' ? 400 : 410, pages.renderLinkProblemPage(deps.site, problem));
 
-const tokenFrom = (query: URLSearchParams, body: string, contentType: string | undefined): string => {
+const tokenFrom = ({ query, body, contentType }: Omit<ApiRequest, 'method'>): string => {
   const parsed = body ? parseBody(body, contentType) : undefined;
   return (parsed?.ok ? parsed.fields.get('token') : undefined) ?? query.get('token') ?? '';
 };
 
-const confirm = async (
-  deps: ApiDeps,
-  respond: Respond,
-  method: string,
-  query: URLSearchParams,
-  body: string,
-  contentType: string | undefined,
-): Promise<ApiResult> => {
-  const token = method === 'GET' ? (query.get('token') ?? '') : tokenFrom(query, body, contentType);
+const confirm = async (deps: ApiDeps, respond: Respond, request: ApiRequest): Promise<ApiResult> => {
+  const { method, query } = request;
+  const token = method === 'GET' ? (query.get('token') ?? '') : tokenFrom(request);
   const outcome = method === 'GET' ? await inspectConfirmLink(deps, token) : await confirmSubscription(deps, token);
   switch (outcome) {
     case 'ready':
@@ -187,14 +187,8 @@ const confirm = async (
   }
 };
 
-const unsubscribe = async (
-  deps: ApiDeps,
-  respond: Respond,
-  method: string,
-  query: URLSearchParams,
-  body: string,
-  contentType: string | undefined,
-): Promise<ApiResult> => {
+const unsubscribe = async (deps: ApiDeps, respond: Respond, request: ApiRequest): Promise<ApiResult> => {
+  const { method, query, body } = request;
   if (method === 'GET') {
     const token = query.get('token') ?? '';
     const check = checkLink(deps, token, 'unsubscribe');
@@ -207,7 +201,7 @@ const unsubscribe = async (
   const oneClick = body.includes('List-Unsubscribe') && body.includes('One-Click');
   const outcome = await unsubscribeByToken(
     deps,
-    tokenFrom(query, oneClick ? '' : body, contentType),
+    tokenFrom({ ...request, body: oneClick ? '' : body }),
     oneClick ? 'one-click' : 'page',
   );
   if (outcome === 'invalid' || outcome === 'expired') return linkProblemPage(deps, respond, outcome);
