@@ -93,3 +93,13 @@ const splitAtMoreMarker = (source: string): { before: string; after: string } | 
  * @example renderInlineMarkdown('a *b*') // 'a <em>b</em>'
  */
 export const renderInlineMarkdown = (source: string): string => markdown.renderInline(source);
+
+/**
+ * Hugo's markdownify: Markdown rendered, without the paragraph around text that is one paragraph only.
+ * @example renderMarkdownify('a *b*') // 'a <em>b</em>'
+ */
+export const renderMarkdownify = (source: string): string => {
+  const html = markdown.render(source).trim();
+  const single = /^<p>([\s\S]*)<\/p>$/.exec(html);
+  return single?.[1] !== undefined && !single[1].includes('<p>') ? single[1] : html;
+};

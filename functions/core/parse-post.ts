@@ -6,7 +6,7 @@ import { repairMojibake } from './mojibake.ts';
 import { postUrl } from './paths.ts';
 import { htmlToText, sanitizedHtmlToText, sanitizePostHtml } from './sanitize.ts';
 import { expandShortcodes } from './shortcodes.ts';
-import { slugify } from './slug.ts';
+import { slugFromPath } from './slug.ts';
 import type { ParseResult, Post, Problem, SiteConfig } from './types.ts';
 
 /** Length of a summary cut from the opening text, in characters. */
@@ -135,19 +135,7 @@ export const publicationState = (post: Post, now: Date): 'draft' | 'scheduled' |
 export const postSourceUrl = (site: Pick<SiteConfig, 'baseUrl'>, sourcePath: string): string =>
   new URL(sourcePath.slice(0, sourcePath.lastIndexOf('/') + 1), new URL('posts/', site.baseUrl)).href;
 
-/**
- * The slug Hugo would give a post: its file name without the extension and a Jekyll date prefix; for a page
- * bundle (`hello/index.md`), the folder name.
- * @example slugFromPath('2024/2024-11-14-Hello-World.md', 'Hello') // 'hello-world'
- */
-export const slugFromPath = (sourcePath: string, title: string): string => {
-  const segments = sourcePath.split('/').filter((segment) => segment !== '');
-  const stem = (segments.at(-1) ?? '').replace(/\.(md|markdown)$/i, '');
-  const isBundle = stem === 'index' || stem === '_index';
-  const name = isBundle ? segments.at(-2) : stem;
-  const undated = name?.replace(/^\d{4}-\d{2}-\d{2}-/, '');
-  return undated ? slugify(undated) : slugify(title);
-};
+export { slugFromPath };
 
 const hasError = (problems: readonly Problem[]): boolean => problems.some((problem) => problem.severity === 'error');
 

@@ -51,3 +51,17 @@ const hashText = (text: string): string => {
   }
   return hash.toString(16).padStart(8, '0');
 };
+
+/**
+ * The slug Hugo would give a post: its file name without the extension and a Jekyll date prefix; for a page
+ * bundle (`hello/index.md`), the folder name.
+ * @example slugFromPath('2024/2024-11-14-Hello-World.md', 'Hello') // 'hello-world'
+ */
+export const slugFromPath = (sourcePath: string, title: string): string => {
+  const segments = sourcePath.split('/').filter((segment) => segment !== '');
+  const stem = (segments.at(-1) ?? '').replace(/\.(md|markdown)$/i, '');
+  const isBundle = stem === 'index' || stem === '_index';
+  const name = isBundle ? segments.at(-2) : stem;
+  const undated = name?.replace(/^\d{4}-\d{2}-\d{2}-/, '');
+  return undated ? slugify(undated) : slugify(title);
+};
