@@ -1,4 +1,6 @@
 import { findCodeLines, renderInlineMarkdown } from './markdown.ts';
+import { expandHugoShortcodes } from './templating/hugo-shortcodes.ts';
+import type { TemplateContext } from './templating/template-context.ts';
 import type { SiteConfig } from './types.ts';
 
 /**
@@ -7,11 +9,9 @@ import type { SiteConfig } from './types.ts';
  * Code (fenced and indented blocks, inline code spans) is an example and is left exactly as written.
  */
 
-export interface ShortcodeContext {
+export type ShortcodeContext = TemplateContext & {
   site: Pick<SiteConfig, 'baseUrl' | 'title' | 'description' | 'iframeHosts'>;
-  /** The post's title, for `{{ page.title }}`. */
-  pageTitle: string;
-}
+};
 
 /** A problem in the body; `line` is 1-based within the body. */
 export interface BodyProblem {
@@ -42,6 +42,14 @@ export const expandShortcodes = (
   // Most posts have neither shortcodes nor Liquid; finding code lines would cost them a full Markdown parse.
   if (!body.includes('{{') && !body.includes('{%')) return { markdown: body, problems: [] };
   const codeLines = findCodeLines(body);
+  // Hugo posts go through Hugo's own grammar; Hugo runs no Liquid, so their other braces stay text.
+  if (body.includes('{{<') || body.includes('{{%')) {
+    const spans = [...body.matchAll(/(`+)[^`]*?\1(?!`)/g)].map((m): [number, number] => [
+      m.index,
+      m.index + m[0].length,
+    ]);
+    return expandHugoShortcodes(body, context, [...codeRangesOf(body, codeLines), ...spans]);
+  }
   const lines = body.split('\n');
   const problems: BodyProblem[] = [];
   let out = '';
@@ -94,6 +102,22 @@ export const expandShortcodes = (
     out = closeBlock(out, block);
   }
   return { markdown: out, problems };
+};
+
+/** Offsets [start, end) of the lines in `lines`, merged where they touch. */
+const codeRangesOf = (body: string, lines: ReadonlySet<number>): [number, number][] => {
+  const ranges: [number, number][] = [];
+  let offset = 0;
+  body.split('\n').forEach((line, index) => {
+    const end = offset + line.length + 1;
+    if (lines.has(index)) {
+      const last = ranges.at(-1);
+      if (last && last[1] === offset) last[1] = end;
+      else ranges.push([offset, end]);
+    }
+    offset = end;
+  });
+  return ranges;
 };
 
 type Expansion = {

@@ -76,7 +76,12 @@ describe('parsePost on hostile input', () => {
     ['an impossible date', 'impossible-date.md', { field: 'date', line: 3 }, /2024-02-30/],
     ['a file without front matter', 'no-front-matter.md', { field: 'title' }, /no front matter/],
     ['an empty body', 'empty-body.md', { field: 'body', line: 5 }, /no text/],
-    ['an unknown shortcode', 'unknown-shortcode.md', { field: 'body', line: 8 }, /"tweet" is not supported/],
+    [
+      'an unknown shortcode',
+      'unknown-shortcode.md',
+      { field: 'body', line: 8 },
+      /"mystery" is not one Hugo has built in/,
+    ],
     ['an unknown Liquid tag', 'unknown-liquid.md', { field: 'body', line: 8 }, /\{% include %\}/],
     ['a binary file', 'binary.md', {}, /binary/],
     ['Latin-1 bytes', 'latin1.md', {}, /not valid UTF-8/],
@@ -116,7 +121,7 @@ describe('parsePost on hostile input', () => {
 
   it('reports front matter and body problems together', () => {
     // Prepare
-    const text = '---\ntitle: T\ndate: 2024-02-30\n---\n\n{{< tweet 1 >}}\n';
+    const text = '---\ntitle: T\ndate: 2024-02-30\n---\n\n{{< mystery 1 >}}\n';
     // Act
     const result = parseText('both.md', text);
     // Assess

@@ -58,9 +58,9 @@ describe('expandShortcodes: Hugo', () => {
   });
 
   it.each([
-    ['an unsupported shortcode', 'Text\n\n{{< tweet user="x" id="1" >}}', 3, /"tweet" is not supported/],
-    ['a paired shortcode', '{{< /details >}}', 1, /closing shortcode/],
-    ['mismatched delimiters', '{{< img src="a.png" %}}', 1, /not written correctly/],
+    ['an unknown shortcode', 'Text\n\n{{< mystery user="x" id="1" >}}', 3, /"mystery" is not one Hugo has built in/],
+    ['a closing shortcode without its opening', '{{< /details >}}', 1, /closing shortcode/],
+    ['mismatched delimiters', '{{< img src="a.png" %}}', 1, /opens with \{\{< but closes with %\}\}/],
     ['a shortcode left open', 'See {{< img src="a.png"', 1, /never closed|not written correctly/],
     ['an img without src', '{{< img alt="A" >}}', 1, /has no src/],
     ['a YouTube id that is not one', '{{< youtube "javascript:alert(1)" >}}', 1, /not one/],
@@ -192,7 +192,7 @@ describe('expandShortcodes: Liquid', () => {
 
   it('reports every problem in the body at once', () => {
     // Prepare
-    const source = '{{< tweet 1 >}}\n\n{% include a %}\n\n{{ page.url }}';
+    const source = '{{< mystery 1 >}}\n\n{{< img alt="A" >}}\n\n{{< youtube "x" >}}';
     // Act
     const result = expandShortcodes(source, context());
     // Assess

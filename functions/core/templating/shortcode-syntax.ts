@@ -87,7 +87,11 @@ export const parseShortcodes = (
     const tag = readTag(source, start);
     if ('message' in tag) {
       problems.push(tag);
-      OPEN.lastIndex = start + 3;
+      // The broken tag goes from the output too (the post is rejected; no template text is ever published).
+      const close = source.slice(start).search(/[>%]\}\}|\n\s*\n/);
+      const end = close === -1 ? source.length : start + close + (source[start + close] === '\n' ? 0 : 3);
+      items.push({ kind: 'comment', text: '', start, end });
+      OPEN.lastIndex = end;
       continue;
     }
     items.push(tag);
@@ -221,9 +225,9 @@ const readParam = (
   ) {
     position++;
   }
-  if (position === start) {
+  if (position === start || source[start] === '=') {
     return {
-      message: 'A shortcode parameter has a name but no value.',
+      message: `The parameters of the shortcode cannot be read near "${source.slice(start, start + 20).trim()}".`,
       fix: 'Write parameters as key="value", separated by spaces or line breaks.',
     };
   }
@@ -262,6 +266,7 @@ const pairTags = (source: string, items: (Tag | ShortcodeComment)[], problems: S
         message: `The closing shortcode ${preview(source, item.start)} has no opening {{< ${item.name} >}} before it.`,
         fix: `Add the opening shortcode, or remove the closing one.`,
       });
+      childrenOf().push({ kind: 'comment', text: '', start: item.start, end: item.end });
       continue;
     }
     // Shortcodes opened after the matching one and never closed stand alone: their children move up to them.
