@@ -14,6 +14,25 @@ import { type LocalSite, startLocalSite } from '../../functions/local/local-site
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
+/**
+ * The planner takes the posts queued by its slot, and the posts are queued when the run publishes them (now), so
+ * the slots must lie ahead of the real clock: the first Monday 08:00 in Berlin (07:00Z in winter, 06:00Z in
+ * summer) at least a day ahead, and the one a week later.
+ */
+const nextMondaySlot = (from: Date): Date => {
+  const slot = new Date(from.getTime() + 24 * 60 * 60 * 1000);
+  slot.setUTCHours(0, 0, 0, 0);
+  while (slot.getUTCDay() !== 1) slot.setUTCDate(slot.getUTCDate() + 1);
+  const berlinHour = Number(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: 'numeric', hourCycle: 'h23' }).format(slot),
+  );
+  slot.setUTCHours(8 - berlinHour);
+  return slot;
+};
+const firstSlot = nextMondaySlot(new Date());
+const secondSlot = new Date(firstSlot.getTime() + 7 * 24 * 60 * 60 * 1000);
+const yesterday = new Date(Date.now() - 24 * 60 * 60 * 1000);
+
 describe('digests on the local run', () => {
   let local: LocalSite;
   let outboxDir: string;
@@ -45,7 +64,7 @@ describe('digests on the local run', () => {
   });
 
   it('mails the sample readers one digest each of the published posts, as list mail', async () => {
-    const { plans } = await local.digests.run('2026-11-23T07:00:00Z');
+    const { plans } = await local.digests.run(firstSlot.toISOString());
     const mails = await outbox();
 
     expect(plans).toMatchObject([{ posts: 8, recipients: 3 }]);
@@ -81,11 +100,11 @@ describe('digests on the local run', () => {
       new PutObjectCommand({
         Bucket: local.standIns.bucket,
         Key: 'posts/a-later-post.md',
-        Body: '---\ntitle: A later post\ndate: 2026-11-20T09:00:00Z\n---\nWritten after the first digest.\n',
+        Body: `---\ntitle: A later post\ndate: ${yesterday.toISOString()}\n---\nWritten after the first digest.\n`,
       }),
     );
     await local.publisher.idle();
-    const { plans } = await local.digests.run('2026-11-30T07:00:00Z');
+    const { plans } = await local.digests.run(secondSlot.toISOString());
     const latest = (await outbox()).filter((m) => m.subject === 'A later post');
 
     expect(response.status).toBe(200);
