@@ -1,6 +1,6 @@
-import { findCodeLines, renderInlineMarkdown } from './markdown.ts';
-import { expandHugoShortcodes } from './templating/hugo-shortcodes.ts';
-import type { TemplateContext } from './templating/template-context.ts';
+import { findCodeLines } from './markdown.ts';
+import { expandHugoShortcodes, fencedCode } from './templating/hugo-shortcodes.ts';
+import type { BodyProblem, TemplateContext } from './templating/template-context.ts';
 import type { SiteConfig } from './types.ts';
 
 /**
@@ -13,21 +13,14 @@ export type ShortcodeContext = TemplateContext & {
   site: Pick<SiteConfig, 'baseUrl' | 'title' | 'description' | 'iframeHosts'>;
 };
 
-/** A problem in the body; `line` is 1-based within the body. */
-export interface BodyProblem {
-  line: number;
-  message: string;
-  fix: string;
-  severity: 'error' | 'warning';
-}
+export type { BodyProblem };
 
-const SUPPORTED_SHORTCODES = 'img, figure, youtube and vimeo';
 const SUPPORTED_LIQUID =
   '{{ site.url }}, {{ site.baseurl }}, {{ site.title }}, {{ page.title }}, the relative_url and absolute_url filters, ' +
   'and the raw, highlight and comment tags';
 
 /** One template tag or code span found on a line; code spans are kept as they are. */
-const TOKEN = /(`+)[^`]*?\1(?!`)|\{\{[<%][\s\S]*?[>%]\}\}|\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|\{\{|\{%/g;
+const TOKEN = /(`+)[^`]*?\1(?!`)|\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|\{\{|\{%/g;
 
 type OpenBlock = { kind: 'raw' | 'comment' | 'highlight'; line: number; language: string; text: string };
 
@@ -128,8 +121,6 @@ type Expansion = {
 
 const expandToken = (token: string, line: number, context: ShortcodeContext): Expansion => {
   if (token.startsWith('`')) return { text: token };
-  if (token.startsWith('{{</*') || token.startsWith('{{%/*')) return { text: unescapeShortcode(token) };
-  if (token.startsWith('{{<') || token.startsWith('{{%')) return expandHugo(token, line, context);
   if (token.startsWith('{{')) return expandLiquidOutput(token, line, context);
   return expandLiquidTag(token, line);
 };
@@ -140,144 +131,6 @@ const fail = (line: number, message: string, fix: string): Expansion => ({
   text: '',
   problem: { line, message, fix, severity: 'error' },
 });
-
-// Hugo's own way to show a shortcode as text: the name wrapped in a comment, as in {{</* img */>}}, prints {{< img >}}.
-const unescapeShortcode = (token: string): string =>
-  token.replace(/^(\{\{[<%])\/\*/, '$1').replace(/\*\/([>%]\}\})$/, '$1');
-
-// ---------------------------------------------------------------- Hugo
-
-const HUGO = /^\{\{([<%])\s*(\/?)\s*([A-Za-z][\w-]*)([\s\S]*?)\s*\/?\s*([>%])\}\}$/;
-
-const expandHugo = (token: string, line: number, context: ShortcodeContext): Expansion => {
-  const match = HUGO.exec(token);
-  if (!match || !token.endsWith('}}') || (match[1] === '<') !== (match[5] === '>')) {
-    return fail(
-      line,
-      `This shortcode is not written correctly: ${shorten(token)}`,
-      'Write it on one line as {{< name key="value" >}} (or {{% name key="value" %}}).',
-    );
-  }
-  const [, , closing, name = '', rawArgs = ''] = match;
-  if (closing) {
-    return fail(
-      line,
-      `The closing shortcode {{< /${name} >}} has no supported opening shortcode.`,
-      `Remove it; the supported shortcodes (${SUPPORTED_SHORTCODES}) take no inner content.`,
-    );
-  }
-  const args = parseShortcodeArgs(rawArgs);
-  if (!args) {
-    return fail(
-      line,
-      `The arguments of the "${name}" shortcode cannot be read: ${shorten(rawArgs.trim())}`,
-      'Write arguments as key="value" pairs separated by spaces.',
-    );
-  }
-  switch (name.toLowerCase()) {
-    case 'img':
-      return renderImage(args, line, false);
-    case 'figure':
-      return renderImage(args, line, true);
-    case 'youtube':
-      return renderVideo(args, line, context, 'youtube');
-    case 'vimeo':
-      return renderVideo(args, line, context, 'vimeo');
-    default:
-      return fail(
-        line,
-        `The Hugo shortcode "${name}" is not supported here.`,
-        `Replace it with Markdown or HTML; the supported shortcodes are ${SUPPORTED_SHORTCODES}.`,
-      );
-  }
-};
-
-interface ShortcodeArgs {
-  named: Map<string, string>;
-  positional: string[];
-}
-
-const ARG = /\s*(?:([A-Za-z_][\w-]*)\s*=\s*)?(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|'([^']*)'|([^\s"'`=]+))/y;
-
-/** `src="a.png" alt='A'` or positional `abc123`; undefined when something cannot be read. */
-const parseShortcodeArgs = (raw: string): ShortcodeArgs | undefined => {
-  const args: ShortcodeArgs = { named: new Map(), positional: [] };
-  const text = raw.trim();
-  ARG.lastIndex = 0;
-  while (ARG.lastIndex < text.length) {
-    const match = ARG.exec(text);
-    if (!match) return undefined;
-    const [, key, doubleQuoted, backquoted, singleQuoted, bare] = match;
-    const value = doubleQuoted?.replace(/\\(.)/g, '$1') ?? backquoted ?? singleQuoted ?? bare ?? '';
-    if (key) args.named.set(key.toLowerCase(), value);
-    else args.positional.push(value);
-  }
-  return args;
-};
-
-const renderImage = (args: ShortcodeArgs, line: number, asFigure: boolean): Expansion => {
-  const name = asFigure ? 'figure' : 'img';
-  const src = args.named.get('src') ?? args.positional[0];
-  if (!src?.trim()) {
-    return fail(line, `The "${name}" shortcode has no src.`, `Add the image: {{< ${name} src="photo.jpg" alt="…" >}}.`);
-  }
-  const alt = args.named.get('alt') ?? args.positional[1] ?? '';
-  const attributes = [
-    `src="${escapeAttribute(src.trim())}"`,
-    `alt="${escapeAttribute(alt)}"`,
-    ...['width', 'height']
-      .filter((key) => /^\d{1,5}$/.test(args.named.get(key) ?? ''))
-      .map((key) => `${key}="${args.named.get(key)}"`),
-  ];
-  const title = args.named.get('title');
-  if (!asFigure) {
-    const titleAttribute = title ? ` title="${escapeAttribute(title)}"` : '';
-    return { text: `<img ${attributes.join(' ')}${titleAttribute}>` };
-  }
-  const image = `<img ${attributes.join(' ')}>`;
-  const link = args.named.get('link');
-  const linked = link ? `<a href="${escapeAttribute(link)}">${image}</a>` : image;
-  const caption = args.named.get('caption');
-  const heading = title ? `<h4>${escapeText(title)}</h4>` : '';
-  const captionHtml = caption ? `<p>${renderInlineMarkdown(caption)}</p>` : '';
-  const figcaption = heading || captionHtml ? `<figcaption>${heading}${captionHtml}</figcaption>` : '';
-  return { text: `<figure>${linked}${figcaption}</figure>` };
-};
-
-const VIDEO = {
-  youtube: { host: 'www.youtube-nocookie.com', id: /^[\w-]{6,20}$/, url: 'https://www.youtube-nocookie.com/embed/' },
-  vimeo: { host: 'player.vimeo.com', id: /^\d{3,12}$/, url: 'https://player.vimeo.com/video/' },
-} as const;
-
-const renderVideo = (
-  args: ShortcodeArgs,
-  line: number,
-  context: ShortcodeContext,
-  service: keyof typeof VIDEO,
-): Expansion => {
-  const video = VIDEO[service];
-  const id = args.named.get('id') ?? args.positional[0] ?? '';
-  if (!video.id.test(id)) {
-    return fail(
-      line,
-      `The "${service}" shortcode needs a video id, and "${shorten(id)}" is not one.`,
-      `Write {{< ${service} ID >}} with the id from the video's address.`,
-    );
-  }
-  if (!context.site.iframeHosts.includes(video.host)) {
-    return fail(
-      line,
-      `The "${service}" shortcode embeds ${video.host}, which the site's iframeHosts setting does not allow.`,
-      `Add ${video.host} to iframeHosts in the site config, or link to the video instead.`,
-    );
-  }
-  const title = args.named.get('title') ?? `${service === 'youtube' ? 'YouTube' : 'Vimeo'} video`;
-  return {
-    text:
-      `<iframe src="${video.url}${id}" title="${escapeAttribute(title)}" width="560" height="315" ` +
-      'loading="lazy" allowfullscreen></iframe>',
-  };
-};
 
 // ---------------------------------------------------------------- Liquid
 
@@ -376,19 +229,12 @@ const expandLiquidTag = (token: string, line: number): Expansion => {
 const closeBlock = (out: string, block: OpenBlock): string => {
   if (block.kind === 'raw') return out + block.text;
   if (block.kind === 'comment') return out;
-  const code = block.text.replace(/^[ \t]*\n/, '').replace(/\n[ \t]*$/, '');
-  const longestRun = Math.max(2, ...(code.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longestRun + 1);
   const lineStart = out === '' || out.endsWith('\n') ? '' : '\n';
   // The closing fence must end its line, even when text follows the end tag.
-  return `${out}${lineStart}${fence}${block.language}\n${code}\n${fence}\n`;
+  return `${out}${lineStart}${fencedCode(block.text, block.language)}\n`;
 };
 
 // ---------------------------------------------------------------- escaping
-
-const escapeText = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-const escapeAttribute = (text: string): string => escapeText(text).replace(/"/g, '&quot;');
 
 /** Text dropped into Markdown must stay text: ASCII punctuation becomes character references Markdown decodes. */
 const escapeForMarkdown = (text: string): string =>

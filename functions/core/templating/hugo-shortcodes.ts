@@ -254,14 +254,16 @@ const renderGist = (args: ShortcodeParams, line: number): Rendered => {
   return ok(`<p><a href="https://gist.github.com/${user}/${id}${anchor}">${escapeText(label)}</a></p>`);
 };
 
+/** A shortcode that wraps content, used without its closing tag. */
+const needsClosing = (name: string, what: string, example: string, line: number): Rendered =>
+  fail(
+    line,
+    `The "${name}" shortcode has no closing {{< /${name} >}}.`,
+    `Put ${what} between {{< ${name}${example} >}} and {{< /${name} >}}.`,
+  );
+
 const renderHighlight = (args: ShortcodeParams, inner: string | undefined, line: number): Rendered => {
-  if (inner === undefined) {
-    return fail(
-      line,
-      'The "highlight" shortcode has no closing {{< /highlight >}}.',
-      'Put the code between {{< highlight go >}} and {{< /highlight >}}.',
-    );
-  }
+  if (inner === undefined) return needsClosing('highlight', 'the code', ' go', line);
   const language = args.named.get('lang') ?? args.positional[0] ?? '';
   if (!/^[\w+#.-]*$/.test(language))
     return fail(
@@ -281,13 +283,7 @@ export const fencedCode = (text: string, language: string): string => {
 };
 
 const renderDetails = (args: ShortcodeParams, inner: string | undefined, line: number): Rendered => {
-  if (inner === undefined) {
-    return fail(
-      line,
-      'The "details" shortcode has no closing {{< /details >}}.',
-      'Put the hidden text between {{< details summary="…" >}} and {{< /details >}}.',
-    );
-  }
+  if (inner === undefined) return needsClosing('details', 'the hidden text', ' summary="…"', line);
   const summary = args.named.get('summary') ?? 'Details';
   const open = ['true', 'open'].includes((args.named.get('open') ?? '').toLowerCase()) ? ' open' : '';
   return ok(

@@ -69,21 +69,14 @@ export const parseShortcodes = (
   OPEN.lastIndex = 0;
   for (let match = OPEN.exec(source); match; match = OPEN.exec(source)) {
     const start = match.index;
-    const inSkipped = skip.find(([from, to]) => start >= from && start < to);
-    if (inSkipped) {
-      const comment = readComment(source, start);
-      if (comment) {
-        items.push(comment);
-        OPEN.lastIndex = comment.end;
-      }
-      continue;
-    }
+    // The comment form prints the shortcode wherever it stands, code included; real shortcodes in code stay text.
     const comment = readComment(source, start);
     if (comment) {
       items.push(comment);
       OPEN.lastIndex = comment.end;
       continue;
     }
+    if (skip.some(([from, to]) => start >= from && start < to)) continue;
     const tag = readTag(source, start);
     if ('message' in tag) {
       problems.push(tag);
