@@ -7,6 +7,7 @@ import { postUrl } from './paths.ts';
 import { htmlToText, sanitizedHtmlToText, sanitizePostHtml } from './sanitize.ts';
 import { expandShortcodes } from './shortcodes.ts';
 import { slugFromPath } from './slug.ts';
+import { type ContentContext, EMPTY_CONTENT } from './templating/template-context.ts';
 import type { ParseResult, Post, Problem, SiteConfig } from './types.ts';
 
 /** Length of a summary cut from the opening text, in characters. */
@@ -17,7 +18,11 @@ const SUMMARY_LENGTH = 300;
  * The result has a post only when no problem is an error.
  * @example parsePost({ sourcePath: '2024/hello.md', bytes }, site).post?.url // 'https://notes.example/posts/hello/'
  */
-export const parsePost = (input: { sourcePath: string; bytes: Uint8Array }, site: SiteConfig): ParseResult => {
+export const parsePost = (
+  input: { sourcePath: string; bytes: Uint8Array },
+  site: SiteConfig,
+  content: ContentContext = EMPTY_CONTENT,
+): ParseResult => {
   const file = input.sourcePath;
   const decoded = decodePostBytes(input.bytes, file, site.maxPostBytes);
   const problems: Problem[] = [...decoded.problems];
@@ -44,13 +49,6 @@ export const parsePost = (input: { sourcePath: string; bytes: Uint8Array }, site
       severity: 'error',
     });
   }
-  const expanded = expandShortcodes(frontMatter.body, { site, pageTitle: fields?.title ?? '' });
-  problems.push(
-    ...expanded.problems.map(
-      (problem): Problem => ({ file, field: 'body', ...problem, line: problem.line + frontMatter.bodyLine - 1 }),
-    ),
-  );
-
   const fileName = file.slice(file.lastIndexOf('/') + 1);
   const date = fields?.date ?? fields?.publishAt ?? dateFromFileName(fileName, site.timeZone);
   if (fields && !date && !problems.some((p) => p.field && /date/i.test(p.field))) {
@@ -62,6 +60,20 @@ export const parsePost = (input: { sourcePath: string; bytes: Uint8Array }, site
       severity: 'error',
     });
   }
+  const expanded = expandShortcodes(
+    frontMatter.body,
+    { site, pageTitle: fields?.title ?? '', page: { sourcePath: file, params: frontMatter.data }, content },
+    {
+      dialect: dialectOf(file, frontMatter.format, content),
+      ...(date ? { date, url: postUrl(site, fields?.slug ?? slugFromPath(file, fields?.title ?? ''), date) } : {}),
+    },
+  );
+  problems.push(
+    ...expanded.problems.map(
+      (problem): Problem => ({ file, field: 'body', ...problem, line: problem.line + frontMatter.bodyLine - 1 }),
+    ),
+  );
+
   if (!fields || fields.title === undefined || !date || hasError(problems)) return { problems };
 
   const rendered = renderPostBody(expanded.markdown);
@@ -136,6 +148,16 @@ export const postSourceUrl = (site: Pick<SiteConfig, 'baseUrl'>, sourcePath: str
   new URL(sourcePath.slice(0, sourcePath.lastIndexOf('/') + 1), new URL('posts/', site.baseUrl)).href;
 
 export { slugFromPath };
+
+/**
+ * Which generator a post was written for, which decides how braces in its body are read: a Hugo post's are text
+ * (Hugo runs no template over content) unless they are shortcodes; a Jekyll post's are Liquid.
+ */
+const dialectOf = (file: string, format: string, content: ContentContext): 'hugo' | 'jekyll' => {
+  if (format === 'toml') return 'hugo';
+  if (file.startsWith('_posts/') || file.includes('/_posts/')) return 'jekyll';
+  return content.generator === 'hugo' ? 'hugo' : 'jekyll';
+};
 
 const hasError = (problems: readonly Problem[]): boolean => problems.some((problem) => problem.severity === 'error');
 

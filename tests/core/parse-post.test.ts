@@ -82,7 +82,7 @@ describe('parsePost on hostile input', () => {
       { field: 'body', line: 8 },
       /"mystery" is not one Hugo has built in/,
     ],
-    ['an unknown Liquid tag', 'unknown-liquid.md', { field: 'body', line: 8 }, /\{% include %\}/],
+    ['an unclosed Liquid tag', 'unclosed-liquid.md', { field: 'body', line: 8 }, /not closed/],
     ['a binary file', 'binary.md', {}, /binary/],
     ['Latin-1 bytes', 'latin1.md', {}, /not valid UTF-8/],
     ['text garbled twice', 'mojibake-double.md', { line: 6 }, /garbled/],

@@ -140,8 +140,15 @@ describe('expandShortcodes: Liquid', () => {
     ['absolute_url on a full URL', '{{ "https://x.example/a" | absolute_url }}', 'https://x.example/a'],
     ['a quoted pipe in a literal', '{{ "a|b" | relative_url }}', '/blog/a|b'],
     ['whitespace control', '{{- site.baseurl -}}', '/blog'],
-    ['page.title, kept as text', '{{ page.title }}', 'A &#42;starred&#42; &#60;b&#62;title&#60;&#47;b&#62;'],
-    ['site.title, kept as text', '{{ site.title }}', 'Field &#60;Notes&#62;'],
+    ['page.title, as written (Jekyll does not escape output)', '{{ page.title }}', 'A *starred* <b>title</b>'],
+    ['site.title, as written', '{{ site.title }}', 'Field <Notes>'],
+    [
+      'assign, split and a for loop',
+      '{% assign xs = "a|b" | split: "|" %}{% for x in xs %}[{{ x }}]{% endfor %}',
+      '[a][b]',
+    ],
+    ['if and else', '{% if site.title %}yes{% else %}no{% endif %}', 'yes'],
+    ['Jekyll filters', '{{ "Hello, World" | slugify }} {{ "a < b" | xml_escape }}', 'hello-world a &lt; b'],
     ['a raw block on one line', '{% raw %}{{ site.anything }}{% endraw %}', '{{ site.anything }}'],
     ['a raw block over lines', '{% raw %}\n{{ x }} {% y %}\n{% endraw %}', '\n{{ x }} {% y %}\n'],
     ['a comment, dropped', 'a{% comment %} hidden {{ x }} {% endcomment %}b', 'ab'],
@@ -163,24 +170,40 @@ describe('expandShortcodes: Liquid', () => {
     expect(result.markdown).toBe('[a](/a) /b');
   });
 
-  it('turns a highlight block into a fenced code block and leaves its text alone', () => {
+  it('turns a highlight block into a fenced code block, rendering its Liquid as Jekyll does', () => {
     // Prepare
-    const source = 'Before\n{% highlight ruby linenos %}\nputs "{{ x }}"\n```\n{% endhighlight %}\nAfter';
+    const source =
+      'Before\n{% highlight ruby linenos %}\nputs "{{ site.title }}{% raw %}{{ x }}{% endraw %}"\n```\n{% endhighlight %}\nAfter';
     // Act
     const result = expandShortcodes(source, context());
     // Assess
     expect(result.problems).toEqual([]);
-    expect(result.markdown).toBe('Before\n````ruby\nputs "{{ x }}"\n```\n````\n\nAfter');
+    expect(result.markdown).toBe('Before\n\n````ruby\nputs "Field <Notes>{{ x }}"\n```\n````\n\nAfter');
   });
 
   it.each([
-    ['an unknown tag', 'Hello\n{% include footer.html %}', 2, /\{% include %\} is not supported/],
-    ['an unknown variable', '{{ page.date }}', 1, /page\.date/],
-    ['an unknown filter', '{{ "x" | upcase }}', 1, /filter "upcase"/],
-    ['a stray end tag', '{% endraw %}', 1, /no matching opening/],
-    ['an unclosed raw block', 'a\n{% raw %}\nb', 2, /never closed/],
-    ['an unclosed output tag', 'a {{ site.url', 1, /never closed|not supported/],
-  ])('reports %s with its line', (_name, source, line, message) => {
+    ['an include that was not uploaded', 'Hello\n{% include footer.html %}', 2, /"footer\.html" was not uploaded/],
+    ['a variable the site cannot have', 'a\n{{ site.pages | size }}', 2, /site\.pages/],
+    ['an unknown page variable', '{{ page.nothing }}', 1, /page\.nothing.*renders empty/],
+    ['an unknown filter', '{{ "x" | sparkle }}', 1, /filter "sparkle"/],
+    ['a plugin tag', 'a\n\n{% seo %}', 3, /\{% seo %\}.*plugin/],
+  ])('warns about %s, renders it empty and names the line', (_name, source, line, message) => {
+    // Prepare: nothing beyond the table row.
+    // Act
+    const result = expandShortcodes(source, context());
+    // Assess
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatchObject({ line, severity: 'warning' });
+    expect(result.problems[0]?.message).toMatch(message);
+    expect(result.markdown).not.toMatch(/\{%|\{\{/);
+  });
+
+  it.each([
+    ['a stray end tag', '{% endraw %}', 1, /endraw/],
+    ['an unclosed raw block', 'a\n{% raw %}\nb', 2, /not closed/],
+    ['an unclosed output tag', 'a {{ site.url', 1, /not closed/],
+    ['an unclosed if', 'a\n\n{% if site.title %}\nb', 3, /not closed/],
+  ])('rejects Liquid that cannot be read (%s) with its line', (_name, source, line, message) => {
     // Prepare: nothing beyond the table row.
     // Act
     const result = expandShortcodes(source, context());

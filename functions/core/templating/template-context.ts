@@ -14,6 +14,10 @@ export interface ContentContext {
   jekyll: Record<string, unknown>;
   /** Shortcode name (`note`, `blog/quote`) to its template source (`templates/shortcodes/<name>.html`). */
   shortcodes: Record<string, string>;
+  /** Jekyll include name (`note.html`) to its source (`_includes/note.html`). */
+  includes?: Record<string, string>;
+  /** Which generator's settings were found beside the posts (a Hugo config, a Jekyll `_config.yml`). */
+  generator?: 'hugo' | 'jekyll';
   /** Source paths of every post, when known; without it references are resolved from their names only. */
   sources?: string[];
 }
@@ -22,7 +26,8 @@ export const EMPTY_CONTENT: ContentContext = { params: {}, jekyll: {}, shortcode
 
 /** Everything a template in a post body can see. */
 export interface TemplateContext {
-  site: Pick<SiteConfig, 'baseUrl' | 'title' | 'description' | 'iframeHosts'> & Partial<Pick<SiteConfig, 'language'>>;
+  site: Pick<SiteConfig, 'baseUrl' | 'title' | 'description' | 'iframeHosts'> &
+    Partial<Pick<SiteConfig, 'language' | 'timeZone'>>;
   /** The post's title, for `{{ page.title }}` and `.Page.Title`. */
   pageTitle: string;
   /** The post's source path and front matter, for page variables. */
