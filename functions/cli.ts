@@ -107,9 +107,9 @@ export const runCli = async (argv: string[], io: Io, cwd = process.cwd()): Promi
         `--out ${values.out} overlaps the posts folder ${relative(cwd, dir) || '.'}; write the site elsewhere`,
       );
     }
-    const { posts, assets } = await readFolder(dir);
-    const result = decideBatch(await parseInWorkers(posts, site), site, now);
-    for (const problem of result.problems)
+    const { posts, assets, content, problems } = await readFolder(dir);
+    const result = decideBatch(await parseInWorkers(posts, site, content), site, now);
+    for (const problem of [...problems, ...result.problems])
       io.err(formatProblem({ ...problem, file: relative(cwd, join(dir, problem.file)) }));
     if (command === 'build') {
       const written = await writeSite(outDir, dir, result, assets, site, now);

@@ -128,6 +128,51 @@ describe('cli lint', () => {
   });
 });
 
+describe('cli on a migrated Jekyll folder', () => {
+  it('reads _config.yml and _includes beside the posts, warns about what renders empty, and exits 0', async () => {
+    // Prepare
+    await mkdir(join(work, 'posts', '_posts'));
+    await mkdir(join(work, 'posts', '_includes'));
+    await writeFile(join(work, 'posts', '_config.yml'), 'repository: me/blog\nurl: https://old.example\n');
+    await writeFile(join(work, 'posts', '_includes', 'signup.html'), '<p>Sign up, {{ include.who }}.</p>');
+    await writeFile(join(work, 'posts', '_posts', '2017-01-18-first.markdown'), '---\ntitle: First\n---\n\nHello.\n');
+    await writeFile(
+      join(work, 'posts', '_posts', '2023-01-29-moved.md'),
+      [
+        '---',
+        'title: Moved',
+        'date: 2023-01-29 18:30:22 -0800',
+        'tags: [a, b]',
+        '---',
+        '',
+        'Code: {{ site.repository }}. Earlier: [first]({{ site.baseurl }}{% post_url 2017-01-18-first %}).',
+        '',
+        '{% include signup.html who="friends" %}',
+        '',
+        '{% for tag in page.tags %}#{{ tag }} {% endfor %}{{ site.pages | size }}',
+        '',
+      ].join('\n'),
+    );
+
+    // Act
+    const lint = await run(['lint', 'posts']);
+    const build = await run(['build', 'posts', '--out', 'site']);
+
+    // Assess
+    expect(lint.code).toBe(0);
+    expect(lint.err).toMatch(/_posts\/2023-01-29-moved\.md:11: warning: body: \{\{ site\.pages \}\}/);
+    expect(lint.err.split('\n')).toHaveLength(1);
+    expect(build.code).toBe(0);
+    const page = await readFile(join(work, 'site', 'posts', 'moved', 'index.html'), 'utf8');
+    expect(page).toContain('Code: me/blog.');
+    expect(page).toContain('<a href="https://cli.example/posts/first/">first</a>');
+    expect(page).toContain('<p>Sign up, friends.</p>');
+    expect(page).toContain('#a #b');
+    expect(page).toContain('datetime="2023-01-30T02:30:22.000Z"');
+    await expect(readdir(join(work, 'site', 'posts'))).resolves.toEqual(['first', 'moved']);
+  });
+});
+
 describe('cli as a command', () => {
   it('runs as a command in another folder (one with a space in its name) and exits 1 on a rejected post', async () => {
     // Prepare

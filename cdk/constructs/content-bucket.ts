@@ -86,6 +86,7 @@ export class ContentBucket extends Construct {
     // deleted" (an author removed the post before the event arrived) from a real failure. A prefix condition would
     // not help: a GetObject or HeadObject request carries no s3:prefix, so S3 would still answer 403. Listing reveals
     // only key names under posts/ and site/, the only prefixes the bucket has, which the function may read anyway.
+    // The publisher also lists posts/ to find a migrated site's settings and templates and the posts they refer to.
     fn.addToRolePolicy(
       new PolicyStatement({
         sid: 'TellMissingKeysApart',

@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SourceFile } from '../core/build-batch.ts';
 import { parsePost } from '../core/parse-post.ts';
+import type { ContentContext } from '../core/templating/template-context.ts';
 import type { SiteConfig } from '../core/types.ts';
 
 /** Worker thread body for parseInWorkers: parses its share of the files and posts the results back. */
-const { files, site } = workerData as { files: SourceFile[]; site: SiteConfig };
-parentPort?.postMessage(files.map((file) => ({ sourcePath: file.sourcePath, result: parsePost(file, site) })));
+const { files, site, content } = workerData as { files: SourceFile[]; site: SiteConfig; content: ContentContext };
+parentPort?.postMessage(files.map((file) => ({ sourcePath: file.sourcePath, result: parsePost(file, site, content) })));

@@ -6,6 +6,7 @@ import {
   NoSuchKey,
   NotFound,
   PutObjectCommand,
+  paginateListObjectsV2,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -60,6 +61,15 @@ export const createS3ContentStore = (options: S3ContentStoreOptions): ContentSto
         },
         () => undefined,
       ),
+
+    listSources: () =>
+      attempt(`ListObjectsV2 ${posts}`, async () => {
+        const keys: string[] = [];
+        for await (const page of paginateListObjectsV2({ client }, { Bucket, Prefix: posts })) {
+          for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key.slice(posts.length));
+        }
+        return keys;
+      }),
 
     sourceExists: (sourcePath) =>
       attempt(

@@ -18,6 +18,8 @@ export interface SourceObject {
 export interface ContentStore {
   /** The source as it is now, or undefined when it no longer exists. */
   readSource(sourcePath: string): Promise<SourceObject | undefined>;
+  /** Every key under the posts prefix (relative to it), in no particular order. */
+  listSources(): Promise<string[]>;
   /** Whether a source exists now (cheaper than reading it). */
   sourceExists(sourcePath: string): Promise<boolean>;
   writePublic(file: PublicFile): Promise<void>;

@@ -1,17 +1,19 @@
 import { sourceKindOf } from '../core/source-kind.ts';
 import type { Problem } from '../core/types.ts';
 import type { MailQueue, PostIndex, SourceStatus } from './ports.ts';
-import { type ReconcileOutcome, reconcileSource } from './reconcile-source.ts';
+import { type ReconcileDeps, type ReconcileOutcome, reconcileSource } from './reconcile-source.ts';
 import { type RenderDeps, renderUntil } from './render-site.ts';
 
-export type PublishDeps = RenderDeps & {
-  /** The digest ledger; absent where no mail is sent (the CLI build, publisher-only tests). */
-  mailQueue?: MailQueue;
-};
+export type PublishDeps = RenderDeps &
+  Pick<ReconcileDeps, 'siteContent'> & {
+    /** The digest ledger; absent where no mail is sent (the CLI build, publisher-only tests). */
+    mailQueue?: MailQueue;
+  };
 
 export type PublishResult =
   | { kind: 'post'; sourcePath: string; status: SourceStatus; problems: Problem[]; changed: boolean }
   | { kind: 'asset'; sourcePath: string; published: boolean }
+  | { kind: 'site-file'; sourcePath: string; reparsed: number; problems: Problem[] }
   | { kind: 'skipped'; sourcePath: string; reason: string };
 
 /**
@@ -31,10 +33,34 @@ export const publishSource = async (sourcePath: string, deps: PublishDeps): Prom
     const republished = await deps.content.copySourceToPublic(sourcePath, publicPath);
     return { kind: 'asset', sourcePath, published: republished };
   }
+  if (kind === 'site-file') return reparseAll(sourcePath, deps);
   const outcome = await reconcileSource(sourcePath, deps);
   await makePublic(outcome.changed, deps);
   await queueForDigest(outcome, deps);
   return { kind: 'post', ...outcome };
+};
+
+/**
+ * A site file (a `_config.yml`, a Hugo config, a shortcode template, an include) changed: every post may render
+ * differently now, so each is reconciled again. Each post's recorded version includes the site files'
+ * fingerprint, so a retry after a crash skips the posts already done, and a duplicate event does nothing.
+ */
+const reparseAll = async (sourcePath: string, deps: PublishDeps): Promise<PublishResult> => {
+  const site = await deps.siteContent?.();
+  const posts = (await deps.content.listSources()).filter((path) => sourceKindOf(path) === 'post').sort();
+  const outcomes: ReconcileOutcome[] = [];
+  for (const post of posts) outcomes.push(await reconcileSource(post, deps));
+  await makePublic(
+    outcomes.some((outcome) => outcome.changed),
+    deps,
+  );
+  for (const outcome of outcomes) await queueForDigest(outcome, deps);
+  return {
+    kind: 'site-file',
+    sourcePath,
+    reparsed: outcomes.filter((outcome) => outcome.changed).length,
+    problems: site?.problems.filter((problem) => problem.file === sourcePath) ?? [],
+  };
 };
 
 /**

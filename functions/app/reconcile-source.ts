@@ -9,6 +9,7 @@ import { nameClashProblem, uniqueNamesOf } from '../core/unique-names.ts';
 import { FEEDS_KEY, monthKey, postKey } from './dirty-keys.ts';
 import type { Logger } from './logger.ts';
 import type { Claim, ContentStore, PostIndex, SourceRecord, SourceStatus } from './ports.ts';
+import type { SiteContent } from './site-content.ts';
 
 export interface ReconcileDeps {
   content: ContentStore;
@@ -16,6 +17,8 @@ export interface ReconcileDeps {
   site: SiteConfig;
   now: () => Date;
   log: Logger;
+  /** The site files beside the posts (settings, templates), read once per invocation; none where absent. */
+  siteContent?: () => Promise<SiteContent>;
 }
 
 export interface ReconcileOutcome {
@@ -40,7 +43,7 @@ const MAX_ATTEMPTS = 8;
 export const reconcileSource = async (sourcePath: string, deps: ReconcileDeps): Promise<ReconcileOutcome> => {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const previous = await deps.index.getSource(sourcePath);
-    const object = await deps.content.readSource(sourcePath);
+    const object = withSiteVersion(await deps.content.readSource(sourcePath), await deps.siteContent?.());
     const now = deps.now();
 
     const settled =
@@ -120,6 +123,13 @@ const releaseUnrecorded = async (
   for (const name of fresh) if (!winner?.claims.includes(name)) await deps.index.releaseClaim(name, sourcePath);
 };
 
+/**
+ * The version of a source as parsed: its entity tag, and the site files' fingerprint where there are any, so a
+ * changed `_config.yml` or shortcode template makes every post due for parsing again.
+ */
+const withSiteVersion = <T extends { etag: string }>(object: T | undefined, site: SiteContent | undefined) =>
+  object && site?.fingerprint ? { ...object, etag: `${object.etag}+${site.fingerprint}` } : object;
+
 const isDue = (record: SourceRecord, now: Date): boolean =>
   record.dueAt !== undefined && Date.parse(record.dueAt) <= now.getTime();
 
@@ -140,7 +150,7 @@ const computeRecord = async (
   deps: ReconcileDeps,
 ): Promise<SourceRecord> => {
   const version = (previous?.version ?? 0) + 1;
-  const parsed = parsePost({ sourcePath, bytes }, deps.site);
+  const parsed = parsePost({ sourcePath, bytes }, deps.site, (await deps.siteContent?.())?.content);
   const post = parsed.post;
   if (!post || hasErrors(parsed.problems))
     return rejectedRecord(sourcePath, version, etag, previous, parsed.problems, now);

@@ -90,9 +90,9 @@ export const runDigestCommand = async (argv: string[], io: Io, cwd: string): Pro
 };
 
 const preview = async (site: SiteConfig, dir: string, outDir: string, io: Io, cwd: string): Promise<number> => {
-  const { posts } = await readFolder(dir);
+  const { posts, content } = await readFolder(dir);
   const now = new Date();
-  const result = decideBatch(await parseInWorkers(posts, site), site, now);
+  const result = decideBatch(await parseInWorkers(posts, site, content), site, now);
   for (const problem of result.problems)
     io.err(formatProblem({ ...problem, file: relative(cwd, join(dir, problem.file)) }));
   const newest = [...result.published].sort((a, b) => b.date.localeCompare(a.date)).slice(0, site.digest.maxPosts);

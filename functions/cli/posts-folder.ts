@@ -9,7 +9,9 @@ import type { SourceFile } from '../core/build-batch.ts';
 import { ConfigError } from '../core/errors.ts';
 import { parseSiteConfig } from '../core/site-config.ts';
 import { sourceKindOf } from '../core/source-kind.ts';
-import type { SiteConfig } from '../core/types.ts';
+import { readContentContext } from '../core/templating/site-files.ts';
+import type { ContentContext } from '../core/templating/template-context.ts';
+import type { Problem, SiteConfig } from '../core/types.ts';
 
 export const loadSite = async (path: string, baseUrl: string | undefined): Promise<SiteConfig> => {
   let text: string;
@@ -29,7 +31,13 @@ export const loadSite = async (path: string, baseUrl: string | undefined): Promi
   return parseSiteConfig(baseUrl ? { ...withoutDomain, baseUrl } : input, path);
 };
 
-export const readFolder = async (dir: string): Promise<{ posts: SourceFile[]; assets: string[] }> => {
+/**
+ * The posts and assets of a folder, and what its site files (a Jekyll `_config.yml`, a Hugo config, shortcode
+ * templates, includes) give the posts. `problems` are the site files' own (a settings file that cannot be read).
+ */
+export const readFolder = async (
+  dir: string,
+): Promise<{ posts: SourceFile[]; assets: string[]; content: ContentContext; problems: Problem[] }> => {
   let paths: string[];
   try {
     paths = await listFiles(dir);
@@ -42,7 +50,12 @@ export const readFolder = async (dir: string): Promise<{ posts: SourceFile[]; as
     sourcePath,
     bytes: await readFile(join(dir, sourcePath)),
   }));
-  return { posts, assets };
+  const siteFiles = await mapLimit(
+    paths.filter((path) => sourceKindOf(path) === 'site-file'),
+    IO_CONCURRENCY,
+    async (path) => ({ path, text: await readFile(join(dir, path), 'utf8') }),
+  );
+  return { posts, assets, ...readContentContext(siteFiles, postPaths) };
 };
 
 /** File system calls in flight at once: enough to keep the disk busy, few enough to stay far from fd limits. */

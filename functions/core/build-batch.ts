@@ -2,6 +2,7 @@ import { parsePost, publicationState } from './parse-post.ts';
 import { defaultPostId } from './post-id.ts';
 import { hasErrors } from './problems.ts';
 import { toPublishedPost } from './published-post.ts';
+import { type ContentContext, EMPTY_CONTENT } from './templating/template-context.ts';
 import type { ParseResult, Problem, PublishedPost, SiteConfig } from './types.ts';
 import { nameClashProblem, uniqueNamesOf } from './unique-names.ts';
 
@@ -25,9 +26,14 @@ export interface BatchResult {
  * Parses a whole folder of posts at once (the CLI's build and lint), deciding what publishes at `now`.
  * Slugs and author ids must be unique: the first file in path order keeps a contested name, later ones are rejected.
  */
-export const buildBatch = (files: SourceFile[], site: SiteConfig, now: Date): BatchResult =>
+export const buildBatch = (
+  files: SourceFile[],
+  site: SiteConfig,
+  now: Date,
+  content: ContentContext = EMPTY_CONTENT,
+): BatchResult =>
   decideBatch(
-    files.map((file) => ({ sourcePath: file.sourcePath, result: parsePost(file, site) })),
+    files.map((file) => ({ sourcePath: file.sourcePath, result: parsePost(file, site, content) })),
     site,
     now,
   );

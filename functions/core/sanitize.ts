@@ -128,7 +128,7 @@ const ALLOWED_TAGS = [
   ...['ul', 'ol', 'li', 'input', 'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td'],
   ...['em', 'strong', 'b', 'i', 'u', 'del', 'ins', 's', 'sup', 'sub', 'mark', 'kbd', 'samp', 'var', 'abbr', 'q'],
   ...['cite', 'small', 'br', 'wbr', 'hr', 'details', 'summary', 'dl', 'dt', 'dd', 'span', 'div'],
-  ...['video', 'audio', 'iframe'],
+  ...['aside', 'section', 'video', 'audio', 'iframe'],
 ];
 
 const URL_ATTRIBUTES = ['href', 'src', 'poster', 'cite'];

@@ -1,5 +1,6 @@
 import type { S3Event } from 'aws-lambda';
 import { type PublishDeps, type PublishResult, publishSource } from '../app/publish.ts';
+import { loadSiteContent, once } from '../app/site-content.ts';
 import { FeedmailError } from '../core/errors.ts';
 import { sourcePathsOf } from './s3-event.ts';
 
@@ -15,10 +16,12 @@ export const createPublishHandler =
   async (event, context) => {
     const results: PublishResult[] = [];
     const failures: unknown[] = [];
+    // The site files are read once per invocation, and only when a post needs them.
+    const siteContent = deps.siteContent ?? once(() => loadSiteContent(deps.content));
     for (const sourcePath of sourcePathsOf(event, postsPrefix)) {
       const owner = `${context?.awsRequestId ?? crypto.randomUUID()}:${sourcePath}`;
       try {
-        const result = await publishSource(sourcePath, { ...deps, owner });
+        const result = await publishSource(sourcePath, { ...deps, siteContent, owner });
         results.push(result);
         logResult(deps, result);
       } catch (error) {

@@ -396,6 +396,31 @@ describe('publish handler', () => {
     expect(await harness.readObject('site/posts/2024/cover.png')).toBeUndefined();
   });
 
+  it('reads a migrated site’s settings and templates, and parses the posts again when one of them changes', async () => {
+    // Prepare
+    const jekyll = postText({ title: 'Jekyll', slug: 'jekyll', body: 'Code at {{ site.repository }}.' });
+    const hugo = postText({ title: 'Hugo', slug: 'hugo', body: '{{< note >}}Mind the gap{{< /note >}}' });
+    await harness.upload('_config.yml', 'repository: https://code.example/me/blog\n');
+    await harness.upload('layouts/shortcodes/note.html', '<aside class="note">{{ .Inner }}</aside>');
+    await publish('2024/jekyll.md', jekyll);
+    await publish('2024/hugo.md', hugo);
+    const before = await harness.readPublic('posts/jekyll/index.html');
+
+    // Act
+    await harness.upload('_config.yml', 'repository: https://code.example/me/new-home\n');
+    const changed = await harness.handler()(s3Event('created', 'posts/_config.yml'));
+    const duplicate = await harness.handler()(s3Event('created', 'posts/_config.yml'));
+
+    // Assess
+    expect(before).toContain('https://code.example/me/blog');
+    expect(await harness.readPublic('posts/hugo/index.html')).toContain('<aside>Mind the gap</aside>');
+    expect(await harness.readPublic('posts/jekyll/index.html')).toContain('https://code.example/me/new-home');
+    expect(changed).toMatchObject([{ kind: 'site-file', sourcePath: '_config.yml', reparsed: 2, problems: [] }]);
+    expect(duplicate).toMatchObject([{ kind: 'site-file', reparsed: 0 }]);
+    expect(await harness.readPublic('posts/_config.yml')).toBeUndefined();
+    expect(await harness.readPublic('posts/layouts/shortcodes/note.html')).toBeUndefined();
+  });
+
   it('holds a scheduled post and publishes it once it comes due', async () => {
     // Prepare
     const { publishDue } = await import('../../functions/app/publish.ts');

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { sourceKindOf } from '../core/source-kind.ts';
+import { readContentContext } from '../core/templating/site-files.ts';
+import type { ContentContext } from '../core/templating/template-context.ts';
+import type { Problem } from '../core/types.ts';
+import type { ContentStore } from './ports.ts';
+
+/** The site files under the posts prefix, read for one invocation. */
+export interface SiteContent {
+  content: ContentContext;
+  /** Problems in the site files themselves (a settings file that cannot be read). */
+  problems: Problem[];
+  /**
+   * Changes whenever a site file does (not when a post is added): it is part of each post's recorded version, so
+   * a post is parsed again once the settings or templates it was parsed with have changed.
+   */
+  fingerprint: string;
+}
+
+/**
+ * Lists the posts prefix once and reads the site files in it (a Jekyll `_config.yml`, a Hugo config, shortcode
+ * templates, includes), with the post paths as the source list references are resolved against.
+ */
+export const loadSiteContent = async (store: ContentStore): Promise<SiteContent> => {
+  const paths = await store.listSources();
+  const decoder = new TextDecoder();
+  const files: { path: string; text: string; etag: string }[] = [];
+  for (const path of paths.filter((candidate) => sourceKindOf(candidate) === 'site-file')) {
+    const object = await store.readSource(path);
+    if (object) files.push({ path, text: decoder.decode(object.bytes), etag: object.etag });
+  }
+  const hash = createHash('sha256');
+  for (const file of files.sort((a, b) => a.path.localeCompare(b.path))) hash.update(`${file.path}\0${file.text}\0`);
+  return {
+    ...readContentContext(
+      files,
+      paths.filter((path) => sourceKindOf(path) === 'post'),
+    ),
+    fingerprint: files.length === 0 ? '' : hash.digest('hex').slice(0, 16),
+  };
+};
+
+/** Calls `load` at most once, however often the result is asked for. */
+export const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
+  let result: Promise<T> | undefined;
+  return () => {
+    result ??= load();
+    return result;
+  };
+};
