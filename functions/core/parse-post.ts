@@ -162,25 +162,40 @@ const dialectOf = (file: string, format: string, content: ContentContext): 'hugo
 const hasError = (problems: readonly Problem[]): boolean => problems.some((problem) => problem.severity === 'error');
 
 const reportMojibake = (repaired: ReturnType<typeof repairMojibake>, file: string): Problem[] => [
-  ...repaired.repairs.map(
-    (repair): Problem => ({
+  ...repaired.repairs.map((repair): Problem => {
+    const from = visible(repair.from);
+    const message = !repair.guessed
+      ? `Text that had been mis-decoded (UTF-8 read as ${repair.encoding}) was repaired: "${from}" became "${repair.to}".`
+      : repair.to === ''
+        ? `Garbled text ("${from}", UTF-8 read as ${repair.encoding}) lost a byte that cannot be told from context, so it was removed.`
+        : `Garbled text ("${from}", UTF-8 read as ${repair.encoding}) lost a byte; from context it was read as "${repair.to}".`;
+    return {
       file,
       line: repair.line,
-      message: `Text that had been mis-decoded (UTF-8 read as ${repair.encoding}) was repaired: "${repair.from}" became "${repair.to}".`,
-      fix: 'Check that the line reads as intended, and save the file as UTF-8 so it needs no repair.',
+      message,
+      fix: repair.guessed
+        ? 'Check that the line reads as intended (retype the character if something is missing), and save the file as UTF-8.'
+        : 'Check that the line reads as intended, and save the file as UTF-8 so it needs no repair.',
       severity: 'warning',
-    }),
-  ),
+    };
+  }),
   ...repaired.suspects.map(
     (suspect): Problem => ({
       file,
       line: suspect.line,
-      message: `This line has characters that look garbled by a wrong encoding: "${suspect.sample}".`,
+      message: `This line has characters that look garbled by a wrong encoding and could not be repaired: "${visible(suspect.sample)}". It is published as it is.`,
       fix: 'Retype those characters, or re-save the file as UTF-8 in your editor.',
-      severity: 'error',
+      severity: 'warning',
     }),
   ),
 ];
+
+/** Invisible and replacement characters, named so the author can see what was there. */
+const visible = (text: string): string =>
+  text.replace(
+    /[\ufffd\uf8ff\u0080-\u009f]/gu,
+    (char) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`,
+  );
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters never belong in a summary
 const CONTROL_OR_SPACE = /[\u0000-\u001f\u007f-\u009f\s]+/g;

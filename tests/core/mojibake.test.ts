@@ -86,9 +86,7 @@ describe('repairMojibake', () => {
   });
 
   it.each([
-    ['a right double quote whose last byte was lost', 'He said â€�hi', 'â€�hi'],
     ['a question mark where a byte was replaced', 'Itâ€?s', 'Itâ€?s'],
-    ['an accent whose second byte was replaced', 'Ã\ufffd broken', 'Ã\ufffd broke'],
     ['double mojibake, repaired once', 'cafÃƒÂ©', 'cafÃ©'],
   ])('reports %s as a suspect', (_case, input, sample) => {
     // Act
@@ -135,15 +133,16 @@ describe('repairMojibake', () => {
       '',
       'Plain line with café.',
       'Second: 😅 and café',
-      'Broken: â€�end',
+      'Broken: ”end',
       'Fine again.',
     ]);
     expect(result.repairs).toEqual([
       { line: 2, from: 'â€™', to: '’', encoding: 'windows-1252' },
       { line: 6, from: 'ðŸ˜…', to: '😅', encoding: 'windows-1252' },
       { line: 6, from: '√©', to: 'é', encoding: 'macintosh' },
+      { line: 7, from: 'â€�', to: '”', encoding: 'windows-1252', guessed: true },
     ]);
-    expect(result.suspects).toEqual([{ line: 7, sample: 'oken: â€�end' }]);
+    expect(result.suspects).toEqual([]);
   });
 
   it('reads characters that are whole UTF-8 in both Windows-1252 and Mac Roman as Windows-1252', () => {
@@ -323,3 +322,94 @@ describe('repairMojibake properties', () => {
     );
   });
 });
+
+/** Emoji sequences of every kind the repair must keep whole: tones, joins, selectors, keycaps, flags, tag flags. */
+const EMOJI = [
+  ...['🤘🏽', '🥷🏽', '👍🏿', '👋🏻', '🧑🏾‍🚀', '👩🏼‍💻'],
+  ...['👩‍💻', '👨‍👩‍👧‍👦', '🏳️‍🌈', '🧑‍🤝‍🧑', '🐻‍❄️'],
+  ...['❤️', '✌️', '☺️', '✔️'],
+  ...['1️⃣', '#️⃣'],
+  ...['🇩🇪', '🇯🇵', '🇧🇷'],
+  '🏴󠁧󠁢󠁳󠁣󠁴󠁿',
+  ...['😅', '🚀', '🌈', '💻'],
+];
+const emojiText = fc
+  .array(fc.oneof(fc.constantFrom(...EMOJI), fc.constantFrom(' ', 'ok ', ', ', 'déjà ', 'çok ')), {
+    minLength: 1,
+    maxLength: 8,
+  })
+  .map((parts) => parts.join(''))
+  .filter((text) => EMOJI.some((emoji) => text.includes(emoji)));
+
+/** Through a Windows page, each byte it has no character for is lost: shown as U+FFFD, or dropped altogether. */
+const mangleLosing = (text: string, page: 'windows1252' | 'windows1254', lostAs: '\ufffd' | ''): string =>
+  Array.from(Buffer.from(text, 'utf8'), (byte) => {
+    const char = iconv.decode(Buffer.of(byte), page);
+    return char === '\ufffd' ? lostAs : char;
+  }).join('');
+
+const graphemes = (text: string): string[] =>
+  Array.from(new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text), (part) => part.segment);
+
+describe('repairMojibake properties: emoji sequences', () => {
+  /* Property: any mix of emoji sequences read through any of the three pages (undefined bytes kept) comes back exactly. */
+  it.each(['windows1252', 'windows1254', 'macintosh'] as const)('restores emoji sequences read as %s', (page) => {
+    fc.assert(
+      fc.property(emojiText, (text) => {
+        // Act
+        const result = repairMojibake(mangle(text, page));
+        // Assess
+        expect(result.text).toBe(text);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  /* Property: with Mac Roman's Apple logo kept, shown as U+FFFD or dropped, the emoji still come back exactly. */
+  it.each(['\uf8ff', '\ufffd', ''])('restores Mac Roman emoji with the Apple logo as "%s"', (logo) => {
+    fc.assert(
+      fc.property(emojiText, (text) => {
+        // Prepare
+        const mangled = mangle(text, 'macintosh').replaceAll('\uf8ff', logo);
+        // Act
+        const result = repairMojibake(mangled);
+        // Assess
+        expect(result.text).toBe(text);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  /*
+   * Property: where the Windows pages lost bytes (as U+FFFD or dropped), what comes back is the original with at
+   * most some emoji left out: never a replacement character, an Apple logo, a leftover mojibake lead, a stray
+   * skin tone, joiner or selector, or an emoji that was not there.
+   */
+  it.each([
+    ['windows1252', '\ufffd'],
+    ['windows1252', ''],
+    ['windows1254', '\ufffd'],
+    ['windows1254', ''],
+  ] as const)('publishes emoji read as %s with lost bytes as "%s" whole or not at all', (page, lostAs) => {
+    fc.assert(
+      fc.property(emojiText, (text) => {
+        // Act
+        const result = repairMojibake(mangleLosing(text, page, lostAs));
+        // Assess
+        expect(result.text).not.toMatch(/[\ufffd\uf8ff]|ðŸ|ğŸ|â€|ï¸/u);
+        const wanted = new Set(graphemes(text));
+        for (const grapheme of graphemes(result.text)) expect(wanted.has(grapheme)).toBe(true);
+        const kept = graphemes(result.text).filter((grapheme) => grapheme.trim() !== '');
+        const original = graphemes(text).filter((grapheme) => grapheme.trim() !== '');
+        expect(isSubsequence(kept, original)).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+const isSubsequence = (part: readonly string[], whole: readonly string[]): boolean => {
+  let at = 0;
+  for (const item of whole) if (item === part[at]) at++;
+  return at === part.length;
+};

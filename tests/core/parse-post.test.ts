@@ -85,7 +85,6 @@ describe('parsePost on hostile input', () => {
     ['an unclosed Liquid tag', 'unclosed-liquid.md', { field: 'body', line: 8 }, /not closed/],
     ['a binary file', 'binary.md', {}, /binary/],
     ['Latin-1 bytes', 'latin1.md', {}, /not valid UTF-8/],
-    ['text garbled twice', 'mojibake-double.md', { line: 6 }, /garbled/],
   ])('rejects %s with a located error', (_name, file, where, message) => {
     // Prepare: the fixture file.
     // Act
@@ -98,11 +97,33 @@ describe('parsePost on hostile input', () => {
     expect(errors.map((p) => p.message).join('\n')).toMatch(message);
   });
 
-  it('tells the author of a garbled line to retype it or re-save as UTF-8', () => {
+  it('publishes a line garbled twice as it is, warning the author to retype it or re-save as UTF-8', () => {
     // Act
     const result = parseFixture('mojibake-double.md');
     // Assess
-    expect(errorsOf(result)[0]?.fix).toMatch(/Retype.*UTF-8/);
+    expect(result.post).toBeDefined();
+    expect(errorsOf(result)).toEqual([]);
+    const warning = result.problems.find((problem) => /garbled/.test(problem.message));
+    expect(warning).toMatchObject({ line: 6, severity: 'warning' });
+    expect(warning?.fix).toMatch(/Retype.*UTF-8/);
+  });
+
+  it.each([
+    ['a Windows-1252 skin tone whose byte was lost', 'Rock on ðŸ¤˜ðŸ\ufffd½!', 'Rock on 🤘🏽!', /read as "🤘🏽"/],
+    ['a Windows-1254 joiner whose byte was lost', 'Dev ğŸ‘©â€\ufffdğŸ’» here', 'Dev 👩‍💻 here', /read as "👩‍💻"/],
+    ['a closing quote whose last byte was dropped', 'He said â€œhiâ€ twice', 'He said “hi” twice', /read as "”"/],
+    ['a Mac Roman skin tone beside the Apple logo', 'Ninja 🥷\uf8ffüèΩ', 'Ninja 🥷🏽', /repaired/],
+    ['an accent that cannot be told', 'Ã\ufffd broken', 'broken', /U\+FFFD.*removed/],
+  ])('publishes %s, with a warning naming the line', (_name, line, expected, message) => {
+    // Prepare
+    const text = `---\ntitle: Lost\ndate: 2024-11-14\n---\n\n${line}\n`;
+    // Act
+    const result = parseText('lost.md', text);
+    // Assess
+    expect(errorsOf(result)).toEqual([]);
+    expect(result.post?.html.trim()).toBe(`<p>${expected}</p>`);
+    expect(result.problems.some((p) => p.line === 6 && p.severity === 'warning' && message.test(p.message))).toBe(true);
+    expect(result.post?.html).not.toMatch(/[\ufffd\uf8ff]/u);
   });
 
   it.each([
