@@ -55,7 +55,8 @@ export const readFolder = async (
     IO_CONCURRENCY,
     async (path) => ({ path, text: await readFile(join(dir, path), 'utf8') }),
   );
-  return { posts, assets, ...readContentContext(siteFiles, postPaths) };
+  const read = readContentContext(siteFiles, postPaths);
+  return { posts, assets, content: { ...read.content, files: paths }, problems: read.problems };
 };
 
 /** File system calls in flight at once: enough to keep the disk busy, few enough to stay far from fd limits. */

@@ -1,5 +1,6 @@
 import { formatRfc3339 } from './feed-dates.ts';
 import { type FeedEntry, type FeedModel, GENERATOR } from './feed-model.ts';
+import { textAsHtml } from './feed-text.ts';
 import { renderXmlDocument, textElement, type XmlElement } from './feed-xml.ts';
 import type { Author } from './types.ts';
 
@@ -42,7 +43,8 @@ const renderEntry = (entry: FeedEntry): XmlElement => ({
     ...textElement('updated', formatRfc3339(entry.updated)),
     ...entry.authors.map(renderAuthor),
     ...entry.terms.map((term): XmlElement => ({ name: 'category', attributes: [['term', term]] })),
-    ...(entry.summary === '' ? [] : textElement('summary', entry.summary, [['type', 'text']])),
+    // As html, escaped: a text summary that mentions a tag would read to validators as undeclared HTML.
+    ...(entry.summary === '' ? [] : textElement('summary', textAsHtml(entry.summary), [['type', 'html']])),
     ...textElement('content', entry.html, [['type', 'html']]),
   ],
 });

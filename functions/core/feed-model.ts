@@ -1,3 +1,4 @@
+import { framesAsLinks } from './embeds.ts';
 import { FeedmailError } from './errors.ts';
 import { stripControlCharacters } from './feed-text.ts';
 import { SITE_FILES, siteUrl } from './paths.ts';
@@ -86,7 +87,8 @@ const prepareEntry = (post: PublishedPost, problems: string[]): FeedEntry => {
     url,
     title: stripControlCharacters(post.title),
     summary: stripControlCharacters(post.summary),
-    html: stripControlCharacters(post.html),
+    // Readers run iframes at a risk (W3C SecurityRisk), and many drop them: a video embed becomes a link.
+    html: stripControlCharacters(framesAsLinks(post.html)),
     terms,
     authors: post.authors.map(cleanAuthor).filter((author): author is Author => author !== undefined),
     ...(image === undefined ? {} : { image }),

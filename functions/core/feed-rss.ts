@@ -1,5 +1,6 @@
 import { formatRfc822 } from './feed-dates.ts';
 import { type FeedEntry, type FeedModel, GENERATOR } from './feed-model.ts';
+import { textAsHtml } from './feed-text.ts';
 import { renderXmlDocument, textElement, type XmlElement } from './feed-xml.ts';
 
 const NAMESPACES = [
@@ -58,7 +59,9 @@ const renderItem = (entry: FeedEntry): XmlElement => ({
     // A guid is a permalink unless it says otherwise; our ids are often tag: URIs or slugs, which are not.
     ...textElement('guid', entry.id, [['isPermaLink', entry.id === entry.url ? 'true' : 'false']]),
     ...textElement('pubDate', formatRfc822(entry.published)),
-    ...textElement('description', entry.summary),
+    // RSS descriptions are HTML to every reader: the summary is text, so it is escaped as HTML (`<script>` in a
+    // summary would otherwise be run or cut away, and the rest of the summary with it).
+    ...textElement('description', textAsHtml(entry.summary)),
     ...textElement('content:encoded', entry.html),
     // RSS <author> must be an email address; names go to dc:creator, one per author.
     ...entry.authors.flatMap((author) => textElement('dc:creator', author.name)),

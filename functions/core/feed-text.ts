@@ -26,3 +26,9 @@ export const escapeXmlText = (text: string): string =>
  */
 export const escapeXmlAttribute = (value: string): string =>
   escapeXmlText(value).replace(/"/g, '&quot;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+
+/**
+ * Plain text written where readers expect HTML (the RSS description, an Atom summary of type html): the same three
+ * escapes make it HTML text, so `<script>` in a summary is read as words, never as markup.
+ */
+export const textAsHtml = (text: string): string => escapeXmlText(text);

@@ -1,9 +1,11 @@
+import { reportMissingImages, reportRemovedMarkup } from './body-report.ts';
 import { dateFromFileName } from './dates.ts';
 import { decodePostBytes } from './decode.ts';
 import { readPostFields, splitFrontMatter } from './front-matter.ts';
 import { renderPostBody } from './markdown.ts';
 import { repairMojibake } from './mojibake.ts';
 import { postUrl } from './paths.ts';
+import { stripMarkup } from './plain-text.ts';
 import { htmlToText, sanitizedHtmlToText, sanitizePostHtml } from './sanitize.ts';
 import { expandShortcodes } from './shortcodes.ts';
 import { slugFromPath } from './slug.ts';
@@ -76,9 +78,33 @@ export const parsePost = (
 
   if (!fields || fields.title === undefined || !date || hasError(problems)) return { problems };
 
+  const title = stripMarkup(fields.title);
+  if (title.changed) {
+    problems.push({
+      file,
+      field: 'title',
+      message: `The title has HTML in it, which feeds and mail show as text: it is published as "${title.text}".`,
+      fix: 'Write the title as plain text.',
+      severity: title.text === '' ? 'error' : 'warning',
+    });
+    if (title.text === '') return { problems };
+  }
+  if (fields.summary !== undefined && stripMarkup(fields.summary).changed) {
+    problems.push({
+      file,
+      field: 'description',
+      message: 'The description has HTML in it; the summary is published with the tags removed.',
+      fix: 'Write the description as plain text.',
+      severity: 'warning',
+    });
+  }
+
   const rendered = renderPostBody(expanded.markdown);
   const sanitizeOptions = { baseUrl: postSourceUrl(site, file), iframeHosts: site.iframeHosts };
   const html = sanitizePostHtml(rendered.html, sanitizeOptions);
+  const where = { file, body: frontMatter.body, bodyLine: frontMatter.bodyLine };
+  problems.push(...reportRemovedMarkup(rendered.html, html, { ...where, iframeHosts: site.iframeHosts }));
+  if (content.files) problems.push(...reportMissingImages(rendered.html, { ...where, files: content.files }));
   const excerptHtml =
     rendered.excerptHtml === undefined ? undefined : sanitizePostHtml(rendered.excerptHtml, sanitizeOptions);
   const image = findFirstImage(html);
@@ -104,11 +130,11 @@ export const parsePost = (
     });
   }
 
-  const slug = fields.slug ?? slugFromPath(file, fields.title);
+  const slug = fields.slug ?? slugFromPath(file, title.text);
   const post: Post = {
     sourcePath: file,
     slug,
-    title: fields.title,
+    title: title.text,
     date,
     draft: fields.draft,
     summary: summarize(fields.summary, excerptHtml, text),

@@ -14,6 +14,8 @@ export const sourceKindOf = (sourcePath: string): 'post' | 'report' | 'asset' | 
   if (sourcePath.endsWith(REPORT_SUFFIX)) return 'report';
   if (name === '' || name.startsWith('.') || name.endsWith('~') || name.startsWith('#')) return 'ignored';
   if (siteFileKindOf(sourcePath)) return 'site-file';
+  // A migrated site's page layouts, theme and styles: this publisher has its own, so they are neither read nor published.
+  if (/^(?:_layouts|layouts|_sass|themes|archetypes)\//.test(sourcePath)) return 'ignored';
   if (/\.(md|markdown)$/i.test(name)) return 'post';
   return 'asset';
 };

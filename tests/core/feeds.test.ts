@@ -87,7 +87,10 @@ describe('buildFeeds: RSS 2.0', () => {
 
     // Assess
     const item = readXml(rss, (q) => ({ description: q('//item/description'), content: q('//item/content:encoded') }));
-    expect(item).toEqual({ description: ['Plain <text> & more'], content: ['<p>Full <em>body</em> ]]> here</p>'] });
+    expect(item).toEqual({
+      description: ['Plain &lt;text&gt; &amp; more'],
+      content: ['<p>Full <em>body</em> ]]> here</p>'],
+    });
   });
 
   it('names authors with dc:creator and never puts a name in author', () => {
@@ -166,7 +169,7 @@ describe('buildFeeds: Atom 1.0', () => {
     });
   });
 
-  it('writes an entry with the post id, dates, text summary, HTML content, categories and link', () => {
+  it('writes an entry with the post id, dates, escaped summary, HTML content, categories and link', () => {
     // Prepare
     const post = makePost({
       date: '2024-11-14T09:00:00Z',
@@ -199,8 +202,8 @@ describe('buildFeeds: Atom 1.0', () => {
       title: ['Hello, world'],
       published: ['2024-11-14T09:00:00Z'],
       updated: ['2024-11-15T10:30:00Z'],
-      summary: ['Plain <b>not bold</b>'],
-      summaryType: ['text'],
+      summary: ['Plain &lt;b&gt;not bold&lt;/b&gt;'],
+      summaryType: ['html'],
       content: ['<p>Body</p>'],
       contentType: ['html'],
       categories: ['aws', 'essays'],

@@ -9,6 +9,7 @@ import {
   truncateText,
 } from '../../functions/core/parse-post.ts';
 import { parseSiteConfig } from '../../functions/core/site-config.ts';
+import { EMPTY_CONTENT } from '../../functions/core/templating/template-context.ts';
 import type { Post, SiteConfig } from '../../functions/core/types.ts';
 
 const FIXTURES = new URL('../fixtures/posts/', import.meta.url);
@@ -152,15 +153,47 @@ describe('parsePost on hostile input', () => {
     ]);
   });
 
-  it('keeps a script in the title as literal text and out of the summary and body markup', () => {
+  it('rejects a title that is nothing but markup, naming the field', () => {
     // Act
-    const { post, problems } = parseFixture('script-injection.md');
+    const result = parseFixture('script-injection.md');
     // Assess
-    expect(problems).toEqual([]);
-    expect(post?.title).toBe("</title><script>alert('title')</script>");
+    expect(result.post).toBeUndefined();
+    expect(errorsOf(result)).toMatchObject([{ field: 'title', message: expect.stringMatching(/HTML/) }]);
+  });
+
+  it('publishes a title and summary with their tags stripped and a body cleaned, telling the author each removal', () => {
+    // Prepare
+    const source = new TextDecoder().decode(fixture('script-injection.md'));
+    const text = source.replace(/^title: .*$/m, 'title: "<script>alert(1)</script>A <b>bold</b> move"');
+    // Act
+    const { post, problems } = parseText('script-injection.md', text);
+    // Assess
+    expect(post?.title).toBe('A bold move');
     expect(post?.summary).toBe('A bold claim');
     expect(post?.html).not.toMatch(/<script|onerror|javascript:|alert\('body'\)/);
     expect(post?.html).toContain('<img src="https://notes.example/posts/pixel.png"');
+    expect(problems.map((p) => [p.field, p.line, p.severity, p.message])).toEqual([
+      ['title', undefined, 'warning', expect.stringMatching(/published as "A bold move"/)],
+      ['description', undefined, 'warning', expect.stringMatching(/tags removed/)],
+      ['body', 7, 'warning', 'A script element was removed from the post.'],
+      ['body', 9, 'warning', expect.stringMatching(/^An event handler attribute .* was removed/)],
+      ['body', 8, 'warning', 'A javascript: link was removed from the post.'],
+    ]);
+  });
+
+  it('warns about an iframe from a host that is not allowed, and about a relative image that was not uploaded', () => {
+    // Prepare
+    const text =
+      '---\ntitle: T\ndate: 2024-11-14\n---\n\n![a](2024/here.png) ![b](gone.png)\n\n<iframe src="https://ads.example/x"></iframe>\n';
+    const content = { ...EMPTY_CONTENT, files: ['post.md', '2024/here.png'] };
+    // Act
+    const result = parsePost({ sourcePath: 'post.md', bytes: new TextEncoder().encode(text) }, makeSite(), content);
+    // Assess
+    expect(result.post).toBeDefined();
+    expect(result.problems.map((p) => [p.line, p.severity, p.message])).toEqual([
+      [8, 'warning', expect.stringMatching(/^An embedded frame \(iframe\) was removed/)],
+      [6, 'warning', expect.stringMatching(/"gone\.png" points at gone\.png, which is not among the uploaded files/)],
+    ]);
   });
 
   it('rejects a body with nothing left once scripts are removed', () => {

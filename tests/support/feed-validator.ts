@@ -303,7 +303,26 @@ const checkRssItem = (item: XmlElement, where: string, findings: Findings): void
   for (const name of ['description', 'content:encoded']) {
     const html = text(item, name);
     if (html !== undefined) checkNoRelativeReferences(html, `${where}/${name}`, findings);
+    if (html !== undefined) checkHtmlSafety(html, `${where}/${name}`, findings);
   }
+  const title = text(item, 'title');
+  if (title !== undefined && MARKUP.test(title))
+    findings.add('warning', 'ContainsHTML', `${where}/title`, 'title should not contain HTML');
+};
+
+/** An element or a comment: what the validator takes for HTML in a field meant as text. */
+const MARKUP = /<(?:[a-z][\w-]*[\s/>]|\/[a-z][\w-]*\s*>|!--)/i;
+
+/**
+ * The validator's checks of escaped HTML (its `htmlEater`): a script element or event handler is a SecurityRisk,
+ * as is an iframe, object or embed; markup in it that is not HTML at all is NotHtml.
+ */
+const checkHtmlSafety = (html: string, where: string, findings: Findings): void => {
+  if (/<script[\s>]/i.test(html) || /<[a-z][^>]*\son[a-z]+\s*=/i.test(html))
+    findings.add('warning', 'SecurityRisk', where, 'contains a script or an event handler');
+  if (/<(?:iframe|object|embed)[\s>]/i.test(html))
+    findings.add('warning', 'SecurityRisk', where, 'contains an iframe, object or embed');
+  if (/<(?:\?xml|!DOCTYPE|html[\s>])/i.test(html)) findings.add('error', 'NotHtml', where, 'is a document, not HTML');
 };
 
 /** MissingGuid; InvalidPermalink: a guid is a permalink unless isPermaLink="false", so it must then be a full URL. */
@@ -474,7 +493,17 @@ const checkAtomEntry = (entry: XmlElement, where: string, feedHasAuthor: boolean
   for (const content of contents) {
     const type = attribute(content, 'type') ?? 'text';
     if (type !== 'html') findings.add('warning', 'ContentNotHtml', `${where}/content`, `type is ${type}, not html`);
-    else checkNoRelativeReferences(content.content, `${where}/content`, findings);
+    else {
+      checkNoRelativeReferences(content.content, `${where}/content`, findings);
+      checkHtmlSafety(content.content, `${where}/content`, findings);
+    }
+  }
+  for (const name of ['atom:title', 'atom:summary']) {
+    for (const element of elements(entry, name)) {
+      const type = attribute(element, 'type') ?? 'text';
+      if (type === 'text' && MARKUP.test(element.content))
+        findings.add('warning', 'ContainsUndeclaredHTML', `${where}/${name.slice(5)}`, 'text contains HTML markup');
+    }
   }
   for (const category of elements(entry, 'atom:category'))
     if ((attribute(category, 'term') ?? '').trim() === '')

@@ -1,4 +1,5 @@
 import type { DigestContent, DigestPost } from '../digest/digest-content.ts';
+import { embedsAsLinks } from '../embeds.ts';
 import { ConfigError, FeedmailError } from '../errors.ts';
 import { escapeHtml, safeHref } from '../html.ts';
 import { listFormat } from '../intl-cache.ts';
@@ -77,8 +78,6 @@ const neutraliseUrl = (url: string): string => url.replace(/[{}]/g, encodeURICom
  * declarations, and the raw-text elements whose content hides the `</mj-text>` that follows.
  */
 const PARSER_HAZARD = /<(?=[!?]|\/?(?:mj|script|style|title|textarea|xmp|plaintext))/gi;
-/** Embedded players do not play in mail (Gmail removes them); a link to the media takes their place. */
-const EMBED = /<(iframe|video|audio)\b([^>]*)>([\s\S]*?)<\/\1>/gi;
 /** The sanitizer writes `<img a="…" />` with double-quoted, escaped attribute values. */
 const IMG = /<img\b([^>]*?)\s*\/?>/gi;
 const PRE_OR_NEWLINE = /<pre\b[\s\S]*?<\/pre>|\r?\n/gi;
@@ -100,20 +99,15 @@ const fitImage = (_: string, attributes: string): string => {
   return `<img${fitted} />`;
 };
 
-const linkEmbed = (_: string, _tag: string, attributes: string, inner: string): string => {
-  const src = attribute(attributes, 'src') ?? attribute(inner, 'src');
-  return src === undefined ? '' : `<p><a href="${src}">${src}</a></p>`;
-};
-
 /**
  * Sanitized post HTML made fit for the mail. Also put on one line (newlines in `<pre>` as `&#10;`), so the card keeps
  * the line numbers of its template and an error in it names the right line.
  */
 const prepareBody = (html: string): string =>
   neutraliseBraces(
-    html
+    // Embedded players do not play in mail (Gmail removes them); a link to the media takes their place.
+    embedsAsLinks(html)
       .replace(PARSER_HAZARD, '&lt;')
-      .replace(EMBED, linkEmbed)
       .replace(IMG, fitImage)
       .replace(PRE_OR_NEWLINE, (match) => (match.startsWith('<') ? match.replace(/\r?\n/g, '&#10;') : ' ')),
   );

@@ -18,6 +18,8 @@ export interface ContentContext {
   includes?: Record<string, string>;
   /** Which generator's settings were found beside the posts (a Hugo config, a Jekyll `_config.yml`). */
   generator?: 'hugo' | 'jekyll';
+  /** Every uploaded file (posts, images, …), when it is known for certain (the CLI reads a whole folder). */
+  files?: string[];
   /** Source paths of every post, when known; without it references are resolved from their names only. */
   sources?: string[];
 }

@@ -12,7 +12,7 @@ describe('site files', () => {
     ['_includes/signup.html', 'include'],
     ['2024/_config.yml', undefined],
     ['2024/hello.md', undefined],
-    ['layouts/shortcodes/note.txt', undefined],
+    ['assets/shortcodes/note.txt', undefined],
   ])('reads %s as %s', (path, kind) => {
     // Prepare: nothing beyond the table row.
     // Act
