@@ -1,0 +1,184 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type DefaultTreeAdapterMap, parse } from 'parse5';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readFolder } from '../../functions/cli/posts-folder.ts';
+import type { BatchResult } from '../../functions/core/build-batch.ts';
+import { buildBatch } from '../../functions/core/build-batch.ts';
+import { buildFeeds } from '../../functions/core/feeds.ts';
+import { parseSiteConfig } from '../../functions/core/site-config.ts';
+import { validateAtom, validateJsonFeed, validateRss } from '../support/feed-validator.ts';
+
+/*
+ * The conformance corpus: posts written the way Hugo and Jekyll blogs write them (tests/fixtures/conformance), each
+ * with its expected HTML (tests/conformance/expected). Where Debian's hugo and jekyll are installed, the same
+ * corpus is built with them and the text of every post is compared with ours, so "as Hugo and Jekyll publish them"
+ * is measured. Without them the comparison is skipped with a message; in CI it fails, as .ci/run installs both.
+ */
+
+const CORPUS = fileURLToPath(new URL('../fixtures/conformance/', import.meta.url));
+const NOW = new Date('2026-01-01T00:00:00Z');
+
+const site = parseSiteConfig({
+  title: 'Conformance notes',
+  baseUrl: 'https://notes.example/',
+  timeZone: 'America/Los_Angeles',
+  iframeHosts: ['www.youtube-nocookie.com', 'www.youtube.com'],
+});
+
+const build = async (corpus: string): Promise<BatchResult & { siteProblems: string[] }> => {
+  const folder = await readFolder(join(CORPUS, corpus));
+  const result = buildBatch(folder.posts, site, NOW, folder.content);
+  return { ...result, siteProblems: folder.problems.map((problem) => problem.message) };
+};
+
+const expectedFile = (corpus: string, slug: string) => `./expected/${corpus}/${slug}.html`;
+
+describe.each([
+  ['hugo', 2],
+  ['jekyll', 3],
+  ['damaged', 5],
+  ['hostile', 2],
+])('the %s corpus', (corpus, count) => {
+  it('publishes every post, each as its expected HTML', async () => {
+    // Act
+    const result = await build(corpus);
+    // Assess
+    expect(result.siteProblems).toEqual([]);
+    expect(result.problems.filter((problem) => problem.severity === 'error')).toEqual([]);
+    expect(result.published).toHaveLength(count);
+    for (const post of result.published) {
+      await expect(post.html).toMatchFileSnapshot(expectedFile(corpus, post.slug));
+    }
+  });
+
+  it('writes feeds the offline W3C validator finds clean', async () => {
+    // Prepare
+    const result = await build(corpus);
+    // Act
+    const feeds = buildFeeds(result.published, site, NOW);
+    // Assess
+    expect({
+      rss: validateRss(feeds.rss, { location: 'https://notes.example/feed.xml' }),
+      atom: validateAtom(feeds.atom, { location: 'https://notes.example/atom.xml' }),
+      json: validateJsonFeed(feeds.json, { location: 'https://notes.example/feed.json' }),
+    }).toEqual({ rss: [], atom: [], json: [] });
+  });
+});
+
+describe('what the author is told', () => {
+  it('reports each repaired, guessed or removed character of the damaged posts as a warning with its line', async () => {
+    // Act
+    const result = await build('damaged');
+    // Assess
+    expect(result.problems.every((problem) => problem.severity === 'warning' && problem.line !== undefined)).toBe(true);
+    const files = new Set(result.problems.map((problem) => problem.file));
+    expect([...files].sort()).toEqual([
+      'mac-roman-logo-lost.md',
+      'mac-roman.md',
+      'windows-1252-lost.md',
+      'windows-1252.md',
+      'windows-1254-dropped.md',
+    ]);
+    expect(
+      result.problems.some((problem) => /lost a byte; from context it was read as "[^"]*🏽/.test(problem.message)),
+    ).toBe(true);
+  });
+
+  it('tells the author of the hostile post every removal, and publishes its title and summary as text', async () => {
+    // Act
+    const result = await build('hostile');
+    // Assess
+    const hostile = result.published.find((post) => post.sourcePath === '2024-06-01-hostile-title.md');
+    expect(hostile?.title).toBe('Hostile title');
+    expect(hostile?.summary).toBe('A summary with a script, bold words & an ampersand');
+    const messages = result.problems.map((problem) => `${problem.field}: ${problem.message}`);
+    expect(messages).toEqual([
+      expect.stringMatching(/^title: The title has HTML in it/),
+      expect.stringMatching(/^description: The description has HTML in it/),
+      'body: A script element was removed from the post.',
+      expect.stringMatching(/^body: An event handler attribute/),
+      'body: A javascript: link was removed from the post.',
+      'body: A form was removed from the post.',
+      expect.stringMatching(/^body: An embedded frame \(iframe\) was removed/),
+    ]);
+  });
+});
+
+// ------------------------------------------------------------------------------------ Hugo and Jekyll themselves
+
+const has = (command: string): boolean => spawnSync(command, ['version'], { encoding: 'utf8' }).status === 0;
+const GENERATORS = { hugo: has('hugo'), jekyll: spawnSync('jekyll', ['--version']).status === 0 };
+const SKIP_REASON = 'Debian’s hugo and jekyll are not installed (apt-get install hugo jekyll ruby-jekyll-feed)';
+const missing = !GENERATORS.hugo || !GENERATORS.jekyll;
+if (missing && process.env.CI) throw new Error(`${SKIP_REASON}; .ci/run installs them.`);
+if (missing) console.warn(`Skipping the Hugo and Jekyll comparison: ${SKIP_REASON}.`);
+
+const work = mkdtempSync(join(tmpdir(), 'feedmail-conformance-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Builds a copy of a corpus with the real generator; returns where each post's page is, by slug. */
+const buildWith = (generator: 'hugo' | 'jekyll'): ((slug: string) => string) => {
+  const source = join(work, generator);
+  const out = join(work, `${generator}-out`);
+  cpSync(join(CORPUS, generator), source, { recursive: true });
+  const run =
+    generator === 'hugo'
+      ? spawnSync('hugo', ['--quiet', '--source', source, '--destination', out], { encoding: 'utf8' })
+      : spawnSync('jekyll', ['build', '--quiet', '--source', source, '--destination', out], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`${generator} failed: ${run.stderr}`);
+  return (slug) => {
+    if (generator === 'hugo') return join(out, 'posts', slug, 'index.html');
+    const found = spawnSync('find', [out, '-name', `${slug}.html`], { encoding: 'utf8' }).stdout.trim();
+    return found.split('\n')[0] ?? '';
+  };
+};
+
+type Node = DefaultTreeAdapterMap['node'];
+
+const BLOCKS = new Set(
+  'p div li ul ol pre figure figcaption blockquote aside table tr td th br hr h1 h2 h3 h4 h5 h6'.split(' '),
+);
+
+/** The text of an HTML fragment as a reader sees it: blocks apart, inline markup (highlighting) joined, whitespace folded. */
+const textOf = (html: string): string => {
+  const parts: string[] = [];
+  const walk = (node: Node): void => {
+    if ('value' in node && node.nodeName === '#text') parts.push(node.value);
+    const block = BLOCKS.has(node.nodeName);
+    if (block) parts.push(' ');
+    if ('childNodes' in node) for (const child of node.childNodes) walk(child);
+    if ('content' in node) walk(node.content);
+    if (block) parts.push(' ');
+  };
+  walk(parse(html));
+  return parts.join('').replace(/\s+/g, ' ').trim();
+};
+
+const articleOf = (page: string): string => /<article>([\s\S]*)<\/article>/.exec(page)?.[1] ?? page;
+
+describe.skipIf(missing)('text agreement with Hugo and Jekyll', () => {
+  it.each(['hugo', 'jekyll'] as const)(
+    'publishes every %s post with the text the generator gives it',
+    async (generator) => {
+      // Prepare
+      const pageOf = buildWith(generator);
+      const ours = await build(generator);
+      // Act
+      const compared = ours.published.map((post) => {
+        const page = pageOf(post.slug);
+        return {
+          slug: post.slug,
+          ours: textOf(post.html),
+          theirs: existsSync(page) ? textOf(articleOf(readFileSync(page, 'utf8'))) : `(no page at ${page})`,
+        };
+      });
+      // Assess
+      expect(compared.length).toBeGreaterThan(0);
+      for (const { slug, ours: text, theirs } of compared) expect({ slug, text }).toEqual({ slug, text: theirs });
+    },
+  );
+});
