@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SourceFile } from '../core/build-batch.ts';
 import { parsePost } from '../core/parse-post.ts';
+import { mayHoldLiquid, preloadLiquid } from '../core/templating/jekyll-liquid.ts';
 import { type ContentContext, EMPTY_CONTENT } from '../core/templating/template-context.ts';
 import type { ParseResult, SiteConfig } from '../core/types.ts';
 
@@ -23,12 +24,16 @@ export const parseInWorkers = async (
   const threads = Math.min(availableParallelism(), Math.floor(files.length / FILES_PER_THREAD));
   const parseHere = (share: SourceFile[]): Parsed[] =>
     share.map((file) => ({ sourcePath: file.sourcePath, result: parsePost(file, site, content) }));
-  if (threads < 2) return parseHere(files);
+  if (threads < 2) {
+    if (files.some((file) => mayHoldLiquid(file.bytes))) await preloadLiquid();
+    return parseHere(files);
+  }
 
   const size = Math.ceil(files.length / threads);
   const shares = Array.from({ length: threads }, (_, i) => files.slice(i * size, (i + 1) * size));
   const [own = [], ...others] = shares;
   const fromWorkers = others.map((share) => runWorker(share, site, content).catch(() => parseHere(share)));
+  if (own.some((file) => mayHoldLiquid(file.bytes))) await preloadLiquid();
   const mine = parseHere(own);
   return [...mine, ...(await Promise.all(fromWorkers)).flat()];
 };

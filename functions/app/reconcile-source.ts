@@ -4,6 +4,7 @@ import { monthOf } from '../core/paths.ts';
 import { defaultPostId } from '../core/post-id.ts';
 import { formatReport, hasErrors } from '../core/problems.ts';
 import { toPublishedPost } from '../core/published-post.ts';
+import { mayHoldLiquid, preloadLiquid } from '../core/templating/jekyll-liquid.ts';
 import type { Post, Problem, PublishedPost, SiteConfig } from '../core/types.ts';
 import { nameClashProblem, uniqueNamesOf } from '../core/unique-names.ts';
 import { FEEDS_KEY, monthKey, postKey } from './dirty-keys.ts';
@@ -150,6 +151,7 @@ const computeRecord = async (
   deps: ReconcileDeps,
 ): Promise<SourceRecord> => {
   const version = (previous?.version ?? 0) + 1;
+  if (mayHoldLiquid(bytes)) await preloadLiquid();
   const parsed = parsePost({ sourcePath, bytes }, deps.site, (await deps.siteContent?.())?.content);
   const post = parsed.post;
   if (!post || hasErrors(parsed.problems))

@@ -1,13 +1,6 @@
-import {
-  type Context,
-  type Emitter,
-  Liquid,
-  Tag,
-  type TagToken,
-  type Template,
-  type TopLevelToken,
-  type Variable,
-} from 'liquidjs';
+import { createRequire } from 'node:module';
+import type * as LiquidModule from 'liquidjs';
+import type { Context, Emitter, Liquid, TagToken, Template, TopLevelToken, Variable } from 'liquidjs';
 import { renderMarkdownify } from '../markdown.ts';
 import { fencedCode } from './hugo-shortcodes.ts';
 import { type BodyProblem, resolvePostReference, type TemplateContext } from './template-context.ts';
@@ -23,6 +16,30 @@ import { type BodyProblem, resolvePostReference, type TemplateContext } from './
  * One decision differs from Jekyll: Markdown code (fences, indented blocks, code spans) is shown as written. A
  * Jekyll author who shows template code wraps it in raw; without raw, Jekyll would have broken their own page.
  */
+
+/*
+ * liquidjs is loaded when a post first needs it, not with this module: most posts have no Liquid, and loading it
+ * costs every parse thread and every cold start about 40 ms. Async callers preload it (the import() below is
+ * what bundlers follow); synchronous ones that did not fall back to require, which works wherever node_modules is.
+ */
+let liquidjs: typeof LiquidModule | undefined;
+const requireHere = createRequire(import.meta.url);
+
+/** Loads liquidjs ahead of a synchronous parse that may need it; cheap once loaded. */
+export const preloadLiquid = async (): Promise<void> => {
+  liquidjs ??= await import('liquidjs');
+};
+
+const loadLiquid = (): typeof LiquidModule => {
+  liquidjs ??= requireHere('liquidjs') as typeof LiquidModule;
+  return liquidjs;
+};
+
+/** Whether a body may hold Liquid (a cheap test, for deciding to preload). */
+export const mayHoldLiquid = (text: string | Uint8Array): boolean => {
+  const source = typeof text === 'string' ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  return source.includes('{%') || source.includes('{{');
+};
 
 export type LiquidPage = {
   /** The post's public URL, for `page.url`. */
@@ -44,6 +61,7 @@ export const renderJekyllLiquid = (
     problems.push({ line, message, fix, severity: 'warning' });
   const { masked, restore } = maskCode(body, codeRanges);
   const includes = { ...(context.content?.includes ?? {}) };
+  const { Liquid } = loadLiquid();
   const engine = new Liquid({
     jekyllInclude: true,
     dynamicPartials: false,
@@ -183,6 +201,7 @@ const resolves = (scope: unknown, path: (string | number)[]): boolean => {
 // ---------------------------------------------------------------- Jekyll's tags and filters
 
 const registerJekyll = (engine: Liquid, context: TemplateContext, problems: BodyProblem[]): void => {
+  const { Tag } = loadLiquid();
   const basePath = basePathOf(context);
   const origin = new URL(context.site.baseUrl).origin;
   const relative = (value: unknown): string => {
@@ -258,6 +277,7 @@ const registerJekyll = (engine: Liquid, context: TemplateContext, problems: Body
 
 /** A tag this site cannot run (a Jekyll plugin's): renders nothing, with a warning. */
 const registerSilentTag = (engine: Liquid, name: string, problems: BodyProblem[]): void => {
+  const { Tag } = loadLiquid();
   engine.registerTag(
     name,
     class extends Tag {

@@ -1,0 +1,15 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+const tree = process.argv[2]!;
+const { parsePost } = await import(join(tree, 'functions/core/parse-post.ts'));
+const { parseSiteConfig } = await import(join(tree, 'functions/core/site-config.ts'));
+const site = parseSiteConfig({ title: 'Bench', baseUrl: 'https://bench.example/', timeZone: 'UTC' });
+const dir = '/tmp/cmp-3AYJvo/corpus';
+const files: { sourcePath: string; bytes: Uint8Array }[] = [];
+const walk = (d: string, rel = '') => { for (const e of readdirSync(d, { withFileTypes: true })) { if (e.isDirectory()) walk(join(d, e.name), rel + e.name + '/'); else files.push({ sourcePath: rel + e.name, bytes: readFileSync(join(d, e.name)) }); } };
+walk(dir);
+for (const f of files.slice(0, 500)) parsePost(f, site);
+const t = performance.now();
+const content = { params: {}, jekyll: {}, shortcodes: {}, files: files.map((f) => f.sourcePath), sources: files.map((f) => f.sourcePath) };
+for (const f of files) parsePost(f, site, content);
+console.log(tree, files.length, Math.round(performance.now() - t), 'ms');
