@@ -47,7 +47,9 @@ export const publishSource = async (sourcePath: string, deps: PublishDeps): Prom
  */
 const reparseAll = async (sourcePath: string, deps: PublishDeps): Promise<PublishResult> => {
   const site = await deps.siteContent?.();
-  const posts = (await deps.content.listSources()).filter((path) => sourceKindOf(path) === 'post').sort();
+  // The site files were read from one listing of the posts prefix; its post paths are the posts to reconcile.
+  const listed = site?.content.sources ?? (await deps.content.listSources());
+  const posts = listed.filter((path) => sourceKindOf(path) === 'post').sort();
   const outcomes: ReconcileOutcome[] = [];
   for (const post of posts) outcomes.push(await reconcileSource(post, deps));
   await makePublic(

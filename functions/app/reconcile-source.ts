@@ -5,6 +5,7 @@ import { defaultPostId } from '../core/post-id.ts';
 import { formatReport, hasErrors } from '../core/problems.ts';
 import { toPublishedPost } from '../core/published-post.ts';
 import { mayHoldLiquid, preloadLiquid } from '../core/templating/jekyll-liquid.ts';
+import type { ContentContext } from '../core/templating/template-context.ts';
 import type { Post, Problem, PublishedPost, SiteConfig } from '../core/types.ts';
 import { nameClashProblem, uniqueNamesOf } from '../core/unique-names.ts';
 import { FEEDS_KEY, monthKey, postKey } from './dirty-keys.ts';
@@ -42,9 +43,10 @@ const MAX_ATTEMPTS = 8;
  * concurrent writer makes it fail, and the loop starts over from fresh reads.
  */
 export const reconcileSource = async (sourcePath: string, deps: ReconcileDeps): Promise<ReconcileOutcome> => {
+  const siteFiles = await deps.siteContent?.();
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const previous = await deps.index.getSource(sourcePath);
-    const object = withSiteVersion(await deps.content.readSource(sourcePath), await deps.siteContent?.());
+    const object = withSiteVersion(await deps.content.readSource(sourcePath), siteFiles);
     const now = deps.now();
 
     const settled =
@@ -63,7 +65,7 @@ export const reconcileSource = async (sourcePath: string, deps: ReconcileDeps): 
     }
 
     const computed = object
-      ? await computeRecord(sourcePath, object.bytes, object.etag, previous, now, deps)
+      ? await computeRecord(sourcePath, object.bytes, object.etag, previous, now, deps, siteFiles?.content)
       : deletedRecord(sourcePath, previous);
     const given = (previous?.claims ?? []).filter((name) => !computed.claims.includes(name));
     const next: SourceRecord = given.length > 0 ? { ...computed, formerClaims: given } : computed;
@@ -149,10 +151,11 @@ const computeRecord = async (
   previous: SourceRecord | undefined,
   now: Date,
   deps: ReconcileDeps,
+  siteFiles: ContentContext | undefined,
 ): Promise<SourceRecord> => {
   const version = (previous?.version ?? 0) + 1;
   if (mayHoldLiquid(bytes)) await preloadLiquid();
-  const parsed = parsePost({ sourcePath, bytes }, deps.site, (await deps.siteContent?.())?.content);
+  const parsed = parsePost({ sourcePath, bytes }, deps.site, siteFiles);
   const post = parsed.post;
   if (!post || hasErrors(parsed.problems))
     return rejectedRecord(sourcePath, version, etag, previous, parsed.problems, now);

@@ -24,10 +24,10 @@ export interface SiteContent {
 export const loadSiteContent = async (store: ContentStore): Promise<SiteContent> => {
   const paths = await store.listSources();
   const decoder = new TextDecoder();
-  const files: { path: string; text: string; etag: string }[] = [];
+  const files: { path: string; text: string }[] = [];
   for (const path of paths.filter((candidate) => sourceKindOf(candidate) === 'site-file')) {
     const object = await store.readSource(path);
-    if (object) files.push({ path, text: decoder.decode(object.bytes), etag: object.etag });
+    if (object) files.push({ path, text: decoder.decode(object.bytes) });
   }
   const hash = createHash('sha256');
   for (const file of files.sort((a, b) => a.path.localeCompare(b.path))) hash.update(`${file.path}\0${file.text}\0`);

@@ -1,4 +1,6 @@
 import { posix } from 'node:path';
+import { lineLocator } from './line-locator.ts';
+import { decodeAttributeValue } from './sanitize.ts';
 import type { Problem } from './types.ts';
 
 /**
@@ -45,6 +47,10 @@ const REMOVED: { name: string; what: string; plural: string; pattern: RegExp; fi
   },
 ];
 
+/** The file line of an offset in the body. */
+const fileLine = (context: { body: string; bodyLine: number }, offset: number): number =>
+  lineLocator(context.body)(offset) + context.bodyLine - 1;
+
 const ANYTHING_REMOVABLE = /<(?:script|form|object|embed|applet|style|iframe)\b|\son[a-z]+\s*=|javascript:/i;
 
 /**
@@ -62,7 +68,7 @@ export const reportRemovedMarkup = (
   const problems: Problem[] = [];
   const lineOf = (pattern: RegExp): number | undefined => {
     const found = new RegExp(pattern.source, 'i').exec(context.body);
-    return found ? context.body.slice(0, found.index).split('\n').length + context.bodyLine - 1 : undefined;
+    return found ? fileLine(context, found.index) : undefined;
   };
   for (const kind of REMOVED) {
     const count = rendered.match(kind.pattern)?.length ?? 0;
@@ -106,7 +112,7 @@ export const reportMissingImages = (
   const problems: Problem[] = [];
   const seen = new Set<string>();
   for (const match of rendered.matchAll(/<img\b[^>]*?\ssrc="([^"]*)"/gi)) {
-    const src = decodeEntities(match[1] ?? '');
+    const src = decodeAttributeValue(match[1] ?? '');
     if (src === '' || /^(?:[a-z][a-z0-9+.-]*:|\/|#)/i.test(src) || seen.has(src)) continue;
     seen.add(src);
     let path: string;
@@ -119,7 +125,7 @@ export const reportMissingImages = (
     const at = context.body.indexOf(src);
     problems.push({
       file: context.file,
-      ...(at === -1 ? {} : { line: context.body.slice(0, at).split('\n').length + context.bodyLine - 1 }),
+      ...(at === -1 ? {} : { line: fileLine(context, at) }),
       field: 'body',
       message: `The image "${src}" points at ${path}, which is not among the uploaded files, so readers will see a broken image.`,
       fix: `Upload the image as ${path}, or correct the path.`,
@@ -141,11 +147,3 @@ const uploadedSet = (files: readonly string[]): Set<string> => {
 };
 
 const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
-
-const decodeEntities = (text: string): string =>
-  text
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');

@@ -6,7 +6,7 @@ import { renderPostBody } from './markdown.ts';
 import { repairMojibake } from './mojibake.ts';
 import { postUrl } from './paths.ts';
 import { stripMarkup } from './plain-text.ts';
-import { htmlToText, sanitizedHtmlToText, sanitizePostHtml } from './sanitize.ts';
+import { decodeAttributeValue, htmlToText, sanitizedHtmlToText, sanitizePostHtml } from './sanitize.ts';
 import { expandShortcodes } from './shortcodes.ts';
 import { slugFromPath } from './slug.ts';
 import { type ContentContext, EMPTY_CONTENT } from './templating/template-context.ts';
@@ -252,11 +252,5 @@ export const truncateText = (text: string, length: number): string => {
 /** The `src` of the first image in sanitized HTML (already absolute), with its character references decoded. */
 const findFirstImage = (html: string): string | undefined => {
   const src = /<img\b[^>]*?\ssrc="([^"]*)"/i.exec(html)?.[1];
-  if (!src) return undefined;
-  return src
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+  return src ? decodeAttributeValue(src) : undefined;
 };

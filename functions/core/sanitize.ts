@@ -284,6 +284,19 @@ export const htmlToText = (html: string): string => {
   return textOfRegularMarkup(blocksOnly.replace(/<[^>]*>/g, ' '));
 };
 
+/**
+ * An attribute value as sanitize-html writes it (double-quoted, with `&quot;`, `&#39;`, `&lt;`, `&gt;`, `&amp;`),
+ * decoded back to the value itself.
+ * @example decodeAttributeValue('a.png?x=1&amp;y=2') // 'a.png?x=1&y=2'
+ */
+export const decodeAttributeValue = (value: string): string =>
+  value
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
 /** Text of sanitize-html output once its tags are gone: the four entities it writes decoded, whitespace folded. */
 const textOfRegularMarkup = (markup: string): string =>
   markup

@@ -1,3 +1,4 @@
+import { lineLocator } from '../line-locator.ts';
 import { renderInlineMarkdown, renderMarkdownify } from '../markdown.ts';
 import { GoTemplateError, renderGoTemplate, SafeHtml, type TemplateFunctions } from './go-template.ts';
 import { parseShortcodes, type ShortcodeCall, type ShortcodeNode, type ShortcodeParams } from './shortcode-syntax.ts';
@@ -49,22 +50,6 @@ export const expandHugoShortcodes = (
   };
   const markdown = expandRange(0, body.length, parsed.nodes);
   return { markdown, problems };
-};
-
-/** Offset to 1-based line. */
-const lineLocator = (text: string): ((offset: number) => number) => {
-  const starts = [0];
-  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) starts.push(index + 1);
-  return (offset) => {
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((starts[middle] ?? 0) <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low + 1;
-  };
 };
 
 /** Markers that `place` reads: output that must stand as Markdown blocks of its own. */

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as LiquidModule from 'liquidjs';
 import type { Context, Emitter, Liquid, TagToken, Template, TopLevelToken, Variable } from 'liquidjs';
+import { lineLocator } from '../line-locator.ts';
 import { renderMarkdownify } from '../markdown.ts';
 import { fencedCode } from './hugo-shortcodes.ts';
 import { type BodyProblem, resolvePostReference, type TemplateContext } from './template-context.ts';
@@ -60,6 +61,7 @@ export const renderJekyllLiquid = (
   const warn = (line: number, message: string, fix: string) =>
     problems.push({ line, message, fix, severity: 'warning' });
   const { masked, restore } = maskCode(body, codeRanges);
+  const lineOf = lineLocator(masked);
   const includes = { ...(context.content?.includes ?? {}) };
   const { Liquid } = loadLiquid();
   const engine = new Liquid({
@@ -78,7 +80,7 @@ export const renderJekyllLiquid = (
     if (name in includes || name.includes('{{')) continue;
     includes[name] = '';
     warn(
-      lineAt(masked, found.index),
+      lineOf(found.index),
       `The include "${name}" was not uploaded, so it is left out of the post.`,
       `Upload it as _includes/${name} beside the posts, or remove the {% include %} tag.`,
     );
@@ -99,7 +101,7 @@ export const renderJekyllLiquid = (
       if (name in engine.filters) continue;
       engine.registerFilter(name, (value: unknown) => value);
       warn(
-        lineAt(masked, tag.index + found.index),
+        lineOf(tag.index + found.index),
         `The Liquid filter "${name}" is not one this site knows, so the value is shown without it.`,
         'Remove the filter, or use one of Liquid’s or Jekyll’s standard filters.',
       );
@@ -345,5 +347,3 @@ const maskCode = (
 };
 
 const countNewlines = (text: string): number => text.split('\n').length - 1;
-
-const lineAt = (text: string, offset: number): number => countNewlines(text.slice(0, offset)) + 1;
