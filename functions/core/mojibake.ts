@@ -320,7 +320,7 @@ const decodeWithLostByte = (
   const isContinuation = (byte: number | undefined) => byte !== undefined && byte >= 0x80 && byte <= 0xbf;
   const tail = bytes.slice(index + 1, index + length);
   const fillings: number[][] = [];
-  const lostAt = tail.findIndex((byte) => byte === LOST);
+  const lostAt = tail.indexOf(LOST);
   if (tail.length === length - 1 && lostAt >= 0 && tail.every((byte, at) => at === lostAt || isContinuation(byte))) {
     for (const byte of page.lost) fillings.push([lead, ...tail.map((old, at) => (at === lostAt ? byte : old))]);
     return readings(fillings, page, length);

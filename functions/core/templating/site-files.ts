@@ -72,9 +72,12 @@ export const readContentContext = (
       case 'shortcode':
         content.shortcodes[SHORTCODE.exec(file.path)?.[1] ?? ''] = file.text;
         break;
-      case 'include':
-        (content.includes ??= {})[INCLUDE.exec(file.path)?.[1] ?? ''] = file.text;
+      case 'include': {
+        const includes = content.includes ?? {};
+        includes[INCLUDE.exec(file.path)?.[1] ?? ''] = file.text;
+        content.includes = includes;
         break;
+      }
       default:
         break;
     }
