@@ -131,7 +131,11 @@ const subscribe = async (deps: ApiDeps, respond: Respond, { body, contentType }:
     const typed = parsed.ok
       ? { email: parsed.fields.get('email') ?? '', name: parsed.fields.get('name') ?? '' }
       : { email: '', name: '' };
-    return respond.page(fields.status, pages.renderFormErrorPage(deps.site, { ...typed, error: fields.message }));
+    const errorField = fields.field === 'name' ? { errorField: 'name' as const } : {};
+    return respond.page(
+      fields.status,
+      pages.renderFormErrorPage(deps.site, { ...typed, error: fields.message, ...errorField }),
+    );
   }
   const request = fields.value;
   if (request.bot) {

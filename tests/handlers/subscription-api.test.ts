@@ -183,6 +183,24 @@ describe('subscription API', () => {
     expect(response.body).toContain('&lt;script&gt;');
   });
 
+  it('shows a refused name under the name field, keeping what the visitor typed', async () => {
+    // Prepare
+    const fields = { email: 'ada@example.org', name: 'support@bank.example', website: '' };
+
+    // Act
+    const response = await subscribe(fields);
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    const body = response.body ?? '';
+    expect(body).toMatch(
+      /<p class="field-error" id="subscribe-name-error">.*The name must not contain an email address\.<\/p>\n<input id="subscribe-name"[^>]* aria-describedby="subscribe-name-error" aria-invalid="true"/,
+    );
+    expect(body).not.toContain('subscribe-email-error');
+    expect(body).toContain('value="ada@example.org"');
+    expect(h.mailer.sent).toEqual([]);
+  });
+
   it('shows a confirm button on GET without changing anything, and confirms on POST', async () => {
     await subscribe({ email: 'ada@example.org' });
     const token = confirmToken();

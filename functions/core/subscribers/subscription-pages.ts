@@ -16,8 +16,10 @@ export interface SubscribeFormOptions {
   /** What the visitor typed, shown again after an error. */
   email?: string;
   name?: string;
-  /** Why the address was refused, tied to the email field. */
+  /** Why the form was refused, shown under (and tied to) the field named by `errorField`. */
   error?: string;
+  /** The field `error` is about (default `email`). */
+  errorField?: 'email' | 'name';
   /** Prefix of every id in the form, so two forms on one page never share one (default `subscribe-`). */
   idPrefix?: string;
 }
@@ -35,19 +37,21 @@ export interface SubscribeFormOptions {
 export const renderSubscribeForm = (site: SiteConfig, options: SubscribeFormOptions = {}): SafeHtml => {
   const id = (name: string): string => `${options.idPrefix ?? 'subscribe-'}${name}`;
   const { email, name, error } = options;
-  const describedBy = error ? `${id('email-error')} ${id('help')}` : id('help');
+  const errorOn = error ? (options.errorField ?? 'email') : undefined;
+  const fieldError = (field: 'email' | 'name'): SafeHtml | string =>
+    errorOn === field
+      ? html`<p class="field-error" id="${id(`${field}-error`)}"><span class="visually-hidden">Error: </span>${sentence(error ?? '')}</p>\n`
+      : '';
+  const invalid = (field: 'email' | 'name'): SafeHtml | string => (errorOn === field ? html` aria-invalid="true"` : '');
+  const emailDescribedBy = errorOn === 'email' ? `${id('email-error')} ${id('help')}` : id('help');
   return html`<form class="subscribe-form" method="post" action="${apiUrl(site, 'subscribe')}">
 <div class="field">
 <label for="${id('email')}">Email address</label>
-${
-  error
-    ? html`<p class="field-error" id="${id('email-error')}"><span class="visually-hidden">Error: </span>${sentence(error)}</p>\n`
-    : ''
-}<input id="${id('email')}" name="email" type="email" autocomplete="email" inputmode="email" maxlength="${MAX_ADDRESS_LENGTH}" required aria-describedby="${describedBy}"${error ? html` aria-invalid="true"` : ''}${email ? html` value="${email}"` : ''}>
+${fieldError('email')}<input id="${id('email')}" name="email" type="email" autocomplete="email" inputmode="email" maxlength="${MAX_ADDRESS_LENGTH}" required aria-describedby="${emailDescribedBy}"${invalid('email')}${email ? html` value="${email}"` : ''}>
 </div>
 <div class="field">
 <label for="${id('name')}">Name <span class="optional">(optional)</span></label>
-<input id="${id('name')}" name="name" type="text" autocomplete="name" maxlength="${MAX_NAME_LENGTH}"${name ? html` value="${name}"` : ''}>
+${fieldError('name')}<input id="${id('name')}" name="name" type="text" autocomplete="name" maxlength="${MAX_NAME_LENGTH}"${errorOn === 'name' ? html` aria-describedby="${id('name-error')}"` : ''}${invalid('name')}${name ? html` value="${name}"` : ''}>
 </div>
 <div class="form-extra" aria-hidden="true">
 <label for="${id('website')}">Leave this field empty</label>
@@ -70,10 +74,13 @@ export const renderSubscribePage = (site: SiteConfig): string =>
   });
 
 /**
- * The subscribe page again, with what the visitor typed and why it was refused next to the email field.
+ * The subscribe page again, with what the visitor typed and why it was refused next to the field at fault.
  * @example renderFormErrorPage(site, { email: 'ada@', error: 'an address needs a domain after the @' })
  */
-export const renderFormErrorPage = (site: SiteConfig, input: { email: string; name?: string; error: string }): string =>
+export const renderFormErrorPage = (
+  site: SiteConfig,
+  input: { email: string; name?: string; error: string; errorField?: 'email' | 'name' },
+): string =>
   renderFlowPage(site, {
     // "Error:" first, so a screen reader announces the problem as soon as the page loads.
     title: 'Error: Subscribe',

@@ -220,6 +220,26 @@ describe('renderSubscribeForm', () => {
     expect(attr(byTag(elements, 'input').find((e) => attr(e, 'name') === 'name') as Element, 'value')).toBe('Ada');
   });
 
+  it('shows a name error under the name field and marks the name input, not the email one', () => {
+    // Prepare
+    const options = { email: 'ada@example.org', name: 'Ada\u0007', error: 'the name has a control character' };
+
+    // Act
+    const { elements } = parsePage(renderSubscribeForm(makeSite(), { ...options, errorField: 'name' }).value);
+
+    // Assess
+    const inputs = byTag(elements, 'input');
+    const email = inputs.find((e) => attr(e, 'name') === 'email') as Element;
+    const name = inputs.find((e) => attr(e, 'name') === 'name') as Element;
+    expect(attr(email, 'aria-invalid')).toBeUndefined();
+    expect(attr(email, 'aria-describedby')).toBe('subscribe-help');
+    expect(attr(name, 'aria-invalid')).toBe('true');
+    const error = elements.find((e) => attr(e, 'id') === attr(name, 'aria-describedby')) as Element;
+    expect(textOf(error)).toBe('Error: The name has a control character.');
+    const nameField = name.parentNode as Element;
+    expect(nameField.childNodes).toContain(error);
+  });
+
   it('prefixes every id and reference with the given prefix', () => {
     // Act
     const { elements } = parsePage(renderSubscribeForm(makeSite(), { idPrefix: 'x-', error: 'bad' }).value);
