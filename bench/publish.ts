@@ -1,3 +1,4 @@
+import { compareEntries, toArchiveEntry } from '../functions/core/archive-entries.ts';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createDynamoDigestStore } from '../functions/adapters/dynamo-digest-store.ts';
 import { createDynamoPostIndex } from '../functions/adapters/dynamo-post-index.ts';
@@ -7,7 +8,7 @@ import { silentLogger } from '../functions/app/logger.ts';
 import type { SourceRecord } from '../functions/app/ports.ts';
 import { buildBatch } from '../functions/core/build-batch.ts';
 import { monthOf } from '../functions/core/paths.ts';
-import type { SiteConfig } from '../functions/core/types.ts';
+import type { ArchiveEntry, SiteConfig } from '../functions/core/types.ts';
 import { createPublishHandler } from '../functions/handlers/create-publish-handler.ts';
 import { startStandIns } from '../functions/local/stand-ins.ts';
 import { s3Event } from '../tests/support/events.ts';
@@ -42,12 +43,12 @@ export const measureIncrementalPublish = async (
       return { sourcePath: post.path, bytes: new TextEncoder().encode(post.text) };
     });
     const seeded = buildBatch(files, site, new Date('2026-11-21T00:00:00Z'));
-    const months = new Map<string, number>();
+    const months = new Map<string, ArchiveEntry[]>();
     const queue = [...seeded.published];
     const worker = async () => {
       for (let post = queue.pop(); post; post = queue.pop()) {
         const month = monthOf(new Date(post.date), site.timeZone);
-        months.set(month, (months.get(month) ?? 0) + 1);
+        months.set(month, [...(months.get(month) ?? []), toArchiveEntry(post)]);
         const record: SourceRecord = {
           sourcePath: post.sourcePath,
           version: 1,
@@ -63,7 +64,8 @@ export const measureIncrementalPublish = async (
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
-    for (const [month, count] of months) await index.putMonth({ month, count });
+    for (const [month, posts] of months)
+      await index.putMonth({ month, count: posts.length, posts: posts.sort(compareEntries) });
 
     standIns.s3.middlewareStack.add(
       (next) => (args) => {

@@ -25,6 +25,7 @@ import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { SITE_FILES } from '../../functions/core/paths.ts';
 import type { SiteConfig } from '../../functions/core/types.ts';
 import { ACCESS_LOG_PREFIXES, type AccessLogBucket } from './access-log-bucket.ts';
 import { type ContentBucket, SITE_PREFIX } from './content-bucket.ts';
@@ -162,6 +163,15 @@ export class SiteDistribution extends Construct {
           }
         : {}),
       defaultRootObject: 'index.html',
+      // The bucket answers 403 for a missing key (the distribution may not list it) and the API 404 for an unknown
+      // path: readers get the site's own 404 page with a 404 status instead of S3's XML. Cached briefly, so a page
+      // published a moment later is not hidden for long.
+      errorResponses: [403, 404].map((httpStatus) => ({
+        httpStatus,
+        responseHttpStatus: 404,
+        responsePagePath: `/${SITE_FILES.notFound}`,
+        ttl: Duration.minutes(1),
+      })),
       defaultBehavior: {
         origin,
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,

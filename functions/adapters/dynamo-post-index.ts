@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -23,7 +24,7 @@ import type { MonthRef, PostSummary, PublishedPost } from '../core/types.ts';
  * | CLAIM  | `slug:…` / `id:…`       | unique names and the feed id they were first published with |
  * | DIRTY  | output key              | outputs to re-render, with the token of the latest change    |
  * | SITE   | STATE                   | revision counters and the render lease                       |
- * | MONTH  | `YYYY-MM`               | post count per archive month                                 |
+ * | MONTH  | `YYYY-MM`               | post count and archive entries (gzipped) per archive month   |
  * | DUE    | `<instant>#<source>`    | scheduled posts and expiries, for the timer                  |
  *
  * All published posts share one partition so that `byDate` (an LSI, the only index DynamoDB reads with strong
@@ -106,6 +107,26 @@ export const createDynamoPostIndex = (options: DynamoPostIndexOptions): PostInde
 
   return {
     getSource,
+
+    async getSources(sourcePaths) {
+      const found = new Map<string, SourceRecord>();
+      // BatchGetItem takes 100 keys at a time and may hand some back unprocessed (throttling): ask again for those.
+      for (let i = 0; i < sourcePaths.length; i += 100) {
+        let keys: Record<string, unknown>[] = [...new Set(sourcePaths.slice(i, i + 100))].map((sk) => ({ pk: 'SRC', sk }));
+        for (let round = 0; keys.length > 0; round++) {
+          if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
+          const page = await doc.send(
+            new BatchGetCommand({ RequestItems: { [TableName]: { Keys: keys, ConsistentRead: true } } }),
+          );
+          for (const item of page.Responses?.[TableName] ?? []) {
+            const record = toSourceRecord(item);
+            found.set(record.sourcePath, record);
+          }
+          keys = page.UnprocessedKeys?.[TableName]?.Keys ?? [];
+        }
+      }
+      return sourcePaths.flatMap((path) => found.get(path) ?? []);
+    },
 
     async putSource(record) {
       if (record.dueAt) {
@@ -305,12 +326,21 @@ export const createDynamoPostIndex = (options: DynamoPostIndexOptions): PostInde
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': 'MONTH' },
       });
-      return items.map((item): MonthRef => ({ month: String(item.sk), count: Number(item.count) }));
+      return items.map((item): MonthRef => {
+        const ref: MonthRef = { month: String(item.sk), count: Number(item.count) };
+        if (item.posts instanceof Uint8Array) ref.posts = JSON.parse(gunzipSync(item.posts).toString('utf8'));
+        return ref;
+      });
     },
 
-    async putMonth({ month, count }) {
-      if (count === 0) await doc.send(new DeleteCommand({ TableName, Key: { pk: 'MONTH', sk: month } }));
-      else await doc.send(new PutCommand({ TableName, Item: { pk: 'MONTH', sk: month, count } }));
+    async putMonth({ month, count, posts }) {
+      if (count === 0) {
+        await doc.send(new DeleteCommand({ TableName, Key: { pk: 'MONTH', sk: month } }));
+        return;
+      }
+      // Gzipped: a month of a few thousand entries stays far below DynamoDB's 400 KB per item.
+      const entries = posts ? { posts: gzipSync(JSON.stringify(posts)) } : {};
+      await doc.send(new PutCommand({ TableName, Item: { pk: 'MONTH', sk: month, count, ...entries } }));
     },
 
     async listDue(at) {

@@ -79,6 +79,8 @@ export interface SiteState {
 /** The post index and coordination state (one DynamoDB table in the stack). */
 export interface PostIndex {
   getSource(sourcePath: string): Promise<SourceRecord | undefined>;
+  /** The records of several sources at once (strongly consistent), in the order asked; missing ones are left out. */
+  getSources(sourcePaths: string[]): Promise<SourceRecord[]>;
   /** Writes a record if the stored version is still `record.version - 1` (or absent for version 1); else ConflictError. */
   putSource(record: SourceRecord): Promise<void>;
 
@@ -113,7 +115,7 @@ export interface PostIndex {
   /** Published posts of one month, newest first, without bodies. */
   postsInMonth(month: string): Promise<PostSummary[]>;
   listMonths(): Promise<MonthRef[]>;
-  /** Stores a month's post count; 0 removes the month. */
+  /** Stores a month's post count and archive entries; a count of 0 removes the month. */
   putMonth(month: MonthRef): Promise<void>;
 
   /** Sources whose state changes at or before `at` (scheduled posts coming due, posts expiring). */

@@ -1,5 +1,14 @@
+import {
+  allEntries,
+  groupByTag,
+  type Neighbours,
+  neighboursOf,
+  staleByArchiveChange,
+  type TagGroup,
+  toArchiveEntry,
+} from '../core/archive-entries.ts';
 import { ConflictError } from '../core/errors.ts';
-import { monthPagePath, postPagePath } from '../core/paths.ts';
+import { monthPagePath, monthSitemapPath, postPagePath } from '../core/paths.ts';
 import { toSummary } from '../core/published-post.ts';
 import {
   renderArchiveFile,
@@ -7,11 +16,13 @@ import {
   renderIndexFile,
   renderMonthFile,
   renderPostFile,
+  renderSiteWideFiles,
   renderSubscribeFile,
-  toMonthRefs,
+  renderTagFiles,
+  tagFilePaths,
 } from '../core/site-files.ts';
 import type { MonthRef, PostSummary, PublicFile, PublishedPost, SiteConfig } from '../core/types.ts';
-import { FEEDS_KEY, monthOfKey, slugOfKey } from './dirty-keys.ts';
+import { FEEDS_KEY, monthOfKey, postKey, slugOfKey, tagKey, tagOfKey } from './dirty-keys.ts';
 import type { Logger } from './logger.ts';
 import type { ContentStore, DirtyMark, PostIndex } from './ports.ts';
 
@@ -95,12 +106,13 @@ const renderPass = async (deps: RenderDeps, leaseMs: number, deadline: number): 
       throw new PassInterrupted('lease lost');
   };
   try {
-    await renderMarks(marks, deps, checkpoint);
+    const reachedMore = await renderMarks(marks, deps, checkpoint);
     if (!(await deps.index.markRendered(deps.owner, revision, deps.now().getTime(), leaseMs))) {
       throw new PassInterrupted('lease lost');
     }
     await deps.index.unlock(deps.owner);
-    return undefined;
+    // The neighbours and tags this change reached were marked during the pass: count them, and wait for them too.
+    return reachedMore ? deps.index.bumpRevision() : undefined;
   } catch (error) {
     if (!(error instanceof PassInterrupted)) throw error;
     if (error.reason === 'out of time') {
@@ -116,43 +128,76 @@ const renderPass = async (deps: RenderDeps, leaseMs: number, deadline: number): 
 /**
  * Renders the outputs named by dirty marks and clears each mark once its output is written; cost depends on what
  * changed, not on how many posts exist. `checkpoint` runs before each write and may stop the pass.
+ *
+ * The stored months carry the archive's entries, so the whole archive is known without reading a post. Comparing
+ * the entries before and after the dirty months tells which other outputs the change reached (the neighbours whose
+ * previous/next links changed, the tags whose pages changed); those are marked dirty before anything is written,
+ * so a crash cannot lose them, and rendered by the next pass. Returns true when it marked any.
  */
 export const renderMarks = async (
   marks: DirtyMark[],
   deps: RenderDeps,
   checkpoint: () => Promise<void> = async () => {},
-): Promise<void> => {
-  if (marks.length === 0) return;
-  const dirtyMonths = marks.map((mark) => monthOfKey(mark.key)).filter((month) => month !== undefined);
-  const postMarks = marks.filter((mark) => slugOfKey(mark.key) !== undefined);
-  const stored = new Map((await deps.index.listMonths()).map((ref) => [ref.month, ref.count]));
-  const months = new Map(stored);
+): Promise<boolean> => {
+  if (marks.length === 0) return false;
+  const stored = await deps.index.listMonths();
+  const dirtyMonths = new Set(marks.map((mark) => monthOfKey(mark.key)).filter((month) => month !== undefined));
+  // Months stored before entries were kept are read once, as if dirty, to fill their entries in.
+  for (const ref of stored) if (!ref.posts) dirtyMonths.add(ref.month);
+  const months = new Map(stored.map((ref) => [ref.month, ref]));
   const postsByMonth = new Map<string, PostSummary[]>();
   for (const month of dirtyMonths) {
     const posts = await deps.index.postsInMonth(month);
     postsByMonth.set(month, posts);
     if (posts.length === 0) months.delete(month);
-    else months.set(month, posts.length);
+    else months.set(month, { month, count: posts.length, posts: posts.map(toArchiveEntry) });
   }
-  const monthList = toMonthRefs(months);
-  const changedMonths = symmetricDifference(new Set(stored.keys()), new Set(months.keys()));
+  const monthList = [...months.values()].sort((a, b) => (a.month < b.month ? 1 : -1));
+  const storedKeys = new Set(stored.map((ref) => ref.month));
+  const changedMonths = symmetricDifference(storedKeys, new Set(months.keys()));
+  const entries = allEntries(monthList);
+
+  const postSlugs = new Set(marks.map((mark) => slugOfKey(mark.key)).filter((slug) => slug !== undefined));
+  const tagSlugs = new Set(marks.map((mark) => tagOfKey(mark.key)).filter((tag) => tag !== undefined));
+  const reached = staleByArchiveChange(allEntries(stored), entries);
+  const more = [
+    ...[...reached.posts].filter((slug) => !postSlugs.has(slug)).map(postKey),
+    ...[...reached.tags].filter((tag) => !tagSlugs.has(tag)).map(tagKey),
+  ];
+  if (more.length > 0) await deps.index.markDirty(more);
 
   // Month pages link to their neighbours: when a month appears or disappears, the neighbours change too.
   const monthsToRender = new Set(dirtyMonths);
   for (const month of changedMonths)
-    for (const neighbour of neighboursOf(month, monthList)) monthsToRender.add(neighbour);
+    for (const neighbour of neighbouringMonths(month, monthList)) monthsToRender.add(neighbour);
   for (const month of monthsToRender) {
     const posts = postsByMonth.get(month) ?? (months.has(month) ? await deps.index.postsInMonth(month) : []);
     await checkpoint();
-    if (posts.length === 0) await deps.content.deletePublic(monthPagePath(month));
-    else await deps.content.writePublic(renderMonthFile(month, posts, monthList, deps.site));
+    if (posts.length === 0) {
+      await deps.content.deletePublic(monthPagePath(month));
+      await deps.content.deletePublic(monthSitemapPath(month));
+    } else {
+      for (const file of renderMonthFile(month, posts, monthList, deps.site)) await deps.content.writePublic(file);
+    }
   }
 
+  const postMarks = marks.filter((mark) => slugOfKey(mark.key) !== undefined);
   for (let i = 0; i < postMarks.length; i += PAGE_CONCURRENCY) {
     const chunk = postMarks.slice(i, i + PAGE_CONCURRENCY);
     await checkpoint();
-    await Promise.all(chunk.map((mark) => renderPostPage(slugOfKey(mark.key) ?? '', monthList, deps)));
+    await Promise.all(
+      chunk.map((mark) => {
+        const slug = slugOfKey(mark.key) ?? '';
+        return renderPostPage(slug, monthList, neighboursOf(entries, slug), deps);
+      }),
+    );
     for (const mark of chunk) await deps.index.clearDirty(mark);
+  }
+
+  const tags = groupByTag(entries);
+  for (const slug of tagSlugs) {
+    await checkpoint();
+    await renderTag(slug, tags.get(slug), deps);
   }
 
   if (marks.some((mark) => mark.key === FEEDS_KEY) || changedMonths.length > 0) {
@@ -167,24 +212,49 @@ export const renderMarks = async (
     );
     await deps.content.writePublic(renderArchiveFile(monthList, deps.site));
     await deps.content.writePublic(renderSubscribeFile(deps.site));
+    for (const file of renderSiteWideFiles(monthList, deps.site)) await deps.content.writePublic(file);
     for (const file of deps.staticFiles ?? []) await deps.content.writePublic(file);
   }
 
-  // Month counts are stored last: until then a retried pass still sees the months as changed and re-renders
-  // the neighbours of a month that appeared or disappeared.
-  for (const [month, count] of months) if (stored.get(month) !== count) await deps.index.putMonth({ month, count });
-  for (const month of stored.keys()) if (!months.has(month)) await deps.index.putMonth({ month, count: 0 });
+  // Months are stored last: until then a retried pass still sees the months as changed and re-renders
+  // the neighbours of a month that appeared or disappeared, and finds the same outputs reached.
+  const before = new Map(stored.map((ref) => [ref.month, ref]));
+  for (const [month, ref] of months)
+    if (JSON.stringify(before.get(month)) !== JSON.stringify(ref)) await deps.index.putMonth(ref);
+  for (const month of storedKeys) if (!months.has(month)) await deps.index.putMonth({ month, count: 0 });
   for (const mark of marks) if (slugOfKey(mark.key) === undefined) await deps.index.clearDirty(mark);
+  return more.length > 0;
 };
 
-const renderPostPage = async (slug: string, months: MonthRef[], deps: RenderDeps): Promise<void> => {
+const renderPostPage = async (
+  slug: string,
+  months: MonthRef[],
+  neighbours: Neighbours,
+  deps: RenderDeps,
+): Promise<void> => {
   const claim = await deps.index.getClaim(`slug:${slug}`);
   const record = claim ? await deps.index.getSource(claim.owner) : undefined;
   if (record?.status === 'published' && record.post?.slug === slug) {
-    await deps.content.writePublic(renderPostFile(record.post, months, deps.site));
+    await deps.content.writePublic(renderPostFile(record.post, months, deps.site, neighbours));
   } else {
     await deps.content.deletePublic(postPagePath(slug));
   }
+};
+
+/** A tag's page and feeds, with its newest posts read in full for the feeds; deleted once no post has the tag. */
+const renderTag = async (slug: string, group: TagGroup | undefined, deps: RenderDeps): Promise<void> => {
+  if (!group) {
+    for (const path of tagFilePaths(slug)) await deps.content.deletePublic(path);
+    return;
+  }
+  const records = await deps.index.getSources(
+    group.entries.slice(0, deps.site.feedSize).map((entry) => entry.sourcePath),
+  );
+  const newest = uniqueById(
+    records.flatMap((record) => (record?.status === 'published' && record.post ? [record.post] : [])),
+    deps,
+  );
+  for (const file of renderTagFiles(group, newest, deps.site, deps.now())) await deps.content.writePublic(file);
 };
 
 /**
@@ -209,7 +279,7 @@ const symmetricDifference = (a: Set<string>, b: Set<string>): string[] => [
 ];
 
 /** The months just newer and just older than `month` among those that exist (which may not include it). */
-const neighboursOf = (month: string, months: MonthRef[]): string[] => {
+const neighbouringMonths = (month: string, months: MonthRef[]): string[] => {
   const newer = [...months].reverse().find((ref) => ref.month > month);
   const older = months.find((ref) => ref.month < month);
   return [newer?.month, older?.month].filter((m): m is string => m !== undefined);

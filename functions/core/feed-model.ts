@@ -46,7 +46,23 @@ export const GENERATOR = 'feedmail';
  * Cleans and checks the input of `buildFeeds`: strips characters XML cannot carry, parses dates, and rejects posts
  * whose dates or URLs no feed could carry.
  */
-export const prepareFeed = (posts: readonly PublishedPost[], site: SiteConfig, now: Date): FeedModel => {
+/** Which feed of the site: the whole site's (the default) or one tag's, with its own title, page and feed URLs. */
+export interface FeedScope {
+  title: string;
+  description: string;
+  /** Paths below the site root. */
+  home: string;
+  rss: string;
+  atom: string;
+  json: string;
+}
+
+export const prepareFeed = (
+  posts: readonly PublishedPost[],
+  site: SiteConfig,
+  now: Date,
+  scope?: FeedScope,
+): FeedModel => {
   const limited = posts.slice(0, Math.max(0, site.feedSize));
   const problems: string[] = [];
   const entries = limited.map((post) => prepareEntry(post, problems));
@@ -58,13 +74,13 @@ export const prepareFeed = (posts: readonly PublishedPost[], site: SiteConfig, n
   );
   const author = site.author ? cleanAuthor(site.author) : undefined;
   return {
-    title: stripControlCharacters(site.title),
-    description: stripControlCharacters(site.description),
+    title: stripControlCharacters(scope?.title ?? site.title),
+    description: stripControlCharacters(scope?.description ?? site.description),
     language: stripControlCharacters(site.language),
-    homeUrl: siteUrl(site, SITE_FILES.index),
-    rssUrl: siteUrl(site, SITE_FILES.rss),
-    atomUrl: siteUrl(site, SITE_FILES.atom),
-    jsonUrl: siteUrl(site, SITE_FILES.json),
+    homeUrl: siteUrl(site, scope?.home ?? SITE_FILES.index),
+    rssUrl: siteUrl(site, scope?.rss ?? SITE_FILES.rss),
+    atomUrl: siteUrl(site, scope?.atom ?? SITE_FILES.atom),
+    jsonUrl: siteUrl(site, scope?.json ?? SITE_FILES.json),
     ...(author ? { author } : {}),
     updated: newest ?? now,
     entries,

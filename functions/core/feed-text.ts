@@ -31,4 +31,12 @@ export const escapeXmlAttribute = (value: string): string =>
  * Plain text written where readers expect HTML (the RSS description, an Atom summary of type html): the same three
  * escapes make it HTML text, so `<script>` in a summary is read as words, never as markup.
  */
-export const textAsHtml = (text: string): string => escapeXmlText(text);
+export const textAsHtml = (text: string): string => {
+  const paragraphs = text
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.trim())
+    .filter((paragraph) => paragraph !== '');
+  // A summary keeps the blank lines between the paragraphs it was cut from; in HTML they become paragraphs.
+  if (paragraphs.length < 2) return escapeXmlText(text);
+  return paragraphs.map((paragraph) => `<p>${escapeXmlText(paragraph)}</p>`).join('');
+};

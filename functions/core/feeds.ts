@@ -1,10 +1,10 @@
 import { renderAtom } from './feed-atom.ts';
 import { renderJsonFeed } from './feed-json.ts';
-import { prepareFeed } from './feed-model.ts';
+import { type FeedScope, prepareFeed } from './feed-model.ts';
 import { renderRss } from './feed-rss.ts';
 import type { PublishedPost, SiteConfig } from './types.ts';
 
-export { FeedError } from './feed-model.ts';
+export { FeedError, type FeedScope } from './feed-model.ts';
 export { stripControlCharacters } from './feed-text.ts';
 
 /** The three feed documents, ready to store as `SITE_FILES.rss`, `.atom` and `.json`. */
@@ -20,7 +20,7 @@ export interface Feeds {
  * Throws FeedError, naming every bad post, when a date or URL cannot be carried by a feed.
  * @example buildFeeds(posts, site, new Date()).rss.startsWith('<?xml') // true
  */
-export const buildFeeds = (posts: readonly PublishedPost[], site: SiteConfig, now: Date): Feeds => {
-  const feed = prepareFeed(posts, site, now);
+export const buildFeeds = (posts: readonly PublishedPost[], site: SiteConfig, now: Date, scope?: FeedScope): Feeds => {
+  const feed = prepareFeed(posts, site, now, scope);
   return { rss: renderRss(feed), atom: renderAtom(feed), json: renderJsonFeed(feed) };
 };

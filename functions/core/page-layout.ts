@@ -58,6 +58,7 @@ export const renderDocument = (site: SiteConfig, page: PageFrame): string => {
 <title>${title}</title>
 <meta name="description" content="${page.description}">
 ${page.canonical ? html`<link rel="canonical" href="${page.canonical}">\n` : ''}<link rel="stylesheet" href="${siteUrl(site, SITE_FILES.stylesheet)}">
+<link rel="icon" href="${siteUrl(site, SITE_FILES.favicon)}" type="image/svg+xml">
 ${feeds.map((feed) => html`<link rel="alternate" type="${feed.type}" title="${site.title} (${feed.label})" href="${feed.href}">\n`)}${page.head}</head>
 <body>
 <a class="skip-link" href="#content">Skip to content</a>

@@ -2,24 +2,30 @@
  * The archive site: one page per post, the home page, one page per month and the archive overview. Pure functions
  * from values to complete HTML documents; the stylesheet they link lives in templates/site/style.css.
  */
+
+import { type Neighbours, type TagGroup, tagSlug } from './archive-entries.ts';
 import { type HtmlValue, html, raw, type SafeHtml, safeHref } from './html.ts';
 import { listFormat } from './intl-cache.ts';
 import { countPosts, describeDate, formatMonth, parseInstant, splitMonth, truncateText } from './page-format.ts';
 import { DESCRIPTION_LENGTH, renderDocument } from './page-layout.ts';
-import { monthOf, monthPagePath, postPagePath, SITE_FILES, siteUrl } from './paths.ts';
-import type { Author, MonthRef, PostSummary, PublishedPost, SiteConfig } from './types.ts';
+import { monthOf, monthPagePath, postPagePath, SITE_FILES, siteUrl, tagFeedPaths, tagPagePath } from './paths.ts';
+import type { ArchiveEntry, Author, MonthRef, PostSummary, PublishedPost, SiteConfig } from './types.ts';
 
 /**
  * The page of one post. The post's HTML was sanitized when it was parsed and goes in as-is; everything else is
  * escaped.
  * @example renderPostPage(post, site, { months: [{ month: '2024-11', count: 3 }] })
  */
-export const renderPostPage = (post: PublishedPost, site: SiteConfig, nav: { months: MonthRef[] }): string => {
+export const renderPostPage = (
+  post: PublishedPost,
+  site: SiteConfig,
+  nav: { months: MonthRef[]; neighbours?: Neighbours },
+): string => {
   const published = describeDate(post.date, site, `date of post "${post.slug}"`);
   const updated = post.updated ? describeDate(post.updated, site, `updated date of post "${post.slug}"`) : undefined;
   const month = monthOf(parseInstant(post.date, `date of post "${post.slug}"`), site.timeZone);
   const monthListed = nav.months.some((ref) => ref.month === month);
-  const description = truncateText(post.summary || site.description, DESCRIPTION_LENGTH);
+  const description = truncateText((post.summary || site.description).replace(/\s+/g, ' '), DESCRIPTION_LENGTH);
   const image = safeHref(post.image);
 
   const head = html`<meta property="og:type" content="article">
@@ -50,12 +56,12 @@ ${
     ? html`<footer class="post-footer">
 <h2 class="visually-hidden">Tags</h2>
 <ul class="tags">
-${post.tags.map((tag) => html`<li>${tag}</li>\n`)}</ul>
+${post.tags.map((tag) => html`<li><a href="${siteUrl(site, tagPagePath(tagSlug(tag)))}" rel="tag">${tag}</a></li>\n`)}</ul>
 </footer>
 `
     : ''
 }</article>
-<nav class="pagination" aria-label="More posts">
+${renderNeighbours(nav.neighbours ?? {}, site)}<nav class="pagination" aria-label="More posts">
 <a href="${siteUrl(site, SITE_FILES.index)}">← Latest posts</a>
 ${
   monthListed
@@ -131,7 +137,18 @@ ${newer || older ? html`<nav class="pagination" aria-label="Months">\n${newerLin
   });
 };
 
-/** The archive overview: every month with its post count, grouped by year, newest first. */
+/** Links to the next newer and next older post, each with its title. */
+const renderNeighbours = (neighbours: Neighbours, site: SiteConfig): HtmlValue => {
+  const { newer, older } = neighbours;
+  if (!newer && !older) return '';
+  const link = (entry: ArchiveEntry, rel: 'prev' | 'next', label: string) =>
+    html`<a rel="${rel}" href="${siteUrl(site, postPagePath(entry.slug))}"><span class="label">${label}</span> ${entry.title}</a>\n`;
+  return html`<nav class="post-neighbours" aria-label="Neighbouring posts">
+${newer ? link(newer, 'prev', 'Newer post') : ''}${older ? link(older, 'next', 'Older post') : ''}</nav>
+`;
+};
+
+/** The archive overview: every month with its post count and the titles of its posts, grouped by year, newest first. */
 export const renderArchivePage = (months: MonthRef[], site: SiteConfig): string => {
   const byYear = new Map<string, MonthRef[]>();
   for (const ref of [...months].sort((a, b) => compareDesc(a.month, b.month))) {
@@ -152,7 +169,7 @@ ${
 <ul class="months">
 ${refs.map(
   (ref) =>
-    html`<li><a href="${siteUrl(site, monthPagePath(ref.month))}">${formatMonth(ref.month, site, false)}</a> <span class="count">${countPosts(ref.count)}</span></li>\n`,
+    html`<li><a href="${siteUrl(site, monthPagePath(ref.month))}">${formatMonth(ref.month, site, false)}</a> <span class="count">${countPosts(ref.count)}</span>${renderTitles(ref.posts ?? [], site)}</li>\n`,
 )}</ul>
 </section>
 `,
@@ -163,6 +180,65 @@ ${refs.map(
     description: `Every post on ${site.title}, month by month.`,
     canonical: siteUrl(site, SITE_FILES.archive),
     section: 'archive',
+    main,
+  });
+};
+
+const renderTitles = (entries: ArchiveEntry[], site: SiteConfig): HtmlValue =>
+  entries.length === 0
+    ? ''
+    : html`
+<ul class="archive-titles">
+${entries.map((entry) => {
+  const date = describeDate(entry.date, site, `date of post "${entry.slug}"`);
+  return html`<li><a href="${siteUrl(site, postPagePath(entry.slug))}">${entry.title}</a> <time datetime="${date.datetime}">${date.label}</time></li>\n`;
+})}</ul>
+`;
+
+/** The page of one tag: its posts newest first, and its own feeds (announced for autodiscovery too). */
+export const renderTagPage = (group: TagGroup, site: SiteConfig): string => {
+  const feeds = tagFeedPaths(group.slug);
+  const links = [
+    { href: siteUrl(site, feeds.rss), type: 'application/rss+xml', label: 'RSS' },
+    { href: siteUrl(site, feeds.atom), type: 'application/atom+xml', label: 'Atom' },
+    { href: siteUrl(site, feeds.json), type: 'application/feed+json', label: 'JSON Feed' },
+  ];
+  const head = html`${links.map(
+    (feed) =>
+      html`<link rel="alternate" type="${feed.type}" title="${site.title}: ${group.name} (${feed.label})" href="${feed.href}">\n`,
+  )}`;
+  const main = html`<div class="intro">
+<p class="kicker">Tag</p>
+<h1>${group.name}</h1>
+<p class="lede">${countPosts(group.entries.length)}. Follow this tag: ${links.map(
+    (feed, at) => html`${at > 0 ? ', ' : ''}<a href="${feed.href}" type="${feed.type}">${feed.label}</a>`,
+  )}.</p>
+</div>
+${group.entries.length === 0 ? html`<p class="empty">No posts have this tag any more.</p>\n` : renderTitles(group.entries, site)}`;
+  return renderDocument(site, {
+    title: `${group.name} · Tags`,
+    description: `Posts tagged ${group.name} on ${site.title}.`,
+    canonical: siteUrl(site, tagPagePath(group.slug)),
+    section: 'other',
+    head,
+    main,
+  });
+};
+
+/** The page served for any address that holds nothing (CloudFront's custom error response, the dev server). */
+export const renderNotFoundPage = (site: SiteConfig): string => {
+  const main = html`<div class="intro">
+<h1>Page not found</h1>
+<p class="lede">Nothing is published at this address. It may have moved, or the link may be mistyped.</p>
+</div>
+<ul class="not-found-links">
+<li><a href="${siteUrl(site, SITE_FILES.index)}">Latest posts</a></li>
+<li><a href="${siteUrl(site, SITE_FILES.archive)}">Archive of every post</a></li>
+</ul>`;
+  return renderDocument(site, {
+    title: 'Page not found',
+    description: `No page at this address on ${site.title}.`,
+    section: 'other',
     main,
   });
 };
@@ -206,12 +282,19 @@ ${posts.map((post) => {
 <article class="post-summary">
 <h2><a href="${href}">${post.title}</a></h2>
 <p class="meta"><time datetime="${date.datetime}">${date.label}</time></p>
-${post.summary ? html`<p class="summary">${post.summary}</p>\n` : ''}<p class="read-more"><a href="${href}">Read more<span class="visually-hidden">: ${post.title}</span></a></p>
+${summaryParagraphs(post.summary).map((paragraph) => html`<p class="summary">${paragraph}</p>\n`)}<p class="read-more"><a href="${href}">Read more<span class="visually-hidden">: ${post.title}</span></a></p>
 </article>
 </li>
 `;
 })}</ul>`;
 };
+
+/** A summary's paragraphs (a summary keeps the blank lines between the paragraphs it was cut from). */
+const summaryParagraphs = (summary: string): string[] =>
+  summary
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.trim())
+    .filter((paragraph) => paragraph !== '');
 
 /** `Ada and Bob`, in the site's language, with links where the author has a safe URL. */
 const renderAuthors = (authors: Author[], site: SiteConfig): HtmlValue => {

@@ -6,7 +6,13 @@ import { renderPostBody } from './markdown.ts';
 import { repairMojibake } from './mojibake.ts';
 import { postUrl } from './paths.ts';
 import { stripMarkup } from './plain-text.ts';
-import { decodeAttributeValue, htmlToText, sanitizedHtmlToText, sanitizePostHtml } from './sanitize.ts';
+import {
+  decodeAttributeValue,
+  htmlToText,
+  sanitizedHtmlToParagraphs,
+  sanitizedHtmlToText,
+  sanitizePostHtml,
+} from './sanitize.ts';
 import { expandShortcodes } from './shortcodes.ts';
 import { slugFromPath } from './slug.ts';
 import { type ContentContext, EMPTY_CONTENT } from './templating/template-context.ts';
@@ -137,7 +143,7 @@ export const parsePost = (
     title: title.text,
     date,
     draft: fields.draft,
-    summary: summarize(fields.summary, excerptHtml, text),
+    summary: summarize(fields.summary, excerptHtml, html),
     html,
     tags: fields.tags,
     categories: fields.categories,
@@ -230,11 +236,18 @@ const cleanText = (text: string): string => text.replace(CONTROL_OR_SPACE, ' ').
 const plainText = (html: string): string => cleanText(htmlToText(html));
 
 /** The front matter description, else the excerpt, else the opening text cut at a word boundary. */
-const summarize = (description: string | undefined, excerptHtml: string | undefined, text: string): string => {
+const summarize = (description: string | undefined, excerptHtml: string | undefined, html: string): string => {
   if (description !== undefined) return plainText(description);
-  const excerpt = excerptHtml === undefined ? '' : cleanText(sanitizedHtmlToText(excerptHtml));
-  return excerpt !== '' ? excerpt : truncateText(text, SUMMARY_LENGTH);
+  const excerpt = excerptHtml === undefined ? '' : paragraphsOf(excerptHtml);
+  return excerpt !== '' ? excerpt : truncateText(paragraphsOf(html), SUMMARY_LENGTH);
 };
+
+/** Text with a blank line between paragraphs, so a summary never runs two of them together. */
+const paragraphsOf = (sanitized: string): string =>
+  sanitizedHtmlToParagraphs(sanitized)
+    .map(cleanText)
+    .filter((paragraph) => paragraph !== '')
+    .join('\n\n');
 
 /**
  * Cuts text to at most `length` characters (code points, so emoji stay whole) at a word boundary, with an ellipsis.
@@ -244,7 +257,7 @@ export const truncateText = (text: string, length: number): string => {
   const characters = Array.from(text);
   if (characters.length <= length) return text;
   const cut = characters.slice(0, length).join('');
-  const boundary = cut.lastIndexOf(' ');
+  const boundary = Math.max(cut.lastIndexOf(' '), cut.lastIndexOf('\n'));
   const head = boundary > cut.length / 2 ? cut.slice(0, boundary) : cut;
   return `${head.replace(/[\s.,;:!?…-]+$/u, '')}…`;
 };

@@ -13,7 +13,24 @@ export const SITE_FILES = {
   archive: 'archive/index.html',
   subscribe: 'subscribe/index.html',
   stylesheet: 'style.css',
+  favicon: 'favicon.svg',
+  notFound: '404.html',
+  robots: 'robots.txt',
+  sitemap: 'sitemap.xml',
 } as const;
+
+/** Page of one tag: `tags/<tag slug>/index.html`; its feeds sit beside it (`feed.xml`, `atom.xml`, `feed.json`). */
+export const tagPagePath = (tagSlug: string): string => `tags/${tagSlug}/index.html`;
+
+/** The three feeds of one tag, as paths (the site's own feed names, in the tag's folder). */
+export const tagFeedPaths = (tagSlug: string): { rss: string; atom: string; json: string } => ({
+  rss: `tags/${tagSlug}/${SITE_FILES.rss}`,
+  atom: `tags/${tagSlug}/${SITE_FILES.atom}`,
+  json: `tags/${tagSlug}/${SITE_FILES.json}`,
+});
+
+/** The sitemap of one archive month (`sitemaps/2024-11.xml`), listed by the sitemap index `sitemap.xml`. */
+export const monthSitemapPath = (month: string): string => `sitemaps/${month}.xml`;
 
 /** Page of one post: `posts/<slug>/index.html`. */
 export const postPagePath = (slug: string): string => `posts/${slug}/index.html`;
@@ -60,6 +77,8 @@ export const monthOf = (date: Date, timeZone: string): string => {
 /** Content-Type and Cache-Control for a public file, by its path. Feeds are polled, so they stay short-lived. */
 export const httpHeadersFor = (path: string): { contentType: string; cacheControl: string } => {
   const shortLived = 'public, max-age=300, stale-while-revalidate=60';
+  if (path === SITE_FILES.sitemap || path.startsWith('sitemaps/'))
+    return { contentType: 'application/xml; charset=utf-8', cacheControl: shortLived };
   if (path.endsWith('.xml') && path.includes('atom'))
     return { contentType: 'application/atom+xml; charset=utf-8', cacheControl: shortLived };
   if (path.endsWith('.xml')) return { contentType: 'application/rss+xml; charset=utf-8', cacheControl: shortLived };

@@ -317,3 +317,14 @@ const BLOCK_TAG = new RegExp(`</?(?:${BLOCK_TAGS.join('|')})(?=[\\s/>])[^>]*>`, 
  */
 export const sanitizedHtmlToText = (sanitized: string): string =>
   textOfRegularMarkup(sanitized.replace(BLOCK_TAG, ' ').replace(/<[^>]*>/g, ''));
+
+/**
+ * The same text kept in its paragraphs (every block element starts one), for summaries that must not run
+ * paragraphs together.
+ * @example sanitizedHtmlToParagraphs('<p>Like this:</p><p>Then.</p>') // ['Like this:', 'Then.']
+ */
+export const sanitizedHtmlToParagraphs = (sanitized: string): string[] =>
+  sanitized
+    .split(BLOCK_TAG)
+    .map((chunk) => textOfRegularMarkup(chunk.replace(/<[^>]*>/g, '')))
+    .filter((paragraph) => paragraph !== '');

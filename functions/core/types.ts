@@ -160,6 +160,19 @@ export type PostSummary = Omit<PublishedPost, 'html' | 'excerptHtml'>;
 export interface MonthRef {
   month: string;
   count: number;
+  /** The month's posts, newest first (absent in months stored before entries were kept). */
+  posts?: ArchiveEntry[];
+}
+
+/** What the archive keeps of a post: enough for lists, previous/next links, tag pages and sitemaps. */
+export interface ArchiveEntry {
+  slug: string;
+  sourcePath: string;
+  title: string;
+  /** ISO 8601 instants. */
+  date: string;
+  updated?: string;
+  tags: string[];
 }
 
 /** A file of the public site. */

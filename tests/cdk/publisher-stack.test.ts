@@ -328,6 +328,17 @@ describe('SiteDistribution', () => {
     });
   });
 
+  it('answers a missing page with the site’s own 404 page and a 404 status, not S3’s 403 XML', () => {
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        CustomErrorResponses: [
+          { ErrorCode: 403, ResponseCode: 404, ResponsePagePath: '/404.html', ErrorCachingMinTTL: 60 },
+          { ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/404.html', ErrorCachingMinTTL: 60 },
+        ],
+      }),
+    });
+  });
+
   it('redirects to HTTPS, compresses, adds security headers and rewrites folder paths', () => {
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({

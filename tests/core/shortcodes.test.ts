@@ -25,7 +25,7 @@ describe('expandShortcodes: Hugo', () => {
     [
       'a figure with caption, title and link',
       '{{< figure src="b.png" alt="B" title="Fig" caption="a *small* one" link="https://x.example/" >}}',
-      '<figure><a href="https://x.example/"><img src="b.png" alt="B"></a><figcaption><h4>Fig</h4><p>a <em>small</em> one</p></figcaption></figure>',
+      '<figure><a href="https://x.example/"><img src="b.png" alt="B"></a><figcaption><p><strong>Fig</strong></p><p>a <em>small</em> one</p></figcaption></figure>',
     ],
     ['a bare figure', '{{< figure src="b.png" >}}', '<figure><img src="b.png" alt=""></figure>'],
     [

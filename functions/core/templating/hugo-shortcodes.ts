@@ -148,7 +148,8 @@ const renderImage = (args: ShortcodeParams, line: number, asFigure: boolean): Re
   const link = args.named.get('link');
   const linked = link ? `<a href="${escapeAttribute(link)}">${image}</a>` : image;
   const caption = args.named.get('caption');
-  const heading = title ? `<h4>${escapeText(title)}</h4>` : '';
+  // Hugo's own figure puts the title in an <h4>; a caption is not a section of the post, so it stays a caption.
+  const heading = title ? `<p><strong>${escapeText(title)}</strong></p>` : '';
   const attribution = args.named.get('attr');
   const attributionLink = args.named.get('attrlink');
   const attributionHtml = attribution
