@@ -9,9 +9,11 @@ import {
   unsubscribeByToken,
 } from '../app/subscriptions.ts';
 import { siteUrl } from '../core/paths.ts';
-import { API_PATHS, type ApiEndpoint } from '../core/subscribers/links.ts';
+import { API_PATHS, type ApiEndpoint, resultUrl } from '../core/subscribers/links.ts';
+import type { ConfirmOutcome } from '../core/subscribers/subscriber.ts';
 import * as pages from '../core/subscribers/subscription-pages.ts';
 import { parseBody, readSubscribeFields } from '../core/subscribers/subscription-request.ts';
+import { type ResultCode, renderResultPage } from '../core/subscribers/subscription-results.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -28,6 +30,11 @@ const ALLOWED: Record<ApiEndpoint, string> = { subscribe: 'POST', confirm: 'GET,
  * The subscription API behind the site's own origin (`/api/*`). Decodes the HTTP request, calls the use case and
  * answers with a page (or JSON, when the request was JSON). A GET never changes anything: mail scanners follow
  * links, so confirming and unsubscribing take a POST (RFC 8058's one-click POST included).
+ *
+ * A form's POST answers 303 See Other to `?result=<code>` on the same endpoint (POST/redirect/GET), so a refresh
+ * or the back button never sends it again; the GET renders the page the code names (subscription-results.ts). A
+ * refused form is shown again at once, with what was typed. The one-click POST comes from a mail client, not a
+ * browser, and keeps its plain 200.
  *
  * A subscribe request is only checked and queued here: reading the list and mailing happen in the confirmation
  * sender, so the answer neither says nor, by how long it takes, hints whether the address is on the list.
@@ -56,6 +63,12 @@ export const createSubscriptionHandler = (deps: ApiDeps): SubscriptionHandler =>
             : event.body,
       contentType: event.headers['content-type'],
     };
+    if (method === 'GET' && request.query.has('result')) {
+      const result = renderResultPage(deps.site, endpoint, request.query.get('result') ?? '');
+      return result
+        ? respond.page(result.status, result.document)
+        : respond.page(404, pages.renderErrorPage(deps.site, 404, 'There is no page here.'));
+    }
     try {
       if (endpoint === 'subscribe') {
         // The form lives on the site; a bookmarked or typed GET goes there.
@@ -110,6 +123,11 @@ const responder = (deps: ApiDeps) => {
       body: JSON.stringify(value),
     }),
     redirect: (location: string): ApiResult => ({ statusCode: 303, headers: { ...headers, location }, body: '' }),
+    result: <E extends ApiEndpoint>(endpoint: E, code: ResultCode<E>): ApiResult => ({
+      statusCode: 303,
+      headers: { ...headers, location: resultUrl(deps.site, endpoint, code) },
+      body: '',
+    }),
   };
 };
 
@@ -150,13 +168,16 @@ const subscribe = async (deps: ApiDeps, respond: Respond, { body, contentType }:
     });
   }
   // The same answer whatever the address's state, so the form cannot tell anyone who is on the list.
-  return json
-    ? respond.json(202, { status: 'check-your-inbox' })
-    : respond.page(200, pages.renderCheckInboxPage(deps.site, request.typed.email));
+  return json ? respond.json(202, { status: 'check-your-inbox' }) : respond.result('subscribe', 'check-your-inbox');
 };
 
-const linkProblemPage = (deps: ApiDeps, respond: Respond, problem: LinkProblem | 'used'): ApiResult =>
-  respond.page(problem === 'invalid' ? 400 : 410, pages.renderLinkProblemPage(deps.site, problem));
+const linkProblemPage = (
+  deps: ApiDeps,
+  respond: Respond,
+  problem: LinkProblem | 'used',
+  purpose: 'confirm' | 'unsubscribe',
+): ApiResult =>
+  respond.page(problem === 'invalid' ? 400 : 410, pages.renderLinkProblemPage(deps.site, problem, purpose));
 
 const tokenFrom = ({ query, body, contentType }: Omit<ApiRequest, 'method'>): string => {
   const parsed = body ? parseBody(body, contentType) : undefined;
@@ -165,29 +186,29 @@ const tokenFrom = ({ query, body, contentType }: Omit<ApiRequest, 'method'>): st
 
 const confirm = async (deps: ApiDeps, respond: Respond, request: ApiRequest): Promise<ApiResult> => {
   const { method, query } = request;
-  const token = method === 'GET' ? (query.get('token') ?? '') : tokenFrom(request);
-  const outcome = method === 'GET' ? await inspectConfirmLink(deps, token) : await confirmSubscription(deps, token);
+  if (method === 'GET') {
+    const token = query.get('token') ?? '';
+    const outcome = await inspectConfirmLink(deps, token);
+    if (outcome === 'ready') return respond.page(200, pages.renderConfirmPage(deps.site, token));
+    const result = renderResultPage(deps.site, 'confirm', confirmResult(outcome));
+    return result ? respond.page(result.status, result.document) : linkProblemPage(deps, respond, 'invalid', 'confirm');
+  }
+  return respond.result('confirm', confirmResult(await confirmSubscription(deps, tokenFrom(request))));
+};
+
+const confirmResult = (outcome: ConfirmOutcome | LinkProblem): ResultCode<'confirm'> => {
   switch (outcome) {
-    case 'ready':
-      return respond.page(200, pages.renderConfirmPage(deps.site, token));
     case 'confirmed':
-      return respond.page(200, pages.renderConfirmedPage(deps.site));
     case 'already-confirmed':
-      return respond.page(200, pages.renderAlreadyConfirmedPage(deps.site));
     case 'suppressed':
-      return respond.page(
-        409,
-        pages.renderErrorPage(
-          deps.site,
-          409,
-          'Mail to this address bounced or was reported as spam, so we no longer send to it. If that was a mistake, write to the publisher.',
-        ),
-      );
+      return outcome;
     case 'unknown':
     case 'used':
-      return linkProblemPage(deps, respond, 'used');
+      return 'link-used';
+    case 'expired':
+      return 'link-expired';
     default:
-      return linkProblemPage(deps, respond, outcome);
+      return 'link-invalid';
   }
 };
 
@@ -198,7 +219,7 @@ const unsubscribe = async (deps: ApiDeps, respond: Respond, request: ApiRequest)
     const check = checkLink(deps, token, 'unsubscribe');
     return check.ok
       ? respond.page(200, pages.renderUnsubscribePage(deps.site, token))
-      : linkProblemPage(deps, respond, check.problem);
+      : linkProblemPage(deps, respond, check.problem, 'unsubscribe');
   }
   // RFC 8058: the mail client POSTs `List-Unsubscribe=One-Click` to the URL from the header, token in the query.
   // Form-encoded or multipart, both allowed by the RFC: the token is in the URL either way.
@@ -208,6 +229,14 @@ const unsubscribe = async (deps: ApiDeps, respond: Respond, request: ApiRequest)
     tokenFrom({ ...request, body: oneClick ? '' : body }),
     oneClick ? 'one-click' : 'page',
   );
-  if (outcome === 'invalid' || outcome === 'expired') return linkProblemPage(deps, respond, outcome);
-  return respond.page(200, pages.renderUnsubscribedPage(deps.site));
+  const code: ResultCode<'unsubscribe'> =
+    outcome === 'invalid' || outcome === 'expired'
+      ? `link-${outcome}`
+      : outcome === 'already-unsubscribed'
+        ? 'already-unsubscribed'
+        : 'unsubscribed';
+  if (!oneClick) return respond.result('unsubscribe', code);
+  // A mail client reads the status, not a page, and follows no redirect.
+  const result = renderResultPage(deps.site, 'unsubscribe', code);
+  return respond.page(result?.status ?? 200, result?.document ?? '');
 };

@@ -21,6 +21,8 @@ import {
  * recorded (its MIME is tested with mailparser in tests/core/mail and in the local run's journey).
  */
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+/** The page's own content, without the site frame (nav, footer) around it. */
+const mainOf = (body = ''): string => body.slice(body.indexOf('<main'), body.indexOf('</main>'));
 
 describe('subscription API', () => {
   let h: SubscriptionHarness;
@@ -37,14 +39,22 @@ describe('subscription API', () => {
   const subscribe = (fields: Record<string, string>) =>
     api(httpEvent('POST', '/api/subscribe', { body: form(fields) }));
   const confirmToken = () => tokenOf(confirmUrlIn(h.mailer.sent.at(-1) as never));
+  /** What the browser does with a 303: GET the result page it names. */
+  const follow = async (response: Awaited<ReturnType<SubscriptionHandler>>) => {
+    expect(response.statusCode).toBe(303);
+    const location = new URL(String(response.headers?.location));
+    return api(httpEvent('GET', location.pathname, { query: location.search.slice(1) }));
+  };
 
   it('stores a form subscription as pending, mails a confirmation and shows "check your inbox"', async () => {
     const response = await subscribe({ email: 'Ada@Example.org', name: 'Ada', website: '' });
+    const page = await follow(response);
 
-    expect(response.statusCode).toBe(200);
-    expect(response.headers?.['content-type']).toBe('text/html; charset=utf-8');
-    expect(response.headers?.['cache-control']).toBe('no-store');
-    expect(response.body).toContain('Ada@Example.org');
+    expect(response.headers?.location).toBe('https://notes.example/api/subscribe?result=check-your-inbox');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers?.['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers?.['cache-control']).toBe('no-store');
+    expect(page.body).toContain('<h1>Check your inbox</h1>');
     expect(await h.store.get('ada@example.org')).toMatchObject({ status: 'pending', address: 'Ada@example.org' });
     expect(h.mailer.sent.map((m) => m.to)).toEqual(['Ada@example.org']);
   });
@@ -76,7 +86,7 @@ describe('subscription API', () => {
     );
 
     // Assess
-    expect(response.statusCode).toBe(200);
+    expect(response.statusCode).toBe(303);
     expect(queued).toEqual([
       {
         address: 'Ada@example.org',
@@ -107,18 +117,18 @@ describe('subscription API', () => {
     const answers = await Promise.all(
       ['new', 'pending', 'confirmed', 'suppressed'].map(async (state) => {
         const response = await subscribe({ email: `${state}@example.org` });
-        return { status: response.statusCode, body: response.body?.replaceAll(state, 'X') };
+        return { status: response.statusCode, location: response.headers?.location, body: response.body };
       }),
     );
 
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
-    expect(answers[0]?.status).toBe(200);
+    expect(answers[0]?.status).toBe(303);
   });
 
   it('answers a filled honeypot as usual but stores and sends nothing', async () => {
     const response = await subscribe({ email: 'bot@example.org', website: 'https://spam.example' });
 
-    expect(response.statusCode).toBe(200);
+    expect(response.statusCode).toBe(303);
     expect(await h.store.get('bot@example.org')).toBeUndefined();
     expect(h.mailer.sent).toEqual([]);
   });
@@ -210,12 +220,14 @@ describe('subscription API', () => {
     expect(page.body).toContain(`value="${token}"`);
     expect((await h.store.get('ada@example.org'))?.status).toBe('pending');
 
-    const confirmed = await api(httpEvent('POST', '/api/confirm', { body: form({ token }) }));
+    const confirmed = await follow(await api(httpEvent('POST', '/api/confirm', { body: form({ token }) })));
     expect(confirmed.statusCode).toBe(200);
+    expect(confirmed.body).toContain('<h1>You’re subscribed</h1>');
     expect((await h.store.get('ada@example.org'))?.status).toBe('confirmed');
 
-    const again = await api(httpEvent('POST', '/api/confirm', { body: form({ token }) }));
+    const again = await follow(await api(httpEvent('POST', '/api/confirm', { body: form({ token }) })));
     expect(again.statusCode).toBe(200);
+    expect(again.body).toContain('<h1>You’re already subscribed</h1>');
   });
 
   it.each([
@@ -241,11 +253,10 @@ describe('subscription API', () => {
   ])('answers a %s confirmation link with a clear 4xx page and a way forward', async (_, makeToken, status) => {
     const token = makeToken();
 
-    for (const event of [
-      httpEvent('GET', '/api/confirm', { query: `token=${encodeURIComponent(token)}` }),
-      httpEvent('POST', '/api/confirm', { body: form({ token }) }),
+    for (const response of [
+      await api(httpEvent('GET', '/api/confirm', { query: `token=${encodeURIComponent(token)}` })),
+      await follow(await api(httpEvent('POST', '/api/confirm', { body: form({ token }) }))),
     ]) {
-      const response = await api(event);
       expect(response.statusCode).toBe(status);
       expect(response.body).toContain('/subscribe/');
     }
@@ -295,6 +306,93 @@ describe('subscription API', () => {
     expect(response.statusCode).toBe(400);
   });
 
+  it('unsubscribes from the page with a 303 to a result page, and says so when pressed again', async () => {
+    // Prepare
+    await subscribe({ email: 'ada@example.org' });
+    await api(httpEvent('POST', '/api/confirm', { body: form({ token: confirmToken() }) }));
+    const query = new URL(unsubscribeUrl(h.deps, 'ada@example.org')).search.slice(1);
+
+    // Act
+    const first = await api(httpEvent('POST', '/api/unsubscribe', { query, body: '' }));
+    const firstPage = await follow(first);
+    const second = await api(httpEvent('POST', '/api/unsubscribe', { query, body: '' }));
+    const secondPage = await follow(second);
+
+    // Assess
+    expect(first.headers?.location).toBe('https://notes.example/api/unsubscribe?result=unsubscribed');
+    expect(second.headers?.location).toBe('https://notes.example/api/unsubscribe?result=already-unsubscribed');
+    expect(firstPage.statusCode).toBe(200);
+    expect(firstPage.body).toContain('left the Harness Notes mailing list');
+    expect(secondPage.body).toContain('This address was already unsubscribed from the Harness Notes mailing list');
+    expect(await h.store.get('ada@example.org')).toMatchObject({ status: 'unsubscribed', unsubscribedVia: 'page' });
+  });
+
+  it('answers the one-click POST with 200 and no redirect, also when already unsubscribed', async () => {
+    // Prepare
+    await subscribe({ email: 'ada@example.org' });
+    const query = new URL(unsubscribeUrl(h.deps, 'ada@example.org')).search.slice(1);
+    const oneClick = () => api(httpEvent('POST', '/api/unsubscribe', { query, body: 'List-Unsubscribe=One-Click' }));
+
+    // Act
+    const responses = [await oneClick(), await oneClick()];
+
+    // Assess
+    expect(responses.map((r) => [r.statusCode, r.headers?.location])).toEqual([
+      [200, undefined],
+      [200, undefined],
+    ]);
+  });
+
+  it('never offers to subscribe on a tampered or expired unsubscribe link, whether opened or posted', async () => {
+    // Prepare
+    const token = tokenOf(unsubscribeUrl(h.deps, 'ada@example.org'));
+    const query = `token=${token.slice(0, -2)}xx`;
+
+    // Act
+    const opened = await api(httpEvent('GET', '/api/unsubscribe', { query }));
+    const posted = await follow(await api(httpEvent('POST', '/api/unsubscribe', { query, body: '' })));
+
+    // Assess
+    for (const response of [opened, posted]) {
+      expect(response.statusCode).toBe(400);
+      expect(response.body).toContain('This unsubscribe link is not valid');
+      expect(response.body).not.toContain('Subscribe again');
+      expect(mainOf(response.body)).not.toContain('/subscribe/"');
+    }
+  });
+
+  it.each([
+    ['an unknown code', 'subscribe', 'result=%3Cscript%3Ealert(1)%3C%2Fscript%3E'],
+    ['a code of another endpoint', 'subscribe', 'result=unsubscribed'],
+    ['an inherited property name', 'confirm', 'result=constructor'],
+  ])('answers %s in a result URL with 404 and none of its text', async (_, endpoint, query) => {
+    // Act
+    const response = await api(httpEvent('GET', `/api/${endpoint}`, { query }));
+
+    // Assess
+    expect(response.statusCode).toBe(404);
+    expect(mainOf(response.body)).not.toMatch(/script|unsubscribed|constructor/);
+  });
+
+  it('shows the same message on the result page a refresh loads as the POST led to, with no address or token in its URL', async () => {
+    // Prepare
+    await subscribe({ email: 'ada@example.org' });
+    const token = confirmToken();
+
+    // Act
+    const posted = await api(httpEvent('POST', '/api/confirm', { body: form({ token }) }));
+    const shown = await follow(posted);
+    const refreshed = await follow(posted);
+
+    // Assess
+    const location = String(posted.headers?.location);
+    expect(location).not.toContain(token);
+    expect(location).not.toContain('ada');
+    expect(refreshed.body).toBe(shown.body);
+    expect(shown.body).toContain('<h1>You’re subscribed</h1>');
+    expect(h.mailer.sent.filter((m) => m.to === 'ada@example.org')).toHaveLength(1);
+  });
+
   it('answers unknown paths with 404 and wrong methods with 405 and Allow', async () => {
     const missing = await api(httpEvent('GET', '/api/admin'));
     const wrong = await api(httpEvent('DELETE', '/api/confirm'));
@@ -318,9 +416,10 @@ describe('subscription API', () => {
     const retried = await subscribe({ email: 'ada@example.org' });
 
     // The failure must not tell a new address from a listed one: same status, same page.
-    expect(confirmed.statusCode).toBe(200);
-    expect([failed.statusCode, listed.statusCode, retried.statusCode]).toEqual([200, 200, 200]);
-    expect(failed.body?.replaceAll('ada', 'X')).toBe(listed.body?.replaceAll('listed', 'X'));
+    expect(confirmed.statusCode).toBe(303);
+    expect([failed, listed, retried].map((r) => [r.statusCode, r.headers?.location, r.body])).toEqual(
+      Array(3).fill([303, 'https://notes.example/api/subscribe?result=check-your-inbox', '']),
+    );
     expect(h.mailer.sent.map((m) => m.to)).toEqual(['listed@example.org', 'ada@example.org']);
   });
 
@@ -353,7 +452,7 @@ describe('subscription API', () => {
       ),
     );
 
-    expect(responses.map((r) => r.statusCode)).toEqual(Array(12).fill(200));
+    expect(responses.map((r) => r.statusCode)).toEqual(Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? 200 : 303)));
     expect((await h.store.get('ada@example.org'))?.status).toBe('unsubscribed');
     // Each form post after the unsubscribe may ask for a new confirmation, but the cooldown lets one mail through.
     expect(h.mailer.sent.length).toBeLessThanOrEqual(2);

@@ -22,3 +22,14 @@ export const apiUrl = (site: Pick<SiteConfig, 'baseUrl'>, endpoint: ApiEndpoint,
   if (token !== undefined) url.searchParams.set('token', token);
   return url.href;
 };
+
+/**
+ * The page a form's POST redirects to (POST/redirect/GET): the endpoint with an outcome code, never an address or
+ * a token, so a refresh repeats nothing and the URL gives nothing away.
+ * @example resultUrl({ baseUrl: 'https://a.example/' }, 'subscribe', 'check-your-inbox') // 'https://a.example/api/subscribe?result=check-your-inbox'
+ */
+export const resultUrl = (site: Pick<SiteConfig, 'baseUrl'>, endpoint: ApiEndpoint, result: string): string => {
+  const url = new URL(siteUrl(site, API_PATHS[endpoint]));
+  url.searchParams.set('result', result);
+  return url.href;
+};

@@ -90,15 +90,16 @@ export const renderFormErrorPage = (
 
 /**
  * After a subscribe request, whatever the address's state (new, pending, confirmed, unsubscribed, suppressed): the
- * same words, so the page never tells a stranger whether an address is on the list.
+ * same words, so the page never tells a stranger whether an address is on the list. It names no address: it is the
+ * page the POST redirects to, and an address in its URL would end up in history, logs and analytics.
  */
-export const renderCheckInboxPage = (site: SiteConfig, email: string): string =>
+export const renderCheckInboxPage = (site: SiteConfig): string =>
   renderFlowPage(site, {
     title: 'Check your inbox',
     description: 'Confirm your subscription with the link in the email we sent.',
     main: html`<div class="intro">
 <h1>Check your inbox</h1>
-<p class="lede">An email is on its way to <strong class="address">${email}</strong>. Follow the link in it to confirm your subscription to ${site.title}.</p>
+<p class="lede">An email is on its way to the address you entered. Follow the link in it to confirm your subscription to ${site.title}.</p>
 </div>
 <p>Nothing after a few minutes? Look in your spam folder.</p>
 <p>Wrong address? <a href="${siteUrl(site, SITE_FILES.subscribe)}">Try again</a>.</p>`,
@@ -152,11 +153,11 @@ ${homeLink(site)}`,
  */
 export const renderUnsubscribePage = (site: SiteConfig, token: string): string =>
   renderFlowPage(site, {
-    title: 'Unsubscribe',
+    title: `Unsubscribe from ${site.title}`,
     description: `Stop getting ${site.title} by email.`,
     main: html`<div class="intro">
 <h1>Unsubscribe from ${site.title}?</h1>
-<p class="lede">You will get no more email from ${site.title}.</p>
+<p class="lede">The address this link was sent to will leave the ${site.title} mailing list and get no more email from it.</p>
 </div>
 <form class="action-form" method="post" action="${apiUrl(site, 'unsubscribe', token)}">
 <button type="submit">Unsubscribe</button>
@@ -167,12 +168,24 @@ export const renderUnsubscribePage = (site: SiteConfig, token: string): string =
 export const renderUnsubscribedPage = (site: SiteConfig): string =>
   renderFlowPage(site, {
     title: 'You’re unsubscribed',
-    description: `You will get no more email from ${site.title}.`,
+    description: `You have left the ${site.title} mailing list.`,
     main: html`<div class="intro">
 <h1>You’re unsubscribed</h1>
-<p class="lede">You will get no more email from ${site.title}.</p>
+<p class="lede">Your address has left the ${site.title} mailing list. You will get no more email from ${site.title}.</p>
 </div>
-<p>Subscribed by mistake? <a href="${siteUrl(site, SITE_FILES.subscribe)}">Subscribe again</a>.</p>`,
+<p>Unsubscribed by mistake? <a href="${siteUrl(site, SITE_FILES.subscribe)}">Subscribe again</a>.</p>`,
+  });
+
+/** A second press of the button, or a link from an older mail: nothing changed, and the page says so. */
+export const renderAlreadyUnsubscribedPage = (site: SiteConfig): string =>
+  renderFlowPage(site, {
+    title: 'You were already unsubscribed',
+    description: `This address had already left the ${site.title} mailing list.`,
+    main: html`<div class="intro">
+<h1>You were already unsubscribed</h1>
+<p class="lede">This address was already unsubscribed from the ${site.title} mailing list, so nothing changed. You get no email from ${site.title}.</p>
+</div>
+<p>Want the posts after all? <a href="${siteUrl(site, SITE_FILES.subscribe)}">Subscribe again</a>.</p>`,
   });
 
 /** Why a link from a mail cannot be used. */
@@ -196,8 +209,27 @@ const LINK_PROBLEMS: Record<LinkProblem, { title: string; why: string; next: str
   },
 };
 
-/** A confirmation or unsubscribe link that cannot be used, with a way forward. */
-export const renderLinkProblemPage = (site: SiteConfig, kind: LinkProblem): string => {
+/**
+ * A confirmation link that cannot be used, with a way forward: subscribing again sends a new link. An unsubscribe
+ * link that cannot be used says what to do instead and never offers to subscribe: whoever opened it wants to leave.
+ */
+export const renderLinkProblemPage = (
+  site: SiteConfig,
+  kind: LinkProblem,
+  purpose: 'confirm' | 'unsubscribe' = 'confirm',
+): string => {
+  if (purpose === 'unsubscribe') {
+    const title = 'This unsubscribe link is not valid';
+    return renderFlowPage(site, {
+      title,
+      description: `Nobody was unsubscribed from ${site.title}.`,
+      main: html`<div class="intro">
+<h1>${title}</h1>
+<p class="lede">${kind === 'expired' ? 'The link has expired' : 'The link may have been cut short or changed when it was copied'}, so nobody was unsubscribed from the ${site.title} mailing list.</p>
+</div>
+<p>To leave the list, open the unsubscribe link at the bottom of the latest email from ${site.title} straight from that email, or reply to the email and ask to be removed.</p>`,
+    });
+  }
   const problem = LINK_PROBLEMS[kind];
   return renderFlowPage(site, {
     title: problem.title,
@@ -252,12 +284,16 @@ export interface PageInputs {
 export const SUBSCRIPTION_PAGES = {
   subscribe: (site) => renderSubscribePage(site),
   'form-error': (site, input) => renderFormErrorPage(site, input),
-  'check-inbox': (site, input) => renderCheckInboxPage(site, input.email),
+  'form-error-name': (site, input) => renderFormErrorPage(site, { ...input, errorField: 'name' }),
+  'check-inbox': (site) => renderCheckInboxPage(site),
   confirm: (site, input) => renderConfirmPage(site, input.token),
   confirmed: (site) => renderConfirmedPage(site),
   'already-confirmed': (site) => renderAlreadyConfirmedPage(site),
   unsubscribe: (site, input) => renderUnsubscribePage(site, input.token),
   unsubscribed: (site) => renderUnsubscribedPage(site),
+  'already-unsubscribed': (site) => renderAlreadyUnsubscribedPage(site),
+  'unsubscribe-link-invalid': (site) => renderLinkProblemPage(site, 'invalid', 'unsubscribe'),
+  'unsubscribe-link-expired': (site) => renderLinkProblemPage(site, 'expired', 'unsubscribe'),
   'link-expired': (site) => renderLinkProblemPage(site, 'expired'),
   'link-invalid': (site) => renderLinkProblemPage(site, 'invalid'),
   'link-used': (site) => renderLinkProblemPage(site, 'used'),
