@@ -77,6 +77,11 @@ export interface LinkDeps {
   tokenKey: Uint8Array;
   now: () => Date;
   log: Logger;
+  /**
+   * Sends the welcome mail to a subscriber who has just confirmed; absent where no mail may be sent (or the site
+   * turned it off). Sending it is best effort: a failure is logged and the confirmation stands.
+   */
+  sendWelcome?: (subscriber: { key: string; address: string; name?: string }, now: Date) => Promise<void>;
 }
 
 /** What deciding a subscribe request and mailing its confirmation need on top; the confirmation sender builds it. */
@@ -209,6 +214,17 @@ export const confirmSubscription = async (deps: LinkDeps, token: string): Promis
   if (nonce === undefined) return 'invalid';
   const decision = await changeSubscriber(deps.store, key, (current) => decideConfirm(current, nonce, now));
   deps.log.info('confirmation', { outcome: decision.outcome });
+  // Only the write that took the address from pending to confirmed welcomes it: a second press of the button (or
+  // a racing one, which loses the version check and decides again) finds it confirmed and sends nothing.
+  if (decision.outcome === 'confirmed' && decision.next && deps.sendWelcome) {
+    const { address, name } = decision.next;
+    try {
+      await deps.sendWelcome({ key, address, ...(name ? { name } : {}) }, now);
+      deps.log.info('welcome sent');
+    } catch (error) {
+      deps.log.error('welcome mail failed', { error: describe(error) });
+    }
+  }
   return decision.outcome;
 };
 

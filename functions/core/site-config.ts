@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import type { DigestConfig, SiteConfig } from './types.ts';
 
+declare module './types.ts' {
+  interface MailConfig {
+    /** `false` sends no welcome mail when a subscriber confirms (default: one is sent). */
+    welcomeMail?: boolean;
+  }
+}
+
 const isTimeZone = (zone: string): boolean => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -78,6 +85,7 @@ const schema = z
         fromName: z.string().trim().min(1).max(100).optional(),
         replyTo: z.string().email().optional(),
         postalAddress: z.string().trim().min(1, 'must not be empty: bulk-mail law (CAN-SPAM) requires it'),
+        welcomeMail: z.boolean().optional(),
       })
       .strict()
       .optional(),

@@ -166,6 +166,66 @@ describe('subscription use cases against the DynamoDB stand-in', () => {
     expect(h.mailer.sent).toEqual([]);
   });
 
+  /** h.deps with a welcome sender that records whom it welcomed. */
+  const withWelcome = () => {
+    const welcomed: { key: string; address: string; name?: string }[] = [];
+    const deps = {
+      ...h.deps,
+      sendWelcome: async (subscriber: (typeof welcomed)[number]) => void welcomed.push(subscriber),
+    };
+    return { deps, welcomed };
+  };
+
+  it('welcomes a subscriber once, on the step from pending to confirmed, however often the link is pressed', async () => {
+    // Prepare
+    const { deps, welcomed } = withWelcome();
+    await requestSubscription(deps, { ...ada, name: 'Ada' });
+    const token = tokenOf(confirmUrlIn(h.mailer.sent[0] as never));
+
+    // Act
+    const outcomes = [
+      await confirmSubscription(deps, token),
+      ...(await Promise.all([1, 2, 3].map(() => confirmSubscription(deps, token)))),
+    ];
+
+    // Assess
+    expect(outcomes).toEqual(['confirmed', 'already-confirmed', 'already-confirmed', 'already-confirmed']);
+    expect(welcomed).toEqual([{ key: ada.key, address: ada.address, name: 'Ada' }]);
+  });
+
+  it('welcomes once when two presses of the confirm button race', async () => {
+    // Prepare
+    const { deps, welcomed } = withWelcome();
+    await requestSubscription(deps, ada);
+    const token = tokenOf(confirmUrlIn(h.mailer.sent[0] as never));
+
+    // Act
+    const outcomes = await Promise.all([confirmSubscription(deps, token), confirmSubscription(deps, token)]);
+
+    // Assess
+    expect(outcomes.sort()).toEqual(['already-confirmed', 'confirmed']);
+    expect(welcomed).toHaveLength(1);
+  });
+
+  it('keeps the confirmation when the welcome mail fails, and logs it', async () => {
+    // Prepare
+    const deps = {
+      ...h.deps,
+      sendWelcome: async () => {
+        throw new MailRejectedError('Email address is not verified.');
+      },
+    };
+    await requestSubscription(deps, ada);
+
+    // Act
+    const outcome = await confirmSubscription(deps, tokenOf(confirmUrlIn(h.mailer.sent[0] as never)));
+
+    // Assess
+    expect(outcome).toBe('confirmed');
+    expect((await h.store.get(ada.key))?.status).toBe('confirmed');
+    expect(h.logs.map((l) => l.message)).toContain('welcome mail failed');
+  });
+
   it('never leaves an address confirmed when an unsubscribe races a confirmation', async () => {
     for (let round = 0; round < 15; round++) {
       const key = `racer${round}@example.org`;

@@ -74,6 +74,19 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'subscription
     expect(new URL(page.url()).search).toBe('?result=confirmed');
     expect(await status()).toBe('confirmed');
 
+    // The welcome mail: list mail now, with the one-click headers a digest has, sent once however often the page is
+    // reloaded (the reload is a GET of the result page).
+    await page.reload();
+    const mails = await outbox();
+    expect(mails).toHaveLength(2);
+    const welcomeFile = mails.find((file) => file !== files[0]) as string;
+    const welcome = await simpleParser(await readFile(join(outboxDir, welcomeFile)));
+    expect(welcome.subject).toBe('Welcome to Field Notes');
+    expect(welcome.text).toContain('/api/unsubscribe?token=');
+    expect(welcome.headerLines.map((h) => h.key)).toEqual(
+      expect.arrayContaining(['list-unsubscribe', 'list-unsubscribe-post', 'list-id']),
+    );
+
     // The unsubscribe link of a list mail: a page, then a button.
     await page.goto(unsubscribeUrl(local.subscriptions, key));
     expect(await status()).toBe('confirmed');
@@ -81,7 +94,7 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'subscription
     expect(await page.locator('h1').textContent()).toBe('You’re unsubscribed');
     expect(new URL(page.url()).search).toBe('?result=unsubscribed');
     expect(await status()).toBe('unsubscribed');
-    expect(await outbox()).toHaveLength(1);
+    expect(await outbox()).toHaveLength(2);
     await page.close();
   });
 

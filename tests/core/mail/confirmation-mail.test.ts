@@ -3,7 +3,8 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../functions/core/errors.ts';
 import { buildConfirmationMail, compileConfirmationMail } from '../../../functions/core/mail/confirmation-mail.ts';
-import { defaultDigestConfig } from '../../../functions/core/site-config.ts';
+import { buildWelcomeMail, compileWelcomeMail, sendsWelcomeMail } from '../../../functions/core/mail/welcome-mail.ts';
+import { defaultDigestConfig, parseSiteConfig } from '../../../functions/core/site-config.ts';
 import type { SiteConfig } from '../../../functions/core/types.ts';
 
 /*
@@ -132,5 +133,115 @@ describe('buildConfirmationMail', () => {
 
     // Act / Assess
     await expect(compileConfirmationMail(templates(), site)).rejects.toThrow(ConfigError);
+  });
+});
+
+describe('buildWelcomeMail', () => {
+  const WELCOME_PARTS = [
+    'welcome.mjml',
+    'partials/head.mjml',
+    'partials/header.mjml',
+    'partials/list-footer.mjml',
+    'partials/footer.mjml',
+  ];
+  const welcomeTemplates = (): Record<string, string> =>
+    Object.fromEntries(
+      WELCOME_PARTS.map((name) => [
+        name,
+        readFileSync(new URL(`../../../templates/mail/${name}`, import.meta.url), 'utf8'),
+      ]),
+    );
+  const UNSUBSCRIBE_URL = 'https://notes.example/api/unsubscribe?token=eyJhIjoxfQ.c2ln_-AB';
+
+  const buildWelcome = async (site: SiteConfig, name?: string): Promise<ParsedMail> => {
+    const compiled = await compileWelcomeMail(welcomeTemplates(), site);
+    const message = await buildWelcomeMail({
+      site,
+      compiled,
+      to: name === undefined ? { address: 'ada@example.org' } : { address: 'ada@example.org', name },
+      unsubscribeUrl: UNSUBSCRIBE_URL,
+      now: NOW,
+      messageId: 'welcome-1',
+    });
+    expect(message).toMatchObject({ from: 'news@notes.example', to: 'ada@example.org' });
+    return simpleParser(Buffer.from(message.raw));
+  };
+
+  it('carries the one-click List-Unsubscribe headers and the List-Id a digest carries', async () => {
+    // Act
+    const mail = await buildWelcome(makeSite());
+
+    // Assess
+    const line = (key: string) =>
+      mail.headerLines.filter((h) => h.key === key).map((h) => h.line.replace(/\r\n\s+/g, ' '));
+    expect(line('list-unsubscribe-post')).toEqual(['List-Unsubscribe-Post: List-Unsubscribe=One-Click']);
+    expect(line('list-unsubscribe')).toEqual([
+      `List-Unsubscribe: <${UNSUBSCRIBE_URL}>, <mailto:ada@notes.example?subject=unsubscribe>`,
+    ]);
+    expect(line('list-id')).toHaveLength(1);
+    expect(line('list-id')[0]).toContain('<digest.notes.example>');
+    expect(mail.subject).toBe('Welcome to Café ☕ Notes');
+  });
+
+  it('has a text part and an HTML part, both greeting the reader and linking the way out', async () => {
+    // Act
+    const mail = await buildWelcome(makeSite(), 'Ada <b>');
+
+    // Assess
+    expect(mail.text).toContain('Hello Ada <b>,');
+    expect(mail.text).toContain(UNSUBSCRIBE_URL);
+    expect(mail.html).toContain('Hello Ada &lt;b&gt;,');
+    expect(mail.html).toContain(`href="${UNSUBSCRIBE_URL}"`);
+    expect(mail.html).toContain('1 rue Exemple');
+  });
+
+  it('refuses a welcome template without an unsubscribe link at start', async () => {
+    // Prepare
+    const files = { ...welcomeTemplates(), 'partials/list-footer.mjml': '<mj-include path="partials/footer.mjml" />' };
+
+    // Act
+    const compiling = compileWelcomeMail(files, makeSite());
+
+    // Assess
+    await expect(compiling).rejects.toThrow(/welcome\.mjml must contain \{\{unsubscribeUrl\}\}/);
+  });
+
+  it.each([
+    [undefined, true],
+    [true, true],
+    [false, false],
+  ])('sends a welcome mail when mail.welcomeMail is %s: %s', (welcomeMail, expected) => {
+    // Prepare
+    const site = makeSite();
+    const mail = {
+      ...(site.mail as NonNullable<SiteConfig['mail']>),
+      ...(welcomeMail === undefined ? {} : { welcomeMail }),
+    };
+
+    // Act
+    const sends = sendsWelcomeMail({ ...site, mail });
+
+    // Assess
+    expect(sends).toBe(expected);
+  });
+});
+
+describe('the welcomeMail switch in site config', () => {
+  it('reads "mail": { "welcomeMail": false } and refuses a non-boolean, naming the key', () => {
+    // Prepare
+    const base = {
+      title: 'Notes',
+      baseUrl: 'https://notes.example/',
+      mail: { from: 'a@notes.example', postalAddress: 'x' },
+    };
+
+    // Act
+    const off = parseSiteConfig({ ...base, mail: { ...base.mail, welcomeMail: false } });
+    const bad = () => parseSiteConfig({ ...base, mail: { ...base.mail, welcomeMail: 'no' } });
+
+    // Assess
+    expect(off.mail?.welcomeMail).toBe(false);
+    expect(sendsWelcomeMail(parseSiteConfig(base))).toBe(true);
+    expect(bad).toThrow(/mail\.welcomeMail/);
   });
 });
