@@ -1,4 +1,8 @@
+import { fileURLToPath } from 'node:url';
+import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadMailTemplates } from '../../functions/adapters/mail-templates.ts';
+import { createSubscriptionDeps } from '../../functions/app/subscription-deps.ts';
 import {
   applyFeedback,
   confirmSubscription,
@@ -224,6 +228,34 @@ describe('subscription use cases against the DynamoDB stand-in', () => {
     expect(outcome).toBe('confirmed');
     expect((await h.store.get(ada.key))?.status).toBe('confirmed');
     expect(h.logs.map((l) => l.message)).toContain('welcome mail failed');
+  });
+
+  it.each([
+    ['on by default', {}, ['Confirm your subscription to Harness Notes', 'Welcome to Harness Notes']],
+    ['off with mail.welcomeMail: false', { welcomeMail: false }, ['Confirm your subscription to Harness Notes']],
+  ])('sends the welcome mail from the real templates when %s', async (_, switchValue, subjects) => {
+    // Prepare
+    const mail = { ...(h.deps.site.mail as NonNullable<typeof h.deps.site.mail>), ...switchValue };
+    const deps = await createSubscriptionDeps({
+      store: h.store,
+      mailer: h.mailer,
+      site: { ...h.deps.site, mail },
+      tokenKey: h.deps.tokenKey,
+      mailTemplates: await loadMailTemplates(fileURLToPath(new URL('../../templates/mail', import.meta.url))),
+      log: h.deps.log,
+      now: () => h.clock.now,
+    });
+    await requestSubscription(deps, ada);
+    const confirmation = await simpleParser(Buffer.from(h.mailer.sent[0]?.raw ?? []));
+    const link = /https:\/\/notes\.example\/api\/confirm\?token=[^\s\]]+/.exec(confirmation.text ?? '')?.[0];
+
+    // Act
+    await confirmSubscription(deps, tokenOf(link ?? ''));
+    await confirmSubscription(deps, tokenOf(link ?? ''));
+
+    // Assess
+    const sent = await Promise.all(h.mailer.sent.map((m) => simpleParser(Buffer.from(m.raw))));
+    expect(sent.map((m) => m.subject)).toEqual(subjects);
   });
 
   it('never leaves an address confirmed when an unsubscribe races a confirmation', async () => {
