@@ -60,6 +60,7 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'subscription
   let server: StaticServer;
   let browser: TestBrowser;
   let site: SiteConfig;
+  let screenshots: string;
 
   const write = async (path: string, body: string): Promise<void> => {
     await mkdir(dirname(join(root, path)), { recursive: true });
@@ -75,6 +76,9 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'subscription
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'feedmail-subscription-pages-'));
     [server, browser] = await Promise.all([serveFolder(root), launchBrowser()]);
+    // Set PAGES_SCREENSHOT_DIR to keep the screenshots for a look at the design; otherwise they go with the temp dir.
+    screenshots = process.env.PAGES_SCREENSHOT_DIR ?? join(root, 'screenshots');
+    await mkdir(screenshots, { recursive: true });
     site = fieldNotesSite({ baseUrl: server.url, author: { name: 'Ada Example' }, mail: fieldNotesMail() });
     await write(
       SITE_FILES.stylesheet,
@@ -115,7 +119,7 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'subscription
 
   it.each(PAGES)(
     'has no WCAG 2 A/AA violations on the $name page, phone and desktop, light and dark',
-    async ({ path }) => {
+    async ({ name, path }) => {
       // Prepare
       const page = await open(path);
       await page.addScriptTag({ path: AXE_PATH });
@@ -128,6 +132,8 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'subscription
           await page.emulateMedia({ colorScheme });
           found[`${viewport.width}px ${colorScheme}`] = await runAxe(page);
         }
+        const file = `${name.replaceAll(' ', '-')}-${viewport === PHONE ? 'phone' : 'desktop'}.png`;
+        await page.screenshot({ path: join(screenshots, file), fullPage: true });
       }
 
       // Assess
@@ -155,6 +161,30 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'subscription
     expect(clientWidth).toBe(PHONE.width);
     expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
     expect(formRight).toBeLessThanOrEqual(clientWidth);
+    await page.close();
+  });
+
+  it('shows a name error between the name label and the name field, and none at the email field', async () => {
+    // Prepare
+    const page = await open('flow/form-error-name/index.html');
+
+    // Act
+    const boxes = await page.evaluate<Record<string, number>>(`(() => {
+      const top = (selector) => document.querySelector(selector)?.getBoundingClientRect().top ?? -1;
+      return {
+        nameLabel: top('label[for="subscribe-name"]'),
+        error: top('#subscribe-name-error'),
+        nameInput: top('#subscribe-name'),
+        emailErrors: document.querySelectorAll('#subscribe-email-error').length,
+      };
+    })()`);
+    const described = await page.getByLabel('Name').getAttribute('aria-describedby');
+
+    // Assess
+    expect(boxes.nameLabel).toBeLessThan(boxes.error as number);
+    expect(boxes.error).toBeLessThan(boxes.nameInput as number);
+    expect(boxes.emailErrors).toBe(0);
+    expect(described).toBe('subscribe-name-error');
     await page.close();
   });
 
