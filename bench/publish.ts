@@ -1,4 +1,3 @@
-import { compareEntries, toArchiveEntry } from '../functions/core/archive-entries.ts';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createDynamoDigestStore } from '../functions/adapters/dynamo-digest-store.ts';
 import { createDynamoPostIndex } from '../functions/adapters/dynamo-post-index.ts';
@@ -6,6 +5,7 @@ import { SHARD_NAMES } from '../functions/adapters/dynamo-subscriber-store.ts';
 import { createS3ContentStore } from '../functions/adapters/s3-content-store.ts';
 import { silentLogger } from '../functions/app/logger.ts';
 import type { SourceRecord } from '../functions/app/ports.ts';
+import { compareEntries, toArchiveEntry } from '../functions/core/archive-entries.ts';
 import { buildBatch } from '../functions/core/build-batch.ts';
 import { monthOf } from '../functions/core/paths.ts';
 import type { ArchiveEntry, SiteConfig } from '../functions/core/types.ts';

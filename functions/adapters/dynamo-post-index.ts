@@ -112,7 +112,10 @@ export const createDynamoPostIndex = (options: DynamoPostIndexOptions): PostInde
       const found = new Map<string, SourceRecord>();
       // BatchGetItem takes 100 keys at a time and may hand some back unprocessed (throttling): ask again for those.
       for (let i = 0; i < sourcePaths.length; i += 100) {
-        let keys: Record<string, unknown>[] = [...new Set(sourcePaths.slice(i, i + 100))].map((sk) => ({ pk: 'SRC', sk }));
+        let keys: Record<string, unknown>[] = [...new Set(sourcePaths.slice(i, i + 100))].map((sk) => ({
+          pk: 'SRC',
+          sk,
+        }));
         for (let round = 0; keys.length > 0; round++) {
           if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** round)));
           const page = await doc.send(

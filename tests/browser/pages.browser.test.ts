@@ -3,12 +3,22 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderArchivePage, renderIndexPage, renderMonthPage, renderPostPage } from '../../functions/core/pages.ts';
-import { monthPagePath, postPagePath, SITE_FILES, siteUrl } from '../../functions/core/paths.ts';
+import { groupByTag, toArchiveEntry } from '../../functions/core/archive-entries.ts';
+import {
+  renderArchivePage,
+  renderIndexPage,
+  renderMonthPage,
+  renderNotFoundPage,
+  renderPostPage,
+  renderTagPage,
+} from '../../functions/core/pages.ts';
+import { monthPagePath, postPagePath, SITE_FILES, siteUrl, tagPagePath } from '../../functions/core/paths.ts';
 import type { MonthRef, PostSummary, PublishedPost, SiteConfig } from '../../functions/core/types.ts';
 import {
+  axeViolationsEverywhere,
   DESKTOP,
   launchBrowser,
+  NO_VIOLATIONS,
   PHONE,
   SKIP_REASON,
   type StaticServer,
@@ -105,16 +115,29 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'archive page
       makeSummary(site, 'notes', 'Notes from a slow week', '2024-11-03T08:00:00.000Z'),
     ];
     const listed = [makeSummary(site, 'december', 'Small tools, long lives', '2024-12-02T08:00:00.000Z'), ...november];
+    const october = ['Four', 'Three', 'Two', 'One'].map((word, i) =>
+      makeSummary(site, `october-${i}`, `${word} things about October`, `2024-10-${20 - i}T08:00:00.000Z`),
+    );
     const months: MonthRef[] = [
-      { month: '2024-12', count: 1 },
-      { month: '2024-11', count: 2 },
-      { month: '2024-10', count: 4 },
+      { month: '2024-12', count: 1, posts: [toArchiveEntry(listed[0] as PostSummary)] },
+      { month: '2024-11', count: 2, posts: november.map(toArchiveEntry) },
+      { month: '2024-10', count: 4, posts: october.map(toArchiveEntry) },
       { month: '2023-06', count: 1 },
     ];
+    const entries = months.flatMap((ref) => ref.posts ?? []);
+    const tag = groupByTag(entries.map((entry, i) => ({ ...entry, tags: i % 2 === 0 ? ['launch'] : [] }))).get(
+      'launch',
+    );
+    if (!tag) throw new Error('the fixture has a tag');
+    const [newer, , older] = entries;
+    if (!newer || !older) throw new Error('the fixture has neighbours');
+    const neighbours = { newer, older };
     await Promise.all([
       write(SITE_FILES.stylesheet, await readFile(new URL('../../templates/site/style.css', import.meta.url), 'utf8')),
       write('big.svg', BIG_SVG),
-      write(postPagePath(wide.slug), renderPostPage(wide, site, { months })),
+      write(postPagePath(wide.slug), renderPostPage(wide, site, { months, neighbours })),
+      write(tagPagePath('launch'), renderTagPage(tag, site)),
+      write(SITE_FILES.notFound, renderNotFoundPage(site)),
       write(postPagePath(hostile.slug), renderPostPage(hostile, site, { months })),
       write(SITE_FILES.index, renderIndexPage(listed, months, site)),
       write(monthPagePath('2024-11'), renderMonthPage('2024-11', november, months, site)),
@@ -140,7 +163,25 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'archive page
     { name: 'index', path: SITE_FILES.index },
     { name: 'month', path: monthPagePath('2024-11') },
     { name: 'archive', path: SITE_FILES.archive },
+    { name: 'tag', path: tagPagePath('launch') },
+    { name: 'not-found', path: SITE_FILES.notFound },
   ];
+
+  it.each(PAGES)(
+    'has no WCAG 2 A/AA violations on the $name page, phone and desktop, light and dark',
+    async ({ name, path }) => {
+      // Prepare
+      const page = await open(path, DESKTOP);
+      await page.screenshot({ path: join(screenshots, `${name}-desktop.png`), fullPage: true });
+
+      // Act
+      const found = await axeViolationsEverywhere(page);
+
+      // Assess
+      expect(found).toEqual(NO_VIOLATIONS);
+      await page.close();
+    },
+  );
 
   it.each(PAGES)('fits the $name page in a 375 px phone screen without sideways scrolling', async ({ name, path }) => {
     // Prepare

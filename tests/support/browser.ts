@@ -8,7 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, normalize, sep } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { httpHeadersFor } from '../../functions/core/paths.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -95,3 +96,43 @@ export const serveFolder = async (root: string): Promise<StaticServer> => {
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 };
+
+/** axe-core's browser build, injected into pages under test. */
+export const AXE_PATH = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
+/** WCAG 2.0, 2.1 and 2.2 at levels A and AA. */
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * The WCAG A/AA violations axe-core finds on a page, phone and desktop, light and dark, keyed by
+ * `<width>px <scheme>` so a failure says where. Injects axe-core first.
+ */
+export const axeViolationsEverywhere = async (page: Page): Promise<Record<string, AxeViolation[]>> => {
+  await page.addScriptTag({ path: AXE_PATH });
+  const found: Record<string, AxeViolation[]> = {};
+  for (const viewport of [PHONE, DESKTOP]) {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.setViewportSize(viewport);
+      await page.emulateMedia({ colorScheme });
+      found[`${viewport.width}px ${colorScheme}`] = await page.evaluate<AxeViolation[]>(`(async () => {
+        const result = await axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(WCAG_TAGS)} } });
+        return result.violations.map((v) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          targets: v.nodes.map((node) => node.target.join(' ')),
+        }));
+      })()`);
+    }
+  }
+  return found;
+};
+
+/** What axeViolationsEverywhere returns for a page without violations. */
+export const NO_VIOLATIONS = { '375px light': [], '375px dark': [], '1280px light': [], '1280px dark': [] };
