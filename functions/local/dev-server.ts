@@ -1,14 +1,94 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import { SITE_FILES } from '../core/paths.ts';
 
 /** Answers a request and returns true, or returns false to let the next route (finally the site) have it. */
 export type DevRoute = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
+export type RequestPath =
+  | {
+      ok: true /** decoded, always starting with one `/` */;
+      path: string /** the query, with its `?`, or '' */;
+      query: string;
+    }
+  | { ok: false; status: 400 | 404; message: string };
+
+// C0 controls, DEL and the backslash (which browsers read as `/`) have no place in a page's path.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+const FORBIDDEN = /[\u0000-\u001f\u007f\\]/;
+
+/**
+ * Reads the request target as CloudFront and S3 would see it: origin-form only (`/a/b?q`), percent-decoded once.
+ * A path that no object of the site can have (control characters, `..`, empty segments such as `//x`) is refused
+ * here, before any route or redirect sees it, so nothing can be steered off the site or into the bucket's other
+ * prefixes.
+ */
+export const parseRequestPath = (target: string | undefined): RequestPath => {
+  const raw = target ?? '/';
+  const queryAt = raw.search(/[?#]/);
+  const rawPath = queryAt < 0 ? raw : raw.slice(0, queryAt);
+  const query = queryAt < 0 || raw[queryAt] === '#' ? '' : raw.slice(queryAt).replace(/#.*$/s, '');
+  if (!rawPath.startsWith('/'))
+    return { ok: false, status: 400, message: 'the request target must be a path that starts with "/"' };
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    return { ok: false, status: 400, message: 'the path has a "%" that is not followed by two hexadecimal digits' };
+  }
+  if (FORBIDDEN.test(path))
+    return { ok: false, status: 400, message: 'the path holds a control character or a backslash' };
+  const segments = path.slice(1).split('/');
+  if (segments.slice(0, -1).some((segment) => segment === '' || segment === '.' || segment === '..'))
+    return { ok: false, status: 404, message: 'no page of the site has an empty, "." or ".." segment in its path' };
+  if (segments.at(-1) === '.' || segments.at(-1) === '..')
+    return { ok: false, status: 404, message: 'no page of the site has a "." or ".." segment in its path' };
+  return { ok: true, path, query };
+};
+
+/** The same path, percent-encoded segment by segment: safe in a Location header and never leaving the origin. */
+const encodePath = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
+
+/** `PORT` as the local run takes it: a whole number from 0 (any free port) to 65535, or a message saying what to do. */
+export const parsePort = (value: string | undefined, fallback: number): number | string => {
+  if (value === undefined || value.trim() === '') return fallback;
+  const port = Number(value);
+  if (/^\d+$/.test(value.trim()) && port <= 65535) return port;
+  return `PORT=${JSON.stringify(value)} is not a port number. Give a whole number from 1 to 65535 (or 0 for any free port), for example: PORT=8788 npm start`;
+};
+
+/** What to tell the person who ran `npm start` when the server could not listen, or undefined for other errors. */
+export const describeListenError = (error: unknown, port: number | string): string | undefined => {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const next = typeof port === 'number' && port > 0 && port < 65535 ? port + 1 : 8788;
+  if (code === 'EADDRINUSE')
+    return `Port ${port} is already in use, perhaps by another npm start. Stop that process, or choose another port: PORT=${next} npm start`;
+  if (code === 'EACCES')
+    return `This user may not listen on port ${port}. Choose a port above 1023: PORT=${next} npm start`;
+  return undefined;
+};
+
+const sendText = (response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) => {
+  response.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
+  response.end(response.req.method === 'HEAD' ? undefined : `${text}\n`);
+};
+
+const isMissing = (error: unknown): boolean =>
+  error instanceof NoSuchKey ||
+  (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+
 /**
  * Serves the public site straight from the bucket's `site/` prefix, the way CloudFront does in the stack:
- * `/x/` means `/x/index.html`, and each object keeps the Content-Type and Cache-Control the publisher gave it.
+ * `/x/` means `/x/index.html`, each object keeps the Content-Type and Cache-Control the publisher gave it, and a
+ * missing page gets the site's own 404.html with status 404 (the stack's custom error response).
  * `routes` come first, as CloudFront's `/api/*` behaviour does (set them with `setRoutes` once the URL is known).
+ * No request can stop the server: whatever a route or the bucket throws becomes a 500 answer and a line on stderr.
  */
 export const startDevServer = async (options: {
   s3: S3Client;
@@ -18,37 +98,51 @@ export const startDevServer = async (options: {
   host?: string;
 }): Promise<{ server: Server; url: string; setRoutes(routes: DevRoute[]): void; close(): Promise<void> }> => {
   let routes: DevRoute[] = [];
-  const server = createServer(async (request, response) => {
-    for (const route of routes) {
-      try {
-        if (await route(request, response)) return;
-      } catch (error) {
-        if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-        response.end(`The local run failed to answer: ${error instanceof Error ? error.message : String(error)}\n`);
-        return;
-      }
-    }
-    let path: string;
+
+  const readSiteObject = async (path: string) => {
+    const object = await options.s3.send(
+      new GetObjectCommand({ Bucket: options.bucket, Key: options.sitePrefix + path }),
+    );
+    return { object, body: await object.Body?.transformToByteArray() };
+  };
+
+  const notFound = async (response: ServerResponse, message: string): Promise<void> => {
     try {
-      path = decodeURIComponent(new URL(request.url ?? '/', 'http://local').pathname);
+      const { object, body } = await readSiteObject(SITE_FILES.notFound);
+      response.writeHead(404, {
+        'content-type': object.ContentType ?? 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
+      response.end(response.req.method === 'HEAD' ? undefined : body);
     } catch {
-      response
-        .writeHead(400, { 'content-type': 'text/plain; charset=utf-8' })
-        .end('Bad request: the path is not valid.\n');
+      // Nothing published yet (or no 404 page): a plain answer still says what happened.
+      sendText(response, 404, `Not found: ${message}.`);
+    }
+  };
+
+  const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const target = parseRequestPath(request.url);
+    if (!target.ok) {
+      if (target.status === 404) await notFound(response, target.message);
+      else sendText(response, 400, `Bad request: ${target.message}.`);
       return;
     }
+    for (const route of routes) if (await route(request, response)) return;
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      sendText(response, 405, 'Method not allowed: the site answers GET and HEAD; forms post to /api/.', {
+        allow: 'GET, HEAD',
+      });
       return;
     }
+    const { path, query } = target;
     if (!path.endsWith('/') && !/\.[a-z0-9]+$/i.test(path)) {
-      response.writeHead(301, { location: `${path}/` }).end();
+      response.writeHead(301, { location: `${encodePath(path)}/${query}`, 'content-length': '0' }).end();
       return;
     }
-    const key = options.sitePrefix + (path.endsWith('/') ? `${path}index.html` : path).replace(/^\/+/, '');
+    const key = (path.endsWith('/') ? `${path}${SITE_FILES.index}` : path).slice(1);
     try {
-      const object = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
-      const body = await object.Body?.transformToByteArray();
+      const { object, body } = await readSiteObject(key);
       response.writeHead(200, {
         'content-type': object.ContentType ?? 'application/octet-stream',
         'cache-control': object.CacheControl ?? 'no-cache',
@@ -56,17 +150,25 @@ export const startDevServer = async (options: {
       });
       response.end(request.method === 'HEAD' ? undefined : body);
     } catch (error) {
-      const missing =
-        error instanceof NoSuchKey ||
-        (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
-      response.writeHead(missing ? 404 : 500, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end(missing ? `Not found: ${path}\n` : `Could not read ${key} from the local bucket.\n`);
+      if (!isMissing(error)) throw error;
+      await notFound(response, path);
     }
+  };
+
+  const server = createServer((request, response) => {
+    answer(request, response).catch((error: unknown) => {
+      console.error(`The local run could not answer ${request.method} ${JSON.stringify(request.url)}:`, error);
+      if (!response.headersSent) sendText(response, 500, 'The local run failed to answer; the terminal says why.');
+      else response.destroy();
+    });
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, host, () => resolve());
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   return {
@@ -75,6 +177,10 @@ export const startDevServer = async (options: {
     setRoutes: (next) => {
       routes = next;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 };

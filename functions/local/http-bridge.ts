@@ -8,16 +8,22 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 /** API Gateway's own payload limit is far above this; the handler enforces its own, smaller one. */
 const MAX_LOCAL_BODY_BYTES = 1024 * 1024;
 
-const readBody = async (request: IncomingMessage): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_LOCAL_BODY_BYTES) break;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-};
+/**
+ * The body, cut at one byte past the limit: the handler then answers 413 itself, as it does to any body over its own
+ * limit. The rest of an oversized body is read and dropped (not left unread, which would leave no socket to answer on).
+ */
+const readBody = (request: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      if (size > MAX_LOCAL_BODY_BYTES) return;
+      chunks.push(chunk);
+      size += chunk.length;
+    });
+    request.once('end', () => resolve(Buffer.concat(chunks).subarray(0, MAX_LOCAL_BODY_BYTES + 1)));
+    request.once('error', reject);
+  });
 
 /** The event API Gateway would build for this request (the fields our handlers read, plus the usual context). */
 export const toApiEvent = async (request: IncomingMessage): Promise<APIGatewayProxyEventV2> => {
@@ -44,7 +50,7 @@ export const toApiEvent = async (request: IncomingMessage): Promise<APIGatewayPr
         method,
         path: url.pathname,
         protocol: 'HTTP/1.1',
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        sourceIp: request.socket?.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: crypto.randomUUID(),

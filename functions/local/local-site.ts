@@ -69,6 +69,9 @@ export const startLocalSite = async (options: {
     bucket: standIns.bucket,
     sitePrefix: SITE_PREFIX,
     port: options.port,
+  }).catch(async (error: unknown) => {
+    await standIns.close();
+    throw error;
   });
   // The site's links must point at this server, whatever port it got.
   // The local run's own address replaces the public one (and with it any custom domain).

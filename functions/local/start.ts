@@ -6,6 +6,7 @@ import { createJsonLogger, silentLogger } from '../app/logger.ts';
 import type { PublishResult } from '../app/publish.ts';
 import { SITE_FILES, siteUrl } from '../core/paths.ts';
 import { formatProblem } from '../core/problems.ts';
+import { describeListenError, parsePort } from './dev-server.ts';
 import { writeLocalRun } from './local-run-file.ts';
 import { startLocalSite } from './local-site.ts';
 import { STAND_IN_CLIENT_SETTINGS } from './stand-ins.ts';
@@ -19,7 +20,11 @@ import { STAND_IN_CLIENT_SETTINGS } from './stand-ins.ts';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const postsDir = join(root, 'content', 'posts');
-const port = Number(process.env.PORT ?? 8787);
+const port = parsePort(process.env.PORT, 8787);
+if (typeof port === 'string') {
+  console.error(port);
+  process.exit(2);
+}
 const verbose = process.argv.includes('--verbose');
 
 const printResults = (results: PublishResult[]): void => {
@@ -73,6 +78,13 @@ const main = async (): Promise<void> => {
     tokenKey: Buffer.from(local.tokenKey).toString('hex'),
   });
 
+  // The server answers every request itself; this is the last guard, so that no failure leaves a stale run file
+  // (with its token key) behind for `npm run cli` to find.
+  process.once('uncaughtException', (error) => {
+    console.error('The local run stopped on an unexpected error:', error);
+    void removeRunFile().finally(() => process.exit(1));
+  });
+
   let timer: NodeJS.Timeout | undefined;
   const changed = new Set<string>();
   watch(postsDir, { recursive: true }, (_event, name) => {
@@ -107,6 +119,6 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(describeListenError(error, port) ?? (error instanceof Error ? error.message : error));
   process.exit(1);
 });
