@@ -111,6 +111,7 @@ export const startDevServer = async (options: {
       const { object, body } = await readSiteObject(SITE_FILES.notFound);
       response.writeHead(404, {
         'content-type': object.ContentType ?? 'text/html; charset=utf-8',
+        'content-length': String(body?.length ?? 0),
         'cache-control': 'no-store',
         'x-content-type-options': 'nosniff',
       });
@@ -145,6 +146,7 @@ export const startDevServer = async (options: {
       const { object, body } = await readSiteObject(key);
       response.writeHead(200, {
         'content-type': object.ContentType ?? 'application/octet-stream',
+        'content-length': String(body?.length ?? 0),
         'cache-control': object.CacheControl ?? 'no-cache',
         'x-content-type-options': 'nosniff',
       });
@@ -161,6 +163,15 @@ export const startDevServer = async (options: {
       if (!response.headersSent) sendText(response, 500, 'The local run failed to answer; the terminal says why.');
       else response.destroy();
     });
+  });
+  // CONNECT (a proxy tunnel) never reaches the request handler; without an answer here Node would drop the socket.
+  server.on('connect', (_request, socket) => {
+    socket.on('error', () => socket.destroy());
+    const body = 'This is a web site, not a proxy: no CONNECT.\n';
+    socket.end(
+      'HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\nContent-Type: text/plain; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
