@@ -3,6 +3,31 @@ import { siteFileKindOf } from './templating/site-files.ts';
 /** Suffix of the author-facing report written beside a rejected post. */
 export const REPORT_SUFFIX = '.report.txt';
 
+// Files editors, sed and downloads write beside the real one and rename or delete a moment later.
+const TEMP_NAMES: RegExp[] = [
+  /^\./, // dotfiles: .x.md.swp, .#x.md (Emacs lock), .DS_Store, .x.md.tmp
+  /~$/, // backups: x.md~
+  /^#/, // Emacs auto-save: #x.md#
+  /\.sw[a-px]$/i, // Vim swap files: x.md.swp, .swo, .swx
+  /^4913$/, // Vim's probe that the folder is writable
+  /^sed[A-Za-z0-9]{6}$/, // sed -i writes sedXXXXXX, then renames it over the file
+  /\.(tmp|temp|crdownload|part|kate-swp)$/i,
+  /___jb_(tmp|old)___$/, // JetBrains safe write
+  /^(Thumbs\.db|desktop\.ini)$/i,
+];
+
+/**
+ * Whether a path under the posts prefix (or content/posts locally) is an editor's or a tool's temporary file, or
+ * sits in a hidden folder, rather than something to publish.
+ */
+export const isEditorTempFile = (path: string): boolean =>
+  path
+    .split(/[\\/]/)
+    .filter((segment) => segment !== '')
+    .some((segment, index, segments) =>
+      index < segments.length - 1 ? segment.startsWith('.') : TEMP_NAMES.some((name) => name.test(segment)),
+    );
+
 /**
  * What an uploaded file under the posts prefix is: a Markdown post, our own report, an asset to publish as is,
  * a site file (settings and templates of a migrated Hugo or Jekyll site, read but never published), or something
@@ -12,7 +37,7 @@ export const REPORT_SUFFIX = '.report.txt';
 export const sourceKindOf = (sourcePath: string): 'post' | 'report' | 'asset' | 'site-file' | 'ignored' => {
   const name = sourcePath.slice(sourcePath.lastIndexOf('/') + 1);
   if (sourcePath.endsWith(REPORT_SUFFIX)) return 'report';
-  if (name === '' || name.startsWith('.') || name.endsWith('~') || name.startsWith('#')) return 'ignored';
+  if (name === '' || isEditorTempFile(sourcePath)) return 'ignored';
   if (siteFileKindOf(sourcePath)) return 'site-file';
   // A migrated site's page layouts, theme and styles: this publisher has its own, so they are neither read nor published.
   if (/^(?:_layouts|layouts|_sass|themes|archetypes)\//.test(sourcePath)) return 'ignored';

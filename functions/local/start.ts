@@ -1,6 +1,4 @@
-import { watch } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJsonLogger, silentLogger } from '../app/logger.ts';
 import type { PublishResult } from '../app/publish.ts';
@@ -10,6 +8,7 @@ import { describeListenError, parsePort } from './dev-server.ts';
 import { writeLocalRun } from './local-run-file.ts';
 import { startLocalSite } from './local-site.ts';
 import { STAND_IN_CLIENT_SETTINGS } from './stand-ins.ts';
+import { watchPosts } from './watcher.ts';
 
 /**
  * `npm start`: the deployed pipeline on this machine. In-process S3 and DynamoDB stand-ins, the real publish
@@ -85,32 +84,33 @@ const main = async (): Promise<void> => {
     void removeRunFile().finally(() => process.exit(1));
   });
 
-  let timer: NodeJS.Timeout | undefined;
-  const changed = new Set<string>();
-  watch(postsDir, { recursive: true }, (_event, name) => {
-    if (!name) return;
-    changed.add(name.split(sep).join('/'));
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      const batch = [...changed];
-      changed.clear();
+  const verbs = { added: 'Published', changed: 'Republished', removed: 'Removed' } as const;
+  const watcher = await watchPosts(
+    postsDir,
+    async (changes) => {
       const before = publisher.results.length;
-      for (const path of batch) {
-        const exists = await stat(join(postsDir, path)).then(
-          (s) => s.isFile(),
-          () => false,
-        );
-        if (exists) await local.upload(path);
-        else await local.remove(path);
+      for (const { path, change } of changes) {
+        if (change === 'removed') await local.remove(path);
+        else await local.upload(path);
       }
       await publisher.idle();
-      console.log(`Republished ${batch.join(', ')}`);
-      printResults(publisher.results.slice(before));
-    }, 200);
-  });
+      const results = publisher.results.slice(before);
+      for (const { path, change } of changes) console.log(`${verbs[change]} content/posts/${path}`);
+      printResults(results);
+      for (const { path, change } of changes) {
+        const rejected = results.some(
+          (r) => r.kind === 'post' && r.sourcePath === path && r.problems.some((p) => p.severity === 'error'),
+        );
+        if (change === 'changed' && rejected)
+          console.log(`  The previous version of content/posts/${path} stays online until the error is fixed.`);
+      }
+    },
+    { onError: (error) => console.error('Watching content/posts failed:', error) },
+  );
 
   const stop = async (): Promise<void> => {
     await removeRunFile();
+    await watcher.close();
     await local.close();
     process.exit(0);
   };
