@@ -1,6 +1,7 @@
 /**
  * Text hygiene shared by the feed writers: what may appear in a feed, and how it is escaped in XML.
  */
+import { textParagraphs } from './page-format.ts';
 
 // XML 1.0 `Char` excludes C0 controls other than tab, newline and carriage return, the non-characters U+FFFE and
 // U+FFFF, and unpaired surrogates (which cannot be encoded in UTF-8 at all). One stray byte of these in a post makes
@@ -32,10 +33,7 @@ export const escapeXmlAttribute = (value: string): string =>
  * escapes make it HTML text, so `<script>` in a summary is read as words, never as markup.
  */
 export const textAsHtml = (text: string): string => {
-  const paragraphs = text
-    .split(/\n\s*\n/)
-    .map((paragraph) => paragraph.trim())
-    .filter((paragraph) => paragraph !== '');
+  const paragraphs = textParagraphs(text);
   // A summary keeps the blank lines between the paragraphs it was cut from; in HTML they become paragraphs.
   if (paragraphs.length < 2) return escapeXmlText(text);
   return paragraphs.map((paragraph) => `<p>${escapeXmlText(paragraph)}</p>`).join('');

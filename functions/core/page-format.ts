@@ -56,3 +56,13 @@ export const truncateText = (text: string, max: number): string => {
   const lastSpace = cut.lastIndexOf(' ');
   return `${(lastSpace > max / 2 ? cut.slice(0, lastSpace) : cut).trimEnd()}…`;
 };
+
+/**
+ * The paragraphs of a plain-text field: a summary keeps the blank lines between the paragraphs it was cut from.
+ * @example textParagraphs('One.\n\nTwo.') // ['One.', 'Two.']
+ */
+export const textParagraphs = (text: string): string[] =>
+  text
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.trim())
+    .filter((paragraph) => paragraph !== '');

@@ -6,7 +6,15 @@
 import { type Neighbours, type TagGroup, tagSlug } from './archive-entries.ts';
 import { type HtmlValue, html, raw, type SafeHtml, safeHref } from './html.ts';
 import { listFormat } from './intl-cache.ts';
-import { countPosts, describeDate, formatMonth, parseInstant, splitMonth, truncateText } from './page-format.ts';
+import {
+  countPosts,
+  describeDate,
+  formatMonth,
+  parseInstant,
+  splitMonth,
+  textParagraphs,
+  truncateText,
+} from './page-format.ts';
 import { DESCRIPTION_LENGTH, renderDocument } from './page-layout.ts';
 import { monthOf, monthPagePath, postPagePath, SITE_FILES, siteUrl, tagFeedPaths, tagPagePath } from './paths.ts';
 import type { ArchiveEntry, Author, MonthRef, PostSummary, PublishedPost, SiteConfig } from './types.ts';
@@ -282,7 +290,7 @@ ${posts.map((post) => {
 <article class="post-summary">
 <h2><a href="${href}">${post.title}</a></h2>
 <p class="meta"><time datetime="${date.datetime}">${date.label}</time></p>
-${summaryParagraphs(post.summary).map((paragraph) => html`<p class="summary">${paragraph}</p>\n`)}<p class="read-more"><a href="${href}">Read more<span class="visually-hidden">: ${post.title}</span></a></p>
+${textParagraphs(post.summary).map((paragraph) => html`<p class="summary">${paragraph}</p>\n`)}<p class="read-more"><a href="${href}">Read more<span class="visually-hidden">: ${post.title}</span></a></p>
 </article>
 </li>
 `;
@@ -294,13 +302,6 @@ ${summaryParagraphs(post.summary).map((paragraph) => html`<p class="summary">${p
  * scroll them too (WCAG 2.1.1). Sanitized markup writes these tags without attributes of their own.
  */
 const withKeyboardScrolling = (sanitized: string): string => sanitized.replace(/<(table|pre)>/g, '<$1 tabindex="0">');
-
-/** A summary's paragraphs (a summary keeps the blank lines between the paragraphs it was cut from). */
-const summaryParagraphs = (summary: string): string[] =>
-  summary
-    .split(/\n\s*\n/)
-    .map((paragraph) => paragraph.trim())
-    .filter((paragraph) => paragraph !== '');
 
 /** `Ada and Bob`, in the site's language, with links where the author has a safe URL. */
 const renderAuthors = (authors: Author[], site: SiteConfig): HtmlValue => {

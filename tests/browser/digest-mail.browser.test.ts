@@ -1,8 +1,21 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileConfirmationMail } from '../../functions/core/mail/confirmation-mail.ts';
 import { compileDigestMail } from '../../functions/core/mail/digest-mail.ts';
 import { personalizeMail } from '../../functions/core/mail/mail-template.ts';
-import { launchBrowser, PHONE, SKIP_REASON, skipBrowserTests, type TestBrowser } from '../support/browser.ts';
+import { compileWelcomeMail } from '../../functions/core/mail/welcome-mail.ts';
+import {
+  axeViolationsEverywhere,
+  launchBrowser,
+  NO_VIOLATIONS,
+  PHONE,
+  SKIP_REASON,
+  skipBrowserTests,
+  type TestBrowser,
+} from '../support/browser.ts';
 import {
   loadMailTemplates,
   makeDigest,
@@ -37,8 +50,14 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'digest mail 
   let browser: TestBrowser;
   let html: string;
   let picture: Buffer;
+  let temp: string;
+  let screenshots: string;
 
   beforeAll(async () => {
+    temp = await mkdtemp(join(tmpdir(), 'feedmail-digest-'));
+    // Set PAGES_SCREENSHOT_DIR to keep the screenshots for a look at the design; otherwise they go with the temp dir.
+    screenshots = process.env.PAGES_SCREENSHOT_DIR ?? temp;
+    await mkdir(screenshots, { recursive: true });
     const site = makeDigestSite();
     const posts = Array.from({ length: 5 }, (_, i) => makeDigestPost(i + 1, site));
     posts.push(
@@ -69,6 +88,7 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'digest mail 
 
   afterAll(async () => {
     await browser?.close();
+    if (temp) await rm(temp, { recursive: true, force: true });
   });
 
   const open = async (viewport: { width: number; height: number }): Promise<Page> => {
@@ -134,4 +154,90 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'digest mail 
     expect(fontSize).toBeGreaterThanOrEqual(13);
     await page.close();
   });
+
+  it('has no WCAG A/AA violations, light or dark, on a phone or a desktop', async () => {
+    // Prepare
+    const page = await open(VIEWPORTS[0] ?? PHONE);
+
+    // Act
+    const found = await axeViolationsEverywhere(page);
+
+    // Assess
+    expect(found).toEqual(NO_VIOLATIONS);
+    await page.close();
+  });
+
+  it.each(VIEWPORTS)("switches to the dark palette in $name when the reader's app is dark", async (viewport) => {
+    // Prepare
+    const page = await open(viewport);
+    const colours = `(() => {
+      const style = (selector) => getComputedStyle(document.querySelector(selector));
+      return {
+        // MJML puts the body's colour on the wrapper inside <body> too.
+        body: style('body').backgroundColor,
+        wrapper: style('body > [role="article"]').backgroundColor,
+        card: style('.mail-card').backgroundColor,
+        text: style('.post div').color,
+        link: style('.post a[href^="https://notes.example/posts/post-6/"]:not(.post-title a)').color,
+        title: style('.post-title a').color,
+        footer: style('.footer a').color,
+      };
+    })()`;
+    const light = await page.evaluate<Record<string, string>>(colours);
+
+    // Act
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const dark = await page.evaluate<Record<string, string>>(colours);
+    await page.screenshot({ path: join(screenshots, `digest-dark-${viewport.width}.png`), fullPage: true });
+
+    // Assess
+    expect(light).toMatchObject({
+      body: 'rgb(244, 244, 245)',
+      wrapper: 'rgb(244, 244, 245)',
+      card: 'rgb(255, 255, 255)',
+      text: 'rgb(31, 41, 51)',
+    });
+    expect(dark).toEqual({
+      body: 'rgb(17, 24, 39)',
+      wrapper: 'rgb(17, 24, 39)',
+      card: 'rgb(31, 41, 51)',
+      text: 'rgb(229, 231, 235)',
+      link: 'rgb(138, 180, 248)',
+      title: 'rgb(138, 180, 248)',
+      footer: 'rgb(156, 163, 175)',
+    });
+    await page.close();
+  });
+
+  it.each([
+    ['confirmation', () => compileConfirmationMail(loadMailTemplates(), makeDigestSite()), true],
+    ['welcome', () => compileWelcomeMail(loadMailTemplates(), makeDigestSite()), false],
+  ])(
+    'shows the %s mail without WCAG A/AA violations, light or dark, any button blue in both',
+    async (_, compile, hasButton) => {
+      // Prepare
+      const compiled = await compile();
+      const values = { confirmUrl: 'https://notes.example/api/confirm?token=abc', recipientName: 'Ada' };
+      const page = await browser.context.newPage();
+      await page.route('**/*', (route) => route.abort());
+      await page.setContent(personalizeMail(compiled, { ...values, unsubscribeUrl: UNSUBSCRIBE_URL }).html);
+      const button = `(() => {
+      const link = document.querySelector('.mail-button a');
+      return link && { background: getComputedStyle(link.closest('td')).backgroundColor, text: getComputedStyle(link).color };
+    })()`;
+
+      // Act
+      const found = await axeViolationsEverywhere(page);
+      await page.emulateMedia({ colorScheme: 'dark' });
+      const darkButton = await page.evaluate(button);
+      await page.emulateMedia({ colorScheme: 'light' });
+      const lightButton = await page.evaluate(button);
+
+      // Assess
+      expect(found).toEqual(NO_VIOLATIONS);
+      expect(darkButton).toEqual(lightButton);
+      expect(lightButton).toEqual(hasButton ? { background: 'rgb(11, 87, 208)', text: 'rgb(255, 255, 255)' } : null);
+      await page.close();
+    },
+  );
 });

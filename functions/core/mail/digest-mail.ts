@@ -3,7 +3,7 @@ import { embedsAsLinks } from '../embeds.ts';
 import { ConfigError, FeedmailError } from '../errors.ts';
 import { escapeHtml, safeHref } from '../html.ts';
 import { listFormat } from '../intl-cache.ts';
-import { describeDate, truncateText } from '../page-format.ts';
+import { describeDate, textParagraphs, truncateText } from '../page-format.ts';
 import { SITE_FILES, siteUrl } from '../paths.ts';
 import { apiUrl } from '../subscribers/links.ts';
 import { MAX_NAME_LENGTH } from '../subscribers/subscriber-name.ts';
@@ -86,18 +86,31 @@ const attribute = (attributes: string, name: string): string | undefined =>
   new RegExp(`\\s${name}="([^"]*)"`).exec(attributes)?.[1];
 
 /**
- * Images get an explicit width (mail apps without CSS, Outlook above all, show them at their natural size and break
- * the layout) and an `alt`. An image without a width, or wider than the column, is shown at column width.
+ * Images the author gave a width keep it, up to the column (mail apps without CSS, Outlook above all, read the
+ * attribute). An image without one keeps its natural size, at most the column's width (`max-width`), so an icon is
+ * not stretched; a wider one is shown at column width. Every image gets an `alt`.
  */
 const fitImage = (_: string, attributes: string): string => {
   const width = Number(attribute(attributes, 'width'));
   let fitted = attributes;
   if (!(width > 0 && width <= COLUMN_WIDTH)) {
-    fitted = `${fitted.replace(/\s(?:width|height)="[^"]*"/g, '')} width="${COLUMN_WIDTH}"`;
+    const unsized = fitted.replace(/\s(?:width|height)="[^"]*"/g, '');
+    fitted = width > COLUMN_WIDTH ? `${unsized} width="${COLUMN_WIDTH}"` : unsized;
   }
   if (attribute(fitted, 'alt') === undefined) fitted += ' alt=""';
   return `<img${fitted} />`;
 };
+
+/**
+ * `<details>` does not open in most mail apps (Gmail and Outlook show the summary alone, or nothing): the summary
+ * becomes a bold paragraph and the hidden content follows it, shown.
+ */
+const DETAILS = /<details\b[^>]*>|<\/details>|<summary\b[^>]*>([\s\S]*?)<\/summary>/gi;
+const flattenDetails = (html: string): string =>
+  html.replace(DETAILS, (_match, summary?: string) =>
+    // A paragraph cannot hold one: a summary written as a paragraph keeps its words.
+    summary === undefined ? '' : `<p><strong>${summary.replace(/<\/?p\b[^>]*>/gi, '')}</strong></p>`,
+  );
 
 /**
  * Sanitized post HTML made fit for the mail. Also put on one line (newlines in `<pre>` as `&#10;`), so the card keeps
@@ -106,7 +119,7 @@ const fitImage = (_: string, attributes: string): string => {
 const prepareBody = (html: string): string =>
   neutraliseBraces(
     // Embedded players do not play in mail (Gmail removes them); a link to the media takes their place.
-    embedsAsLinks(html)
+    flattenDetails(embedsAsLinks(html))
       .replace(PARSER_HAZARD, '&lt;')
       .replace(IMG, fitImage)
       .replace(PRE_OR_NEWLINE, (match) => (match.startsWith('<') ? match.replace(/\r?\n/g, '&#10;') : ' ')),
@@ -120,7 +133,9 @@ const cardValues = (post: DigestPost, index: number, site: SiteConfig, fit: Fit)
     if (safeHref(value) === undefined) throw new FeedmailError(`${post.sourcePath}: "${value}" is not an http(s) URL.`);
     return escapeHtml(neutraliseUrl(value));
   };
-  const summary = post.summary === '' ? '' : `<p>${escapeHtml(post.summary)}</p>`;
+  const summary = textParagraphs(post.summary)
+    .map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`)
+    .join('');
   const content = fit === 'full' ? post.html : fit === 'excerpts' ? (post.excerptHtml ?? summary) : summary;
   const names = post.authors.map((author) => oneLine(author.name)).filter((name) => name !== '');
   // The lead image is usually the body's first image: shown only when the content does not show it already, and

@@ -9,7 +9,7 @@
  * Partials are resolved here from a map of file contents instead of by MJML's own `mj-include`, which reads the file
  * system: core stays pure, and a path can only name a file the caller handed over, so there is nothing to traverse.
  */
-import { convert, type HtmlToTextOptions } from 'html-to-text';
+import { convert, type FormatCallback, type HtmlToTextOptions } from 'html-to-text';
 import mjml2html from 'mjml';
 import { ConfigError } from '../errors.ts';
 import { escapeHtml } from '../html.ts';
@@ -23,9 +23,21 @@ const STRAY_BRACES = /\{\{|\}\}/;
 /** An mj-include on a line of its own, which keeps the line map (and so error positions) simple. */
 const INCLUDE_LINE = /^\s*<mj-include\s+path="([^"]+)"\s*\/>\s*$/;
 
+/** Struck-out text stays struck out in the text part, written as Markdown writes it: `~~text~~`. */
+const strikethrough: FormatCallback = (element, walk, builder) => {
+  builder.addInline('~~');
+  walk(element.children, builder);
+  builder.addInline('~~');
+};
+
 const TEXT_OPTIONS: HtmlToTextOptions = {
   wordwrap: 76,
+  formatters: { strikethrough },
   selectors: [
+    ...['del', 's', 'strike'].map((selector) => ({ selector, format: 'strikethrough' })),
+    // MJML's layout tables are all role="presentation"; any other table is the author's, laid out as columns.
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+    { selector: 'table[role="presentation"]', format: 'block' },
     { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
     // Each mj-text is a div: give it a blank line around, as paragraphs have.
     { selector: 'div', options: { leadingLineBreaks: 2, trailingLineBreaks: 2 } },

@@ -168,6 +168,23 @@ describe('compileDigestMail', () => {
     expect(compiled.text).toContain(posts[39]?.summary.slice(0, 40));
   });
 
+  it('keeps the paragraphs of a summary apart when it shows summaries', async () => {
+    // Prepare
+    const site = makeDigestSite();
+    const posts = makePosts(site, 40, (i) => ({
+      html: makePostHtml(i, site.baseUrl, 3),
+      excerptHtml: makePostHtml(i, site.baseUrl, 2),
+      summary: `First paragraph of post ${i}, ending here.\n\nSecond paragraph of post ${i}.`,
+    }));
+
+    // Act
+    const compiled = await compile(site, posts);
+
+    // Assess
+    expect(compiled.html).toContain('<p>First paragraph of post 1, ending here.</p><p>Second paragraph of post 1.</p>');
+    expect(compiled.text).toContain('First paragraph of post 1, ending here.\n\nSecond paragraph of post 1.');
+  });
+
   it('fails clearly when even summaries do not fit', async () => {
     // Prepare
     const site = makeDigestSite();
@@ -224,12 +241,14 @@ describe('compileDigestMail', () => {
     expect(compiled.html).toMatch(/<html[^>]* lang="de-DE" dir="ltr"/);
   });
 
-  it('fits body images to the column, gives each an alt, and links embedded players', async () => {
+  it('keeps small images at their size, fits wide ones to the column, gives each an alt, and links players', async () => {
     // Prepare
     const site = makeDigestSite();
     const html = [
       '<p><img src="https://notes.example/wide.png" width="1600" height="900" /></p>',
       '<p><img src="https://notes.example/icon.png" alt="icon" width="64" height="64" /></p>',
+      '<p><img src="https://notes.example/unsized.png" alt="A badge" /></p>',
+      '<p><img src="https://notes.example/tall.png" alt="Only a height" height="300" /></p>',
       '<iframe src="https://www.youtube-nocookie.com/embed/xyz" width="560" height="315" loading="lazy"></iframe>',
       '<pre><code>line one\n  line two</code></pre>',
     ].join('\n');
@@ -242,10 +261,41 @@ describe('compileDigestMail', () => {
     expect(images.map((img) => [img.attrs.src, img.attrs.width, img.attrs.alt])).toEqual([
       ['https://notes.example/wide.png', '552', ''],
       ['https://notes.example/icon.png', '64', 'icon'],
+      // No width to go by: the image's own size, never wider than the column, instead of a 552px stretch.
+      ['https://notes.example/unsized.png', undefined, 'A badge'],
+      ['https://notes.example/tall.png', undefined, 'Only a height'],
     ]);
+    for (const img of images) expect(img.attrs.style).toMatch(/max-width: 100%; height: auto/);
+    expect(images.find((img) => img.attrs.src?.endsWith('tall.png'))?.attrs.height).toBe('auto');
     expect(compiled.html).not.toContain('<iframe');
     expect(compiled.text).toContain('https://www.youtube-nocookie.com/embed/xyz');
     expect(compiled.text).toContain('line one\n  line two');
+  });
+
+  it('opens <details> for mail apps that cannot, pads table cells, and keeps struck-out text struck out', async () => {
+    // Prepare
+    const site = makeDigestSite();
+    const html = [
+      '<details><summary>How we <em>measured</em></summary><p>Ten runs on two cores.</p></details>',
+      '<table><thead><tr><th>Region</th><th>p99</th></tr></thead><tbody><tr><td>eu-central-1</td><td>180 ms</td></tr></tbody></table>',
+      '<p>The plan was <del>a rewrite</del> a patch, <s>twice</s> once.</p>',
+    ].join('\n');
+
+    // Act
+    const compiled = await compile(site, [makeDigestPost(1, site, { html })]);
+
+    // Assess
+    expect(compiled.html).not.toMatch(/<\/?(details|summary)\b/);
+    expect(compiled.html).toContain('<p><strong>How we <em>measured</em></strong></p><p>Ten runs on two cores.</p>');
+    // The post's own cells: MJML's layout cells have no border.
+    const cells = elementsOf(compiled.html).filter(
+      (e) => (e.tag === 'td' || e.tag === 'th') && e.attrs.style?.includes('border: 1px'),
+    );
+    expect(cells.length).toBe(4);
+    for (const cell of cells) expect(cell.attrs.style).toContain('padding: 6px 12px');
+    expect(compiled.text).toContain('How we measured\n\nTen runs on two cores.');
+    expect(compiled.text).toMatch(/Region {2,}p99\neu-central-1 {2,}180 ms/);
+    expect(compiled.text).toContain('The plan was ~~a rewrite~~ a patch, ~~twice~~ once.');
   });
 
   it('shows the lead image on the card when the body does not already', async () => {
