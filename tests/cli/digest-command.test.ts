@@ -116,10 +116,16 @@ describe('digest send and status on a local run', () => {
   });
 
   it('says there is nothing to send when nothing is new', async () => {
-    await run(['send']);
+    const first = await run(['send']);
 
-    const again = await run(['send', '--dry-run']);
+    const dry = await run(['send', '--dry-run']);
+    const again = await run(['send']);
 
-    expect(again.out).toMatch(/No new posts/);
+    expect(first.out).toMatch(/sent; 1 post\(s\), 3 recipient\(s\), 3 sent/);
+    expect(dry.out).toMatch(/No new posts/);
+    // Within the same minute the planner hands back that minute's digest, already sent; later, an empty one.
+    expect(again.out).toMatch(/^No new posts[^\n]*: nothing to send\.$/);
+    expect(again.out).not.toMatch(/post\(s\)/);
+    expect((await readdir(join(work, '.local', 'outbox'))).filter((name) => name.endsWith('.eml'))).toHaveLength(3);
   });
 });
