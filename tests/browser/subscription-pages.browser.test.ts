@@ -1,7 +1,6 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderIndexPage } from '../../functions/core/pages.ts';
@@ -9,8 +8,10 @@ import { postPagePath, SITE_FILES, siteUrl } from '../../functions/core/paths.ts
 import { type PageInputs, SUBSCRIPTION_PAGES } from '../../functions/core/subscribers/subscription-pages.ts';
 import type { PostSummary, SiteConfig } from '../../functions/core/types.ts';
 import {
+  axeViolationsEverywhere,
   DESKTOP,
   launchBrowser,
+  NO_VIOLATIONS,
   PHONE,
   SKIP_REASON,
   type StaticServer,
@@ -19,10 +20,6 @@ import {
   type TestBrowser,
 } from '../support/browser.ts';
 import { fieldNotesMail, fieldNotesSite } from '../support/site-fixtures.ts';
-
-const AXE_PATH = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
-/** WCAG 2.0, 2.1 and 2.2 at levels A and AA. */
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** What a visitor might really send, with an address long enough to test wrapping on a phone. */
 const INPUTS: PageInputs = {
@@ -45,13 +42,6 @@ const makeSummary = (site: SiteConfig, slug: string, title: string): PostSummary
   categories: [],
   authors: [],
 });
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
 
 // Skipped only on a developer machine without Debian's chromium (the reason is the suite's name then);
 // CI installs chromium and sets CI, and there a missing browser fails instead of skipping.
@@ -105,39 +95,25 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'subscription
     return page;
   };
 
-  /** Runs the injected axe-core over the whole page: its violations, each with the nodes it found. */
-  const runAxe = (page: Page): Promise<AxeViolation[]> =>
-    page.evaluate<AxeViolation[]>(`(async () => {
-      const result = await axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(WCAG_TAGS)} } });
-      return result.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        targets: v.nodes.map((node) => node.target.join(' ')),
-      }));
-    })()`);
-
   it.each(PAGES)(
     'has no WCAG 2 A/AA violations on the $name page, phone and desktop, light and dark',
     async ({ name, path }) => {
       // Prepare
       const page = await open(path);
-      await page.addScriptTag({ path: AXE_PATH });
-      const found: Record<string, AxeViolation[]> = {};
-
-      // Act
-      for (const viewport of [PHONE, DESKTOP]) {
-        for (const colorScheme of ['light', 'dark'] as const) {
-          await page.setViewportSize(viewport);
-          await page.emulateMedia({ colorScheme });
-          found[`${viewport.width}px ${colorScheme}`] = await runAxe(page);
-        }
-        const file = `${name.replaceAll(' ', '-')}-${viewport === PHONE ? 'phone' : 'desktop'}.png`;
-        await page.screenshot({ path: join(screenshots, file), fullPage: true });
+      const file = name.replaceAll(' ', '-');
+      for (const [viewport, label] of [
+        [PHONE, 'phone'],
+        [DESKTOP, 'desktop'],
+      ] as const) {
+        await page.setViewportSize(viewport);
+        await page.screenshot({ path: join(screenshots, `${file}-${label}.png`), fullPage: true });
       }
 
+      // Act
+      const found = await axeViolationsEverywhere(page);
+
       // Assess
-      expect(found).toEqual({ '375px light': [], '375px dark': [], '1280px light': [], '1280px dark': [] });
+      expect(found).toEqual(NO_VIOLATIONS);
       await page.close();
     },
   );
