@@ -88,6 +88,44 @@ export const planDigests = async (
   return results;
 };
 
+/** What the next run would send, as `previewNextDigest` tells it. */
+export type NextDigest =
+  | { status: 'paused'; reason?: string; since?: string }
+  | { status: 'empty' }
+  | { status: 'waiting'; posts: number; minPosts: number }
+  | { status: 'ready'; id: string; posts: number; compiled: CompiledForSending };
+
+/**
+ * The digest the next run would plan, chosen and compiled as `planDigests` does it, but read-only: no record is
+ * opened and no post assigned, so it can be shown as often as asked (the local run's `/_outbox/next`). Digests an
+ * earlier run left unfinished are not in it: they carry on with the posts they already hold.
+ */
+export const previewNextDigest = async (
+  deps: Pick<PlannerDeps, 'digests' | 'index' | 'site' | 'pause' | 'compile' | 'now'>,
+): Promise<NextDigest> => {
+  const pause = await deps.pause.get();
+  if (pause.paused) {
+    return {
+      status: 'paused',
+      ...(pause.reason === undefined ? {} : { reason: pause.reason }),
+      ...(pause.since === undefined ? {} : { since: pause.since }),
+    };
+  }
+  const queued = await deps.digests.listQueued('');
+  const published = (await Promise.all(queued.map((entry) => publishedPost(deps, entry)))).filter(
+    (post): post is { entry: QueuedPost; post: DigestPost } => post !== undefined,
+  );
+  const first = published[0];
+  if (first === undefined) return { status: 'empty' };
+  const { cadence, minPosts } = deps.site.digest;
+  // Immediate cadence mails each post on its own, in the ledger's order.
+  const chosen = cadence === 'immediate' ? [first] : published;
+  if (cadence !== 'immediate' && chosen.length < minPosts) return { status: 'waiting', posts: chosen.length, minPosts };
+  const id = cadence === 'immediate' ? `post:${first.entry.feedId}` : digestIdFor(undefined, deps.now());
+  const posts = chosen.map(({ post }) => post);
+  return { status: 'ready', id, posts: posts.length, compiled: await compile(deps, id, posts) };
+};
+
 const slotOf = (scheduledTime: string | undefined, now: Date): Date => {
   const at = scheduledTime ? new Date(scheduledTime) : now;
   return Number.isNaN(at.getTime()) ? now : at;
@@ -196,7 +234,11 @@ const choosePosts = async (
 };
 
 /** The mail of these posts: newest first, as in the feeds; beyond maxPosts the oldest are counted, not shown. */
-const compile = (deps: PlannerDeps, id: string, posts: DigestPost[]): Promise<CompiledForSending> => {
+const compile = (
+  deps: Pick<PlannerDeps, 'site' | 'compile'>,
+  id: string,
+  posts: DigestPost[],
+): Promise<CompiledForSending> => {
   const sorted = [...posts].sort((a, b) => b.date.localeCompare(a.date) || a.feedId.localeCompare(b.feedId));
   const shown = sorted.slice(0, deps.site.digest.maxPosts);
   return deps.compile({ id, posts: shown, more: sorted.length - shown.length });
@@ -204,7 +246,7 @@ const compile = (deps: PlannerDeps, id: string, posts: DigestPost[]): Promise<Co
 
 /** The post as the digest shows it, or undefined when it is no longer published (deleted or withdrawn). */
 const publishedPost = async (
-  deps: PlannerDeps,
+  deps: Pick<PlannerDeps, 'index'>,
   entry: QueuedPost,
 ): Promise<{ entry: QueuedPost; post: DigestPost } | undefined> => {
   const source = await deps.index.getSource(entry.sourcePath);

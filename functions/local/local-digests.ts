@@ -9,12 +9,15 @@ import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
 import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import type { Logger } from '../app/logger.ts';
-import type { PlanResult } from '../app/plan-digest.ts';
+import { type NextDigest, type PlannerDeps, type PlanResult, previewNextDigest } from '../app/plan-digest.ts';
 import type { DigestStore, Mailer, RecipientBatch } from '../app/ports.ts';
 import { compileDigestMail } from '../core/mail/digest-mail.ts';
 import { buildDigestMessage } from '../core/mail/digest-message.ts';
+import { personalizeMail } from '../core/mail/personalize.ts';
+import { apiUrl } from '../core/subscribers/links.ts';
 import type { SiteConfig } from '../core/types.ts';
 import { createPlanHandler, createSendHandler } from '../handlers/create-digest-handlers.ts';
+import type { DigestPreview } from './outbox.ts';
 import type { LocalStandIns } from './stand-ins.ts';
 
 /** SES stand-in limits for the local run: fast, and no daily cap. */
@@ -24,6 +27,10 @@ const MAX_RECEIVES = 5;
 
 export interface LocalDigests {
   digests: DigestStore;
+  /** The digest the next run would send, from the real planner's choice, without changing anything. */
+  next(): Promise<NextDigest>;
+  /** That digest as a sample reader would get it, for `/_outbox/next`; or why there is none. */
+  preview(): Promise<DigestPreview>;
   /** Plans the digest of `scheduledTime` (default now) and sends every batch; resolves when the queue is empty. */
   run(scheduledTime?: string): Promise<{ plans: PlanResult[]; deadLetters: RecipientBatch[] }>;
 }
@@ -41,7 +48,7 @@ export const createLocalDigests = (options: {
   const subscribers = createDynamoSubscriberStore({ tableName: standIns.tableName, client });
   const digests = createDynamoDigestStore({ tableName: standIns.tableName, client, shards: subscribers.shards });
   const queue: RecipientBatch[] = [];
-  const plan = createPlanHandler({
+  const plannerDeps: PlannerDeps = {
     digests,
     index: createDynamoPostIndex({ tableName: standIns.tableName, client }),
     subscribers,
@@ -51,7 +58,8 @@ export const createLocalDigests = (options: {
     compile: (content) => compileDigestMail({ files: options.mailTemplates, site, content, now: new Date() }),
     now: () => new Date(),
     log,
-  });
+  };
+  const plan = createPlanHandler(plannerDeps);
   const send = createSendHandler({
     digests,
     subscribers,
@@ -70,6 +78,8 @@ export const createLocalDigests = (options: {
 
   return {
     digests,
+    next: () => previewNextDigest(plannerDeps),
+    preview: async () => describeNext(await previewNextDigest(plannerDeps), site),
     run: async (scheduledTime) => {
       const plans = await plan(scheduledTime ? { scheduledTime } : {});
       const receives = new Map<RecipientBatch, number>();
@@ -86,4 +96,39 @@ export const createLocalDigests = (options: {
       return { plans, deadLetters };
     },
   };
+};
+
+const SEND_NOW = 'npm run cli -- digest send';
+
+/** What `/_outbox/next` says of the planner's answer, with the mail personalised for a sample reader. */
+const describeNext = (next: NextDigest, site: SiteConfig): DigestPreview => {
+  switch (next.status) {
+    case 'paused':
+      return {
+        note:
+          `Digest sending is paused${next.since ? ` since ${next.since}` : ''}${next.reason ? ` (${next.reason})` : ''}: ` +
+          'nothing is planned until it is resumed with npm run cli -- digest resume.',
+      };
+    case 'empty':
+      return { note: 'No new posts since the last digest: the next one waits until a post is published.' };
+    case 'waiting':
+      return {
+        note:
+          `${next.posts} new post(s), fewer than digest.minPosts (${next.minPosts}) in site.config.json: ` +
+          'the next digest waits for more.',
+      };
+    case 'ready': {
+      // A token no list holds: the preview's unsubscribe link has the right shape but unsubscribes no one.
+      const unsubscribeUrl = apiUrl(site, 'unsubscribe', 'preview');
+      const { html, text } = personalizeMail(next.compiled, { unsubscribeUrl, recipientName: 'Sample Reader' });
+      const when =
+        site.digest.cadence === 'immediate' ? 'as soon as the planner runs' : `at the next ${site.digest.cadence} slot`;
+      return {
+        note:
+          `What confirmed subscribers would get ${when}, as the planner chooses it now (nothing is planned or sent ` +
+          `by this page). Sent to a sample reader; its unsubscribe link works for no one. Send it now with ${SEND_NOW}.`,
+        mail: { subject: next.compiled.subject, posts: next.posts, html, text },
+      };
+    }
+  }
 };

@@ -93,7 +93,7 @@ export const startLocalSite = async (options: {
     sendApiResult(response, await api(await toApiEvent(request)));
     return true;
   };
-  dev.setRoutes([apiRoute, (request, response) => handleOutboxRequest(request, response, outboxDir)]);
+  dev.setRoutes([apiRoute, (request, response) => handleOutboxRequest(request, response, outboxDir, digests.preview)]);
   const publisher = startLocalPublisher(standIns, site, {
     staticFiles: await loadSiteTemplates(join(options.root, 'templates', 'site')),
     log,

@@ -14,6 +14,14 @@ import { html, type SafeHtml } from '../core/html.ts';
 /** `<UTC time to the millisecond>-<sequence>.eml`: names sort in send order, and nothing else is ever served. */
 const MESSAGE_FILE = /^\d{8}T\d{9}Z-\d{6}\.eml$/;
 const ROUTE = /^\/_outbox\/(\d{8}T\d{9}Z-\d{6}\.eml)(?:\/(html|raw))?$/;
+const NEXT_ROUTE = /^\/_outbox\/next(?:\/(html))?$/;
+
+/** The next digest as `/_outbox/next` shows it: the mail as a sample reader would get it, or why there is none. */
+export interface DigestPreview {
+  /** What the author should know: what the next run would do, and how to send it. */
+  note: string;
+  mail?: { subject: string; posts: number; html: string; text: string };
+}
 
 /** Process-wide, so two outbox mailers (or two sends in one millisecond) still get names in send order. */
 let sequence = 0;
@@ -73,6 +81,19 @@ const sendPage = (response: ServerResponse, status: number, title: string, body:
 `.value,
   );
 
+/** A mail's HTML part, under the CSP that keeps it inert. */
+const sendMailHtml = (response: ServerResponse, body: string) =>
+  send(
+    response,
+    200,
+    {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': MAIL_CSP,
+      'referrer-policy': 'no-referrer',
+    },
+    body,
+  );
+
 const addresses = (value: AddressObject | AddressObject[] | undefined): string =>
   (Array.isArray(value) ? value : value ? [value] : []).map((address) => address.text).join(', ');
 
@@ -102,6 +123,7 @@ const renderList = async (dir: string): Promise<SafeHtml> => {
   );
   return html`<h1>Outbox</h1>
 <p>Mail the local run sent, newest first, as SES would have received it. Files in <code>${dir}</code>.</p>
+<p><a href="/_outbox/next">The next digest</a>: what subscribers would get if it went out now.</p>
 ${
   rows.length === 0
     ? html`<p>No mail sent yet.</p>`
@@ -132,15 +154,35 @@ ${
 <pre>${mail.text ?? '(this message has no text part)'}</pre>`;
 };
 
+const renderNext = (preview: DigestPreview): SafeHtml => {
+  const { mail } = preview;
+  return html`<p><a href="/_outbox/">All messages</a></p>
+<h1>Next digest${mail ? html`: ${mail.subject}` : ''}</h1>
+<p>${preview.note}</p>
+${
+  mail
+    ? html`<table><tr><th>Posts</th><td>${String(mail.posts)}</td></tr>
+<tr><th>HTML</th><td>${`${Math.round(Buffer.byteLength(mail.html) / 1024)} KB`} (Gmail cuts mail off at about 102 KB)</td></tr></table>
+<h2>HTML part</h2>
+<iframe title="HTML part of the next digest" sandbox="allow-popups allow-popups-to-escape-sandbox" src="/_outbox/next/html"></iframe>
+<h2>Text part</h2>
+<pre>${mail.text}</pre>`
+    : ''
+}`;
+};
+
 /**
  * Serves `/_outbox/` (the list), `/_outbox/<file>` (one message), `/_outbox/<file>/html` (its HTML part, sandboxed)
- * and `/_outbox/<file>/raw` (the .eml). Returns false for any other path, so the caller can serve the site.
+ * and `/_outbox/<file>/raw` (the .eml); with `next`, `/_outbox/next` (the digest the next run would send, asked of
+ * `next` on each request, so it is always current) and `/_outbox/next/html`. Returns false for any other path, so
+ * the caller can serve the site.
  * Only names of the outbox's own pattern are ever read, so no path can leave `dir`.
  */
 export const handleOutboxRequest = async (
   request: IncomingMessage,
   response: ServerResponse,
   dir: string,
+  next?: () => Promise<DigestPreview>,
 ): Promise<boolean> => {
   const path = new URL(request.url ?? '/', 'http://local').pathname;
   if (path !== '/_outbox' && !path.startsWith('/_outbox/')) return false;
@@ -154,6 +196,13 @@ export const handleOutboxRequest = async (
   }
   if (path === '/_outbox/') {
     sendPage(response, 200, 'Outbox', await renderList(dir));
+    return true;
+  }
+  const nextRoute = NEXT_ROUTE.exec(path);
+  if (nextRoute && next) {
+    const preview = await next();
+    if (nextRoute[1] === 'html') sendMailHtml(response, preview.mail?.html ?? '');
+    else sendPage(response, 200, 'Next digest', renderNext(preview));
     return true;
   }
   const [, name, part] = ROUTE.exec(path) ?? [];
@@ -178,16 +227,7 @@ export const handleOutboxRequest = async (
   }
   const mail = await simpleParser(bytes);
   if (part === 'html') {
-    send(
-      response,
-      200,
-      {
-        'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': MAIL_CSP,
-        'referrer-policy': 'no-referrer',
-      },
-      mail.html === false ? '' : mail.html,
-    );
+    sendMailHtml(response, mail.html === false ? '' : mail.html);
     return true;
   }
   sendPage(response, 200, mail.subject ?? name, renderMessage(name, mail));

@@ -66,6 +66,7 @@ const main = async (): Promise<void> => {
   console.log(`JSON Feed: ${siteUrl(site, SITE_FILES.json)}`);
   console.log(`Subscribe: ${siteUrl(site, 'subscribe/')}  (mail goes to the outbox, not to the Internet)`);
   console.log(`Outbox:    ${local.url}_outbox/  (.local/outbox/*.eml)`);
+  console.log(`Next mail: ${local.url}_outbox/next  (the digest subscribers would get next; sends nothing)`);
   console.log('List:      npm run cli -- subscribers count   (in another terminal, while this runs)');
   console.log(`Serving. Edit files in content/posts to republish; Ctrl+C to stop.`);
   const removeRunFile = await writeLocalRun(root, {

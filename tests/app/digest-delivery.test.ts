@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDynamoSendingPause } from '../../functions/adapters/dynamo-sending-pause.ts';
+import { previewNextDigest } from '../../functions/app/plan-digest.ts';
 import type { DigestStore, Mailer } from '../../functions/app/ports.ts';
+import type { DigestContent } from '../../functions/core/digest/digest-content.ts';
 import {
   MailBlockedError,
   MailOutcomeUnknownError,
@@ -386,6 +389,66 @@ describe('which posts a digest carries', () => {
     expect(waiting[0]?.status).toBe('waiting');
     expect(sent[0]).toMatchObject({ status: 'sending', posts: 2 });
     expect(h.queued.filter((b) => b.digestId !== '2026-12-07T07:00Z')).toEqual([]);
+  });
+
+  it('previews the next digest as the planner would choose it, without opening or assigning anything', async () => {
+    const waitsForTwo = { site: { ...h.planner().site, digest: { ...h.planner().site.digest, minPosts: 2 } } };
+    const contents: DigestContent[] = [];
+    const recording = h.planner({
+      ...waitsForTwo,
+      compile: async (content) => {
+        contents.push(content);
+        return h.planner().compile(content);
+      },
+    });
+    const empty = await previewNextDigest(recording);
+    await h.publish({ id: 'one', date: '2026-11-20T08:00:00.000Z' });
+    await h.publish({ id: 'gone' });
+    await h.publish({ id: 'gone' }, { status: 'deleted' });
+    const waiting = await previewNextDigest(recording);
+    await h.publish({ id: 'two', date: '2026-11-21T08:00:00.000Z' });
+    const ready = await previewNextDigest(recording);
+    const shown = await previewNextDigest(recording);
+    const before = await h.digests.listQueued('');
+    const batchesBefore = h.queued.length;
+    const digestsBefore = await h.digests.listDigests(10);
+
+    const [plan] = await h.plan({ scheduledTime: '2026-11-23T07:00:00Z' }, waitsForTwo);
+
+    expect(empty).toEqual({ status: 'empty' });
+    expect(waiting).toEqual({ status: 'waiting', posts: 1, minPosts: 2 });
+    expect(ready).toMatchObject({ status: 'ready', posts: 2, compiled: { subject: '2 new posts' } });
+    expect(shown).toEqual(ready);
+    // Newest first, as the planner compiles them.
+    expect(contents[0]?.posts.map((post) => post.feedId)).toEqual(['two', 'one']);
+    expect(before.filter((post) => post.digestId !== undefined)).toEqual([]);
+    expect(batchesBefore).toBe(0);
+    expect(digestsBefore).toEqual([]);
+    expect(plan).toMatchObject({ status: 'sending', posts: 2 });
+    expect(await carried(plan?.id as string)).toEqual(expect.arrayContaining(['one', 'two']));
+    expect(await previewNextDigest(recording)).toEqual({ status: 'empty' });
+  });
+
+  it('previews one post at a time for immediate cadence, and nothing while sending is paused', async () => {
+    const immediate = h.planner({
+      site: { ...h.planner().site, digest: { ...h.planner().site.digest, cadence: 'immediate' } },
+    });
+    await h.publish({ id: 'one' });
+    await h.publish({ id: 'two' });
+
+    const next = await previewNextDigest(immediate);
+    await createDynamoSendingPause({ tableName: h.standIns.tableName, client: h.standIns.dynamo }).pause(
+      'SesBounceRate: Threshold Crossed',
+      '2026-11-21T08:00:00.000Z',
+    );
+    const paused = await previewNextDigest(immediate);
+
+    expect(next).toMatchObject({ status: 'ready', id: 'post:one', posts: 1 });
+    expect(paused).toEqual({
+      status: 'paused',
+      reason: 'SesBounceRate: Threshold Crossed',
+      since: '2026-11-21T08:00:00.000Z',
+    });
   });
 
   it('leaves posts free when a digest cannot be compiled, and mails them with the next one', async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,30 @@ describe('digests on the local run', () => {
     await rm(outboxDir, { recursive: true, force: true });
   });
 
+  it('previews the next digest at /_outbox/next from the real planner, changing nothing', async () => {
+    const queuedBefore = await local.digests.digests.listQueued('');
+
+    const page = await fetch(`${local.url}_outbox/next`);
+    const body = await page.text();
+    const mailHtml = await (await fetch(`${local.url}_outbox/next/html`)).text();
+    const again = await (await fetch(`${local.url}_outbox/next`)).text();
+
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(body).toMatch(/<h1>Next digest: [^<]+ and 7 more from Field Notes<\/h1>/);
+    expect(body).toMatch(/<tr><th>Posts<\/th><td>8<\/td><\/tr>/);
+    expect(body).toContain('Hello Sample Reader, here is what was published');
+    expect(body).toContain('<iframe title="HTML part of the next digest"');
+    expect(mailHtml).toContain('Hello Sample Reader, here is what was published');
+    expect(mailHtml).toContain('/api/unsubscribe?token=preview');
+    expect(again).toBe(body);
+    // Read-only: the ledger is as it was, no digest exists, nothing was sent.
+    expect(await local.digests.digests.listQueued('')).toEqual(queuedBefore);
+    expect(queuedBefore.filter((post) => post.digestId !== undefined)).toEqual([]);
+    expect(await local.digests.digests.listDigests(10)).toEqual([]);
+    expect(existsSync(outboxDir) ? await readdir(outboxDir) : []).toEqual([]);
+  });
+
   it('mails the sample readers one digest each of the published posts, as list mail', async () => {
     const { plans } = await local.digests.run(firstSlot.toISOString());
     const mails = await outbox();
@@ -111,5 +136,9 @@ describe('digests on the local run', () => {
     expect((await local.subscriptions.store.get('ada@example.org'))?.status).toBe('unsubscribed');
     expect(plans).toMatchObject([{ posts: 1, recipients: 2 }]);
     expect(latest).toHaveLength(2);
+    const next = await (await fetch(`${local.url}_outbox/next`)).text();
+    expect(next).toContain('<h1>Next digest</h1>');
+    expect(next).toContain('No new posts since the last digest');
+    expect(next).not.toContain('<iframe');
   });
 });

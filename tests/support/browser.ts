@@ -43,8 +43,11 @@ export interface TestBrowser {
   close: () => Promise<void>;
 }
 
-/** Starts chromium with a fresh profile of its own; `close` stops it and deletes the profile. */
-export const launchBrowser = async (): Promise<TestBrowser> => {
+/**
+ * Starts chromium with a fresh profile of its own; `close` stops it and deletes the profile. `bypassCSP` lets axe-core
+ * be injected into pages whose Content-Security-Policy allows no script (the local run's outbox).
+ */
+export const launchBrowser = async (options: { bypassCSP?: boolean } = {}): Promise<TestBrowser> => {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} is missing: apt-get install -y chromium fonts-noto-color-emoji`);
   }
@@ -54,6 +57,7 @@ export const launchBrowser = async (): Promise<TestBrowser> => {
     headless: true,
     args: CHROMIUM_ARGS,
     timeout: 20_000,
+    bypassCSP: options.bypassCSP ?? false,
   });
   return {
     context,
