@@ -208,13 +208,8 @@ const readParam = (
     position < source.length &&
     !isSpace(source[position]) &&
     !source.startsWith(closer, position) &&
-    !(
-      source[position] === '/' &&
-      source
-        .slice(position + 1)
-        .trimStart()
-        .startsWith(closer)
-    )
+    // `x/>}}` closes the call (Hugo itself refuses it); in `x/ >}}` the slash is the value's, as Hugo reads it.
+    !(source[position] === '/' && source.startsWith(closer, position + 1))
   ) {
     position++;
   }

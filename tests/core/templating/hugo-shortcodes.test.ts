@@ -38,6 +38,20 @@ describe('parseShortcodes', () => {
     expect(note?.kind === 'call' && note.inner?.children.length).toBe(1);
   });
 
+  it.each([
+    ['{{< a a=/ >}}', '/', false],
+    ['{{< a a=x/ >}}', 'x/', false],
+    ['{{< a a=/x >}}', '/x', false],
+    ['{{< a a=x />}}', 'x', true],
+  ])('reads %s as Hugo 0.111 does: a slash inside a bare value is the value', (source, value, selfClosing) => {
+    // Prepare, Act
+    const { nodes, problems } = parseShortcodes(source);
+    // Assess
+    expect(problems).toEqual([]);
+    const call = nodes[0];
+    expect(call?.kind === 'call' && [call.params.named.get('a'), call.selfClosing]).toEqual([value, selfClosing]);
+  });
+
   it('reports a shortcode that is never closed, at its offset', () => {
     // Prepare, Act
     const { problems } = parseShortcodes('text {{< img src="a.png"\n\nmore');
