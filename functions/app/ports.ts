@@ -267,12 +267,21 @@ export interface SubscribeRequest {
   requestedAt: string;
 }
 
+/** The API's word that an address has just confirmed, queued for the confirmation sender to welcome it. */
+export interface WelcomeRequest {
+  kind: 'welcome';
+  key: string;
+  /** The confirmation to welcome (the subscriber's `confirmedAt`): a later one is welcomed by its own request. */
+  confirmedAt: string;
+}
+
 /**
- * Where the API leaves subscribe requests: deciding them and mailing the confirmation happen off the request path,
- * so the answer takes the same time whatever the address's state (SQS when deployed; at once in the local run).
+ * Where the API leaves subscribe requests and welcome requests: deciding them and sending the mail happen off the
+ * request path, so the answer takes the same time whatever the address's state and the API sends no mail (SQS
+ * when deployed; at once in the local run).
  */
 export interface SubscribeRequests {
-  submit(request: SubscribeRequest): Promise<void>;
+  submit(request: SubscribeRequest | WelcomeRequest): Promise<void>;
 }
 
 export interface RecipientQueue {

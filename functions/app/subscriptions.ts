@@ -23,7 +23,9 @@ import {
   decideSubscribe,
   decideSuppress,
   decideUndoRequest,
+  decideUndoWelcome,
   decideUnsubscribe,
+  decideWelcome,
   type ImportOutcome,
   type ImportRow,
   type RemoveOutcome,
@@ -39,7 +41,14 @@ import {
 import { signToken, type TokenCheck, verifyToken } from '../core/subscribers/tokens.ts';
 import type { SiteConfig } from '../core/types.ts';
 import type { Logger } from './logger.ts';
-import type { Mailer, OutgoingMessage, SubscribeRequest, SubscriberStore } from './ports.ts';
+import type {
+  Mailer,
+  OutgoingMessage,
+  SubscribeRequest,
+  SubscribeRequests,
+  SubscriberStore,
+  WelcomeRequest,
+} from './ports.ts';
 
 /** How often a change is decided again after losing a race before giving up (each loss means progress elsewhere). */
 const MAX_ATTEMPTS = 10;
@@ -162,6 +171,49 @@ export const handleSubscribeRequest = async (
   return outcome;
 };
 
+/**
+ * The API's `sendWelcome`: queues the welcome for the confirmation sender (the only function that sends mail), so
+ * the confirm page answers at once and a throttled SES is retried by the queue.
+ */
+export const welcomeThroughQueue =
+  (requests: SubscribeRequests): NonNullable<LinkDeps['sendWelcome']> =>
+  (subscriber, now) =>
+    requests.submit({ kind: 'welcome', key: subscriber.key, confirmedAt: now.toISOString() });
+
+/**
+ * A welcome request taken from the queue: sent once per confirmation, claimed on the subscriber before the mail
+ * goes (a request delivered twice finds the claim and sends nothing), and skipped when the address has left or
+ * confirmed again since, or the site has the welcome mail off. A throttled send gives the claim back and asks for a
+ * retry; any other failure is logged and dropped (the subscription stands either way).
+ */
+export const handleWelcomeRequest = async (
+  deps: SubscriptionDeps,
+  request: WelcomeRequest,
+): Promise<'sent' | 'skipped' | 'mail-failed' | 'retry-later'> => {
+  if (!deps.sendWelcome) return 'skipped';
+  const decision = await changeSubscriber(deps.store, request.key, (current) =>
+    decideWelcome(current, request.confirmedAt),
+  );
+  if (!decision.next) {
+    deps.log.info('welcome request skipped', { outcome: decision.outcome });
+    return 'skipped';
+  }
+  const { key, address, name } = decision.next;
+  try {
+    await deps.sendWelcome({ key, address, ...(name ? { name } : {}) }, deps.now());
+    deps.log.info('welcome sent');
+    return 'sent';
+  } catch (error) {
+    const retry = error instanceof MailThrottledError || error instanceof MailBlockedError;
+    deps.log.error('welcome mail failed', { error: describe(error), retry });
+    if (retry) {
+      await changeSubscriber(deps.store, key, (current) => decideUndoWelcome(current, request.confirmedAt));
+      return 'retry-later';
+    }
+    return 'mail-failed';
+  }
+};
+
 const undoRequest = async (
   store: SubscriberStore,
   written: Subscriber,
@@ -220,9 +272,9 @@ export const confirmSubscription = async (deps: LinkDeps, token: string): Promis
     const { address, name } = decision.next;
     try {
       await deps.sendWelcome({ key, address, ...(name ? { name } : {}) }, now);
-      deps.log.info('welcome sent');
+      deps.log.info('welcome requested');
     } catch (error) {
-      deps.log.error('welcome mail failed', { error: describe(error) });
+      deps.log.error('welcome request failed', { error: describe(error) });
     }
   }
   return decision.outcome;

@@ -8,7 +8,7 @@ import { loadMailTemplates } from '../adapters/mail-templates.ts';
 import { loadSiteTemplates } from '../adapters/site-templates.ts';
 import { type Logger, silentLogger } from '../app/logger.ts';
 import { createSubscriptionDeps } from '../app/subscription-deps.ts';
-import { importSubscribers, type SubscriptionDeps } from '../app/subscriptions.ts';
+import { importSubscribers, type SubscriptionDeps, welcomeThroughQueue } from '../app/subscriptions.ts';
 import { parseSiteConfig } from '../core/site-config.ts';
 import { parseSubscriberCsv } from '../core/subscribers/subscriber-csv.ts';
 import type { SiteConfig } from '../core/types.ts';
@@ -87,7 +87,9 @@ export const startLocalSite = async (options: {
   const log = options.log ?? silentLogger;
   const subscriptions = await createSubscriptionDeps({ store, mailer, site, tokenKey, mailTemplates, log });
   const digests = createLocalDigests({ standIns, site, mailer, tokenKey, mailTemplates, log });
-  const api = createSubscriptionHandler({ ...subscriptions, requests: createLocalSubscribeRequests(subscriptions) });
+  // As deployed: the API queues subscribe and welcome requests, and the confirmation sender mails them.
+  const requests = createLocalSubscribeRequests(subscriptions);
+  const api = createSubscriptionHandler({ ...subscriptions, requests, sendWelcome: welcomeThroughQueue(requests) });
   const apiRoute: DevRoute = async (request, response) => {
     if (!new URL(request.url ?? '/', 'http://local').pathname.startsWith('/api/')) return false;
     sendApiResult(response, await api(await toApiEvent(request)));

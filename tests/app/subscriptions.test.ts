@@ -2,16 +2,19 @@ import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMailTemplates } from '../../functions/adapters/mail-templates.ts';
+import type { SubscribeRequest, WelcomeRequest } from '../../functions/app/ports.ts';
 import { createSubscriptionDeps } from '../../functions/app/subscription-deps.ts';
 import {
   applyFeedback,
   confirmSubscription,
   countSubscribers,
+  handleWelcomeRequest,
   importSubscribers,
   removeSubscriber,
   requestSubscription,
   unsubscribeByToken,
   unsubscribeUrl,
+  welcomeThroughQueue,
 } from '../../functions/app/subscriptions.ts';
 import {
   MailBlockedError,
@@ -227,7 +230,7 @@ describe('subscription use cases against the DynamoDB stand-in', () => {
     // Assess
     expect(outcome).toBe('confirmed');
     expect((await h.store.get(ada.key))?.status).toBe('confirmed');
-    expect(h.logs.map((l) => l.message)).toContain('welcome mail failed');
+    expect(h.logs.map((l) => l.message)).toContain('welcome request failed');
   });
 
   it.each([
@@ -256,6 +259,81 @@ describe('subscription use cases against the DynamoDB stand-in', () => {
     // Assess
     const sent = await Promise.all(h.mailer.sent.map((m) => simpleParser(Buffer.from(m.raw))));
     expect(sent.map((m) => m.subject)).toEqual(subjects);
+  });
+
+  describe('welcome through the queue, as deployed', () => {
+    /** The API queues the welcome; `deliver` hands each queued welcome to the confirmation sender's use case. */
+    const queued = () => {
+      const requests: (SubscribeRequest | WelcomeRequest)[] = [];
+      const api = { ...h.deps, sendWelcome: welcomeThroughQueue({ submit: async (r) => void requests.push(r) }) };
+      const welcomes = () => requests.filter((r): r is WelcomeRequest => 'kind' in r);
+      return { api, welcomes };
+    };
+
+    it('sends one welcome per confirmation, however often the request is delivered', async () => {
+      // Prepare
+      const { api, welcomes } = queued();
+      const { deps: sender, welcomed } = withWelcome();
+      await requestSubscription(api, ada);
+      await confirmSubscription(api, tokenOf(confirmUrlIn(h.mailer.sent[0] as never)));
+      const [request] = welcomes();
+
+      // Act
+      const outcomes = [
+        await handleWelcomeRequest(sender, request as WelcomeRequest),
+        ...(await Promise.all([1, 2].map(() => handleWelcomeRequest(sender, request as WelcomeRequest)))),
+      ];
+
+      // Assess
+      expect(welcomes()).toEqual([{ kind: 'welcome', key: ada.key, confirmedAt: h.clock.now.toISOString() }]);
+      expect(outcomes).toEqual(['sent', 'skipped', 'skipped']);
+      expect(welcomed).toEqual([{ key: ada.key, address: ada.address }]);
+      expect((await h.store.get(ada.key))?.welcomedAt).toBe(h.clock.now.toISOString());
+    });
+
+    it('does not welcome an address that left before the request was handled, nor with the mail off', async () => {
+      // Prepare
+      const { api, welcomes } = queued();
+      const { deps: sender, welcomed } = withWelcome();
+      await requestSubscription(api, ada);
+      await confirmSubscription(api, tokenOf(confirmUrlIn(h.mailer.sent[0] as never)));
+      const request = welcomes()[0] as WelcomeRequest;
+      const { sendWelcome: _off, ...welcomeOff } = sender;
+
+      // Act
+      const off = await handleWelcomeRequest(welcomeOff, request);
+      await unsubscribeByToken(api, tokenOf(unsubscribeUrl(api, ada.key)), 'one-click');
+      const left = await handleWelcomeRequest(sender, request);
+
+      // Assess
+      expect([off, left]).toEqual(['skipped', 'skipped']);
+      expect(welcomed).toEqual([]);
+    });
+
+    it('gives the claim back when SES throttles, so that the retry sends it', async () => {
+      // Prepare
+      const { api, welcomes } = queued();
+      const { deps: sender, welcomed } = withWelcome();
+      await requestSubscription(api, ada);
+      await confirmSubscription(api, tokenOf(confirmUrlIn(h.mailer.sent[0] as never)));
+      const request = welcomes()[0] as WelcomeRequest;
+      const throttled = {
+        ...sender,
+        sendWelcome: async () => {
+          throw new MailThrottledError('Maximum sending rate exceeded.');
+        },
+      };
+
+      // Act
+      const first = await handleWelcomeRequest(throttled, request);
+      const claimAfterThrottle = (await h.store.get(ada.key))?.welcomedAt;
+      const retried = await handleWelcomeRequest(sender, request);
+
+      // Assess
+      expect([first, retried]).toEqual(['retry-later', 'sent']);
+      expect(claimAfterThrottle).toBeUndefined();
+      expect(welcomed).toHaveLength(1);
+    });
   });
 
   it('never leaves an address confirmed when an unsubscribe races a confirmation', async () => {

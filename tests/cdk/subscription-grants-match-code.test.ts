@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublisherStack } from '../../cdk/publisher-stack.ts';
-import type { SubscribeRequest } from '../../functions/app/ports.ts';
-import { unsubscribeUrl } from '../../functions/app/subscriptions.ts';
+import type { SubscribeRequest, WelcomeRequest } from '../../functions/app/ports.ts';
+import { unsubscribeUrl, welcomeThroughQueue } from '../../functions/app/subscriptions.ts';
 import {
   type ConfirmationHandler,
   createConfirmationHandler,
@@ -42,26 +42,37 @@ describe('subscription IAM grants cover the calls the code makes', () => {
   });
 
   it('lets the API and the confirmation sender do everything they do, and records what that is', async () => {
-    const queued: SubscribeRequest[] = [];
+    const queued: (SubscribeRequest | WelcomeRequest)[] = [];
+    const requests = { submit: async (request: SubscribeRequest | WelcomeRequest) => void queued.push(request) };
+    // As deployed: the API queues the welcome, the confirmation sender sends it.
     const api: SubscriptionHandler = createSubscriptionHandler({
       ...h.deps,
-      requests: { submit: async (request) => void queued.push(request) },
+      sendWelcome: welcomeThroughQueue(requests),
+      requests,
     });
-    const confirmations: ConfirmationHandler = createConfirmationHandler(h.deps);
+    const welcomed: string[] = [];
+    const confirmations: ConfirmationHandler = createConfirmationHandler({
+      ...h.deps,
+      sendWelcome: async (subscriber) => void welcomed.push(subscriber.key),
+    });
     const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
     role = 'api';
     await api(httpEvent('POST', '/api/subscribe', { body: form({ email: 'ada@example.org' }) }));
     role = 'confirmations';
-    await confirmations(sqsEvent(...queued));
+    await confirmations(sqsEvent(...queued.splice(0)));
     role = 'api';
     const token = tokenOf(confirmUrlIn(h.mailer.sent.at(-1) as never));
     await api(httpEvent('GET', '/api/confirm', { query: `token=${token}` }));
     await api(httpEvent('POST', '/api/confirm', { body: form({ token }) }));
+    role = 'confirmations';
+    await confirmations(sqsEvent(...queued.splice(0)));
+    role = 'api';
     const leave = new URL(unsubscribeUrl(h.deps, 'ada@example.org')).search.slice(1);
     await api(httpEvent('POST', '/api/unsubscribe', { query: leave, body: 'List-Unsubscribe=One-Click' }));
 
     expect((await h.store.get('ada@example.org'))?.status).toBe('unsubscribed');
+    expect(welcomed).toEqual(['ada@example.org']);
     expect(calls.api.length).toBeGreaterThan(0);
     expect(calls.confirmations.length).toBeGreaterThan(0);
     expect(denied(stack.subscriptions.handler, calls.api)).toEqual([]);

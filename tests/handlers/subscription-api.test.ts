@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SubscribeRequest } from '../../functions/app/ports.ts';
+import type { SubscribeRequest, WelcomeRequest } from '../../functions/app/ports.ts';
 import { unsubscribeUrl } from '../../functions/app/subscriptions.ts';
 import { signToken } from '../../functions/core/subscribers/tokens.ts';
 import {
@@ -61,7 +61,7 @@ describe('subscription API', () => {
 
   it('only queues a subscribe request: it neither reads the list nor sends mail', async () => {
     // Prepare: a queue that records, and a list that records every call made to it
-    const queued: SubscribeRequest[] = [];
+    const queued: (SubscribeRequest | WelcomeRequest)[] = [];
     const calls: string[] = [];
     const store = new Proxy(h.store, {
       get: (target, property, receiver) => {

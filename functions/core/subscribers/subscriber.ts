@@ -30,6 +30,8 @@ export interface Subscriber {
   /** Consent: when and how it was confirmed. */
   confirmedAt?: string;
   confirmedVia?: ConfirmVia;
+  /** The confirmation (its `confirmedAt`) whose welcome mail went out: a repeated welcome request sends nothing. */
+  welcomedAt?: string;
   unsubscribedAt?: string;
   unsubscribedVia?: UnsubscribeVia;
   suppressedAt?: string;
@@ -193,6 +195,26 @@ export const decideUndoRequest = (
 };
 
 export type ConfirmOutcome = 'confirmed' | 'already-confirmed' | 'used' | 'suppressed' | 'unknown';
+
+/**
+ * Whether to welcome the subscriber for the confirmation made at `confirmedAt`: once, and only while that
+ * confirmation stands (not after an unsubscribe, nor for an earlier one). The write claims the welcome before the
+ * mail goes, so a request delivered twice sends one mail.
+ */
+export const decideWelcome = (current: Subscriber | undefined, confirmedAt: string): Decision<'welcome' | 'skip'> =>
+  current?.status === 'confirmed' && current.confirmedAt === confirmedAt && current.welcomedAt !== confirmedAt
+    ? { outcome: 'welcome', next: write(current, { ...current, welcomedAt: confirmedAt }) }
+    : { outcome: 'skip' };
+
+/** Gives the claim of a welcome back when its mail is known not to have gone (SES throttled), so a retry sends it. */
+export const decideUndoWelcome = (
+  current: Subscriber | undefined,
+  confirmedAt: string,
+): Decision<'undone' | 'unchanged'> => {
+  if (current === undefined || current.welcomedAt !== confirmedAt) return { outcome: 'unchanged' };
+  const { welcomedAt: _claimed, ...rest } = current;
+  return { outcome: 'undone', next: write(current, rest) };
+};
 
 /**
  * The owner of a confirmation link confirms. Only the link of the latest request works, and only once: an old
