@@ -111,10 +111,7 @@ export const previewNextDigest = async (
       ...(pause.since === undefined ? {} : { since: pause.since }),
     };
   }
-  const queued = await deps.digests.listQueued('');
-  const published = (await Promise.all(queued.map((entry) => publishedPost(deps, entry)))).filter(
-    (post): post is { entry: QueuedPost; post: DigestPost } => post !== undefined,
-  );
+  const published = await stillPublished(deps, await deps.digests.listQueued(''));
   const first = published[0];
   if (first === undefined) return { status: 'empty' };
   const { cadence, minPosts } = deps.site.digest;
@@ -187,10 +184,7 @@ const choosePosts = async (
   record: DigestRecord,
   selects: (post: QueuedPost) => boolean,
 ): Promise<DigestRecord> => {
-  const queued = (await deps.digests.listQueued(record.id)).filter(selects);
-  const published = (await Promise.all(queued.map((entry) => publishedPost(deps, entry)))).filter(
-    (post): post is { entry: QueuedPost; post: DigestPost } => post !== undefined,
-  );
+  const published = await stillPublished(deps, (await deps.digests.listQueued(record.id)).filter(selects));
   const resumed = published.some(({ entry }) => entry.digestId === record.id);
   const immediate = record.id.startsWith('post:');
   const status =
@@ -243,6 +237,15 @@ const compile = (
   const shown = sorted.slice(0, deps.site.digest.maxPosts);
   return deps.compile({ id, posts: shown, more: sorted.length - shown.length });
 };
+
+/** The queued posts that are still published, each as the digest shows it, in the ledger's order. */
+const stillPublished = async (
+  deps: Pick<PlannerDeps, 'index'>,
+  queued: readonly QueuedPost[],
+): Promise<{ entry: QueuedPost; post: DigestPost }[]> =>
+  (await Promise.all(queued.map((entry) => publishedPost(deps, entry)))).filter(
+    (post): post is { entry: QueuedPost; post: DigestPost } => post !== undefined,
+  );
 
 /** The post as the digest shows it, or undefined when it is no longer published (deleted or withdrawn). */
 const publishedPost = async (

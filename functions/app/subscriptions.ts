@@ -50,6 +50,10 @@ import type {
   WelcomeRequest,
 } from './ports.ts';
 
+/** SES throttled, or sending is paused: nothing went out, and the queue's retry may send it. */
+const notSentYet = (error: unknown): boolean =>
+  error instanceof MailThrottledError || error instanceof MailBlockedError;
+
 /** How often a change is decided again after losing a race before giving up (each loss means progress elsewhere). */
 const MAX_ATTEMPTS = 10;
 
@@ -142,7 +146,7 @@ export const requestSubscription = async (
     deps.log.info('confirmation sent', { outcome: decision.outcome });
     return decision.outcome;
   } catch (error) {
-    const retry = error instanceof MailThrottledError || error instanceof MailBlockedError;
+    const retry = notSentYet(error);
     deps.log.error('confirmation mail failed', { error: describe(error), retry });
     // An answer lost after sending may hide a delivered mail: the cooldown stays, so nothing sends it again soon.
     if (!(error instanceof MailOutcomeUnknownError)) await undoRequest(deps.store, requested, decision.previous);
@@ -204,7 +208,7 @@ export const handleWelcomeRequest = async (
     deps.log.info('welcome sent');
     return 'sent';
   } catch (error) {
-    const retry = error instanceof MailThrottledError || error instanceof MailBlockedError;
+    const retry = notSentYet(error);
     deps.log.error('welcome mail failed', { error: describe(error), retry });
     if (retry) {
       await changeSubscriber(deps.store, key, (current) => decideUndoWelcome(current, request.confirmedAt));

@@ -200,17 +200,15 @@ const sendLocally = async (site: SiteConfig, cwd: string, io: Io): Promise<numbe
     });
     const started = new Date().toISOString();
     const { plans, deadLetters } = await local.run();
-    let reported = 0;
-    for (const plan of plans) {
+    // An empty slot sent nothing; this minute's digest finished by an earlier send sent nothing now.
+    const withPosts = plans.filter((plan) => plan.status !== 'empty');
+    for (const plan of withPosts) {
       const record = await local.digests.getDigest(plan.id);
-      // An empty slot, or this minute's digest finished by an earlier send: nothing went out now.
-      if (plan.status === 'empty') continue;
       if (record?.finishedAt !== undefined && record.finishedAt < started) {
         io.out(`No new posts since digest ${record.id} (finished ${record.finishedAt}): nothing to send.`);
       } else io.out(describePlan(record, plan.status));
-      reported += 1;
     }
-    if (reported === 0) io.out('No new posts: nothing to send.');
+    if (withPosts.length === 0) io.out('No new posts: nothing to send.');
     if (deadLetters.length > 0) io.err(`${deadLetters.length} batch(es) could not be sent; see the log.`);
     return deadLetters.length > 0 ? 1 : 0;
   } finally {

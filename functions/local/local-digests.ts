@@ -27,9 +27,10 @@ const MAX_RECEIVES = 5;
 
 export interface LocalDigests {
   digests: DigestStore;
-  /** The digest the next run would send, from the real planner's choice, without changing anything. */
-  next(): Promise<NextDigest>;
-  /** That digest as a sample reader would get it, for `/_outbox/next`; or why there is none. */
+  /**
+   * The digest the next run would send, from the real planner's choice and without changing anything, as a sample
+   * reader would get it (for `/_outbox/next`); or why there is none.
+   */
   preview(): Promise<DigestPreview>;
   /** Plans the digest of `scheduledTime` (default now) and sends every batch; resolves when the queue is empty. */
   run(scheduledTime?: string): Promise<{ plans: PlanResult[]; deadLetters: RecipientBatch[] }>;
@@ -78,7 +79,6 @@ export const createLocalDigests = (options: {
 
   return {
     digests,
-    next: () => previewNextDigest(plannerDeps),
     preview: async () => describeNext(await previewNextDigest(plannerDeps), site),
     run: async (scheduledTime) => {
       const plans = await plan(scheduledTime ? { scheduledTime } : {});

@@ -262,30 +262,31 @@ describe('subscription use cases against the DynamoDB stand-in', () => {
   });
 
   describe('welcome through the queue, as deployed', () => {
-    /** The API queues the welcome; `deliver` hands each queued welcome to the confirmation sender's use case. */
-    const queued = () => {
+    /**
+     * Ada subscribes and confirms through an API that queues the welcome, as deployed: the queued request, the API's
+     * deps, every request queued, and a sender that records the welcomes it sends.
+     */
+    const confirmedThroughQueue = async () => {
       const requests: (SubscribeRequest | WelcomeRequest)[] = [];
       const api = { ...h.deps, sendWelcome: welcomeThroughQueue({ submit: async (r) => void requests.push(r) }) };
-      const welcomes = () => requests.filter((r): r is WelcomeRequest => 'kind' in r);
-      return { api, welcomes };
+      await requestSubscription(api, ada);
+      await confirmSubscription(api, tokenOf(confirmUrlIn(h.mailer.sent[0] as never)));
+      const welcomes = requests.filter((r): r is WelcomeRequest => 'kind' in r);
+      return { api, welcomes, request: welcomes[0] as WelcomeRequest, ...withWelcome() };
     };
 
     it('sends one welcome per confirmation, however often the request is delivered', async () => {
       // Prepare
-      const { api, welcomes } = queued();
-      const { deps: sender, welcomed } = withWelcome();
-      await requestSubscription(api, ada);
-      await confirmSubscription(api, tokenOf(confirmUrlIn(h.mailer.sent[0] as never)));
-      const [request] = welcomes();
+      const { welcomes, request, deps: sender, welcomed } = await confirmedThroughQueue();
 
       // Act
       const outcomes = [
-        await handleWelcomeRequest(sender, request as WelcomeRequest),
-        ...(await Promise.all([1, 2].map(() => handleWelcomeRequest(sender, request as WelcomeRequest)))),
+        await handleWelcomeRequest(sender, request),
+        ...(await Promise.all([1, 2].map(() => handleWelcomeRequest(sender, request)))),
       ];
 
       // Assess
-      expect(welcomes()).toEqual([{ kind: 'welcome', key: ada.key, confirmedAt: h.clock.now.toISOString() }]);
+      expect(welcomes).toEqual([{ kind: 'welcome', key: ada.key, confirmedAt: h.clock.now.toISOString() }]);
       expect(outcomes).toEqual(['sent', 'skipped', 'skipped']);
       expect(welcomed).toEqual([{ key: ada.key, address: ada.address }]);
       expect((await h.store.get(ada.key))?.welcomedAt).toBe(h.clock.now.toISOString());
@@ -293,11 +294,7 @@ describe('subscription use cases against the DynamoDB stand-in', () => {
 
     it('does not welcome an address that left before the request was handled, nor with the mail off', async () => {
       // Prepare
-      const { api, welcomes } = queued();
-      const { deps: sender, welcomed } = withWelcome();
-      await requestSubscription(api, ada);
-      await confirmSubscription(api, tokenOf(confirmUrlIn(h.mailer.sent[0] as never)));
-      const request = welcomes()[0] as WelcomeRequest;
+      const { api, request, deps: sender, welcomed } = await confirmedThroughQueue();
       const { sendWelcome: _off, ...welcomeOff } = sender;
 
       // Act
@@ -312,11 +309,7 @@ describe('subscription use cases against the DynamoDB stand-in', () => {
 
     it('gives the claim back when SES throttles, so that the retry sends it', async () => {
       // Prepare
-      const { api, welcomes } = queued();
-      const { deps: sender, welcomed } = withWelcome();
-      await requestSubscription(api, ada);
-      await confirmSubscription(api, tokenOf(confirmUrlIn(h.mailer.sent[0] as never)));
-      const request = welcomes()[0] as WelcomeRequest;
+      const { request, deps: sender, welcomed } = await confirmedThroughQueue();
       const throttled = {
         ...sender,
         sendWelcome: async () => {

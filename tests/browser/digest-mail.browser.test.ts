@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -13,6 +13,7 @@ import {
   NO_VIOLATIONS,
   PHONE,
   SKIP_REASON,
+  screenshotFolder,
   skipBrowserTests,
   type TestBrowser,
 } from '../support/browser.ts';
@@ -55,9 +56,7 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'digest mail 
 
   beforeAll(async () => {
     temp = await mkdtemp(join(tmpdir(), 'feedmail-digest-'));
-    // Set PAGES_SCREENSHOT_DIR to keep the screenshots for a look at the design; otherwise they go with the temp dir.
-    screenshots = process.env.PAGES_SCREENSHOT_DIR ?? temp;
-    await mkdir(screenshots, { recursive: true });
+    screenshots = await screenshotFolder(temp);
     const site = makeDigestSite();
     const posts = Array.from({ length: 5 }, (_, i) => makeDigestPost(i + 1, site));
     posts.push(

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +10,9 @@ import {
   DESKTOP,
   launchBrowser,
   NO_VIOLATIONS,
-  PHONE,
   SKIP_REASON,
+  screenshotFolder,
+  screenshotPhoneAndDesktop,
   skipBrowserTests,
   type TestBrowser,
 } from '../support/browser.ts';
@@ -32,9 +33,7 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'outbox pages
 
   beforeAll(async () => {
     temp = await mkdtemp(join(tmpdir(), 'feedmail-outbox-pages-'));
-    // Set PAGES_SCREENSHOT_DIR to keep the screenshots for a look at the design; otherwise they go with the temp dir.
-    screenshots = process.env.PAGES_SCREENSHOT_DIR ?? temp;
-    await mkdir(screenshots, { recursive: true });
+    screenshots = await screenshotFolder(temp);
     [local, browser] = await Promise.all([
       startLocalSite({ root, port: 0, outboxDir: join(temp, 'outbox') }),
       // The outbox pages allow no script; axe-core has to be let in.
@@ -57,16 +56,6 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'outbox pages
     return page;
   };
 
-  const shoot = async (page: Page, name: string): Promise<void> => {
-    for (const [viewport, label] of [
-      [PHONE, 'phone'],
-      [DESKTOP, 'desktop'],
-    ] as const) {
-      await page.setViewportSize(viewport);
-      await page.screenshot({ path: join(screenshots, `${name}-${label}.png`), fullPage: true });
-    }
-  };
-
   it('shows the next digest before it is sent, its mail inside the page, with no WCAG A/AA violations', async () => {
     // Prepare
     const page = await open('_outbox/next');
@@ -75,7 +64,7 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'outbox pages
     // Act
     const greeting = await mail.getByText('Hello Sample Reader, here is what was published').textContent();
     const heading = await page.locator('h1').textContent();
-    await shoot(page, 'outbox-next');
+    await screenshotPhoneAndDesktop(page, screenshots, 'outbox-next');
     const found = await axeViolationsEverywhere(page);
 
     // Assess
@@ -93,7 +82,7 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'outbox pages
     // Act
     const list = await open('_outbox/');
     const rows = await list.locator('tbody tr').count();
-    await shoot(list, 'outbox-list');
+    await screenshotPhoneAndDesktop(list, screenshots, 'outbox-list');
     const listViolations = await axeViolationsEverywhere(list);
     const next = await open('_outbox/next');
     const note = await next.locator('h1 + p').textContent();

@@ -22,6 +22,7 @@ import {
   PHONE,
   SKIP_REASON,
   type StaticServer,
+  screenshotFolder,
   serveFolder,
   skipBrowserTests,
   type TestBrowser,
@@ -103,9 +104,7 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'archive page
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'feedmail-pages-'));
-    // Set PAGES_SCREENSHOT_DIR to keep the screenshots for a look at the design; otherwise they go with the temp dir.
-    screenshots = process.env.PAGES_SCREENSHOT_DIR ?? join(root, 'screenshots');
-    await mkdir(screenshots, { recursive: true });
+    screenshots = await screenshotFolder(root);
     [server, browser] = await Promise.all([serveFolder(root), launchBrowser()]);
     site = fieldNotesSite({ baseUrl: server.url, author: { name: 'Ada Example' } });
     const wide = makeWidePost(site);

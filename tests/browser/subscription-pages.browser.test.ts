@@ -9,12 +9,13 @@ import { type PageInputs, SUBSCRIPTION_PAGES } from '../../functions/core/subscr
 import type { PostSummary, SiteConfig } from '../../functions/core/types.ts';
 import {
   axeViolationsEverywhere,
-  DESKTOP,
   launchBrowser,
   NO_VIOLATIONS,
   PHONE,
   SKIP_REASON,
   type StaticServer,
+  screenshotFolder,
+  screenshotPhoneAndDesktop,
   serveFolder,
   skipBrowserTests,
   type TestBrowser,
@@ -66,9 +67,7 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'subscription
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'feedmail-subscription-pages-'));
     [server, browser] = await Promise.all([serveFolder(root), launchBrowser()]);
-    // Set PAGES_SCREENSHOT_DIR to keep the screenshots for a look at the design; otherwise they go with the temp dir.
-    screenshots = process.env.PAGES_SCREENSHOT_DIR ?? join(root, 'screenshots');
-    await mkdir(screenshots, { recursive: true });
+    screenshots = await screenshotFolder(root);
     site = fieldNotesSite({ baseUrl: server.url, author: { name: 'Ada Example' }, mail: fieldNotesMail() });
     await write(
       SITE_FILES.stylesheet,
@@ -100,14 +99,7 @@ describe.skipIf(skipBrowserTests)(skipBrowserTests ? SKIP_REASON : 'subscription
     async ({ name, path }) => {
       // Prepare
       const page = await open(path);
-      const file = name.replaceAll(' ', '-');
-      for (const [viewport, label] of [
-        [PHONE, 'phone'],
-        [DESKTOP, 'desktop'],
-      ] as const) {
-        await page.setViewportSize(viewport);
-        await page.screenshot({ path: join(screenshots, `${file}-${label}.png`), fullPage: true });
-      }
+      await screenshotPhoneAndDesktop(page, screenshots, name.replaceAll(' ', '-'));
 
       // Act
       const found = await axeViolationsEverywhere(page);

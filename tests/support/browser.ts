@@ -3,7 +3,7 @@
  * internet), plus a tiny static server for rendered pages.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -140,3 +140,24 @@ export const axeViolationsEverywhere = async (page: Page): Promise<Record<string
 
 /** What axeViolationsEverywhere returns for a page without violations. */
 export const NO_VIOLATIONS = { '375px light': [], '375px dark': [], '1280px light': [], '1280px dark': [] };
+
+/**
+ * Where a browser test puts its screenshots: `$PAGES_SCREENSHOT_DIR` when set (to keep them for a look at the
+ * design), else `<root>/screenshots`, which goes with the test's temp folder. Created when missing.
+ */
+export const screenshotFolder = async (root: string): Promise<string> => {
+  const folder = process.env.PAGES_SCREENSHOT_DIR ?? join(root, 'screenshots');
+  await mkdir(folder, { recursive: true });
+  return folder;
+};
+
+/** Full-page screenshots of `page` on a phone and a desktop: `<name>-phone.png` and `<name>-desktop.png`. */
+export const screenshotPhoneAndDesktop = async (page: Page, folder: string, name: string): Promise<void> => {
+  for (const [viewport, label] of [
+    [PHONE, 'phone'],
+    [DESKTOP, 'desktop'],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: join(folder, `${name}-${label}.png`), fullPage: true });
+  }
+};
