@@ -8,10 +8,10 @@ import { DIGEST_USAGE, DigestUsageError, runDigestCommand } from './cli/digest-c
 import { DOCTOR_USAGE, DoctorUsageError, runDoctorCommand } from './cli/doctor-command.ts';
 import { IO_CONCURRENCY, loadSite, mapLimit, readFolder } from './cli/posts-folder.ts';
 import { runSubscribersCommand, SUBSCRIBERS_USAGE, SubscribersUsageError } from './cli/subscribers-command.ts';
-import { type BatchResult, decideBatch } from './core/build-batch.ts';
 import { ConfigError } from './core/errors.ts';
+import { type BatchResult, decideBatch } from './core/posts/build-batch.ts';
 import { formatProblem, hasErrors } from './core/problems.ts';
-import { buildSiteFiles } from './core/site-files.ts';
+import { buildSiteFiles } from './core/site/public-files.ts';
 import type { SiteConfig } from './core/types.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { SourceFile } from '../core/build-batch.ts';
-import { parsePost } from '../core/parse-post.ts';
-import { mayHoldLiquid, preloadLiquid } from '../core/templating/jekyll-liquid.ts';
-import { type ContentContext, EMPTY_CONTENT } from '../core/templating/template-context.ts';
+import type { SourceFile } from '../core/posts/build-batch.ts';
+import { parsePost } from '../core/posts/parse-post.ts';
+import { mayHoldLiquid, preloadLiquid } from '../core/posts/templating/jekyll-liquid.ts';
+import { type ContentContext, EMPTY_CONTENT } from '../core/posts/templating/template-context.ts';
 import type { ParseResult, SiteConfig } from '../core/types.ts';
 
 /** Below this many files per extra thread, starting a worker costs more than it saves. */

@@ -1,8 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SourceFile } from '../core/build-batch.ts';
-import { parsePost } from '../core/parse-post.ts';
-import { mayHoldLiquid, preloadLiquid } from '../core/templating/jekyll-liquid.ts';
-import type { ContentContext } from '../core/templating/template-context.ts';
+import type { SourceFile } from '../core/posts/build-batch.ts';
+import { parsePost } from '../core/posts/parse-post.ts';
+import { mayHoldLiquid, preloadLiquid } from '../core/posts/templating/jekyll-liquid.ts';
+import type { ContentContext } from '../core/posts/templating/template-context.ts';
 import type { SiteConfig } from '../core/types.ts';
 
 /** Worker thread body for parseInWorkers: parses its share of the files and posts the results back. */

@@ -13,7 +13,7 @@ import {
 import type { ContentStore } from '../app/ports.ts';
 import { FeedmailError } from '../core/errors.ts';
 import { httpHeadersFor } from '../core/paths.ts';
-import { REPORT_SUFFIX } from '../core/source-kind.ts';
+import { REPORT_SUFFIX } from '../core/posts/source-kind.ts';
 
 export interface S3ContentStoreOptions {
   bucket: string;

@@ -1,7 +1,9 @@
+import type { OutgoingMessage } from '../core/mail/outgoing-message.ts';
 import type { Subscriber, SubscriberStatus, SubscribeVia } from '../core/subscribers/subscriber.ts';
 import type { MonthRef, PostSummary, Problem, PublicFile, PublishedPost } from '../core/types.ts';
 
-export type { PublicFile };
+/** Re-exported because the Mailer port takes it; the type itself belongs to core/mail, which builds it. */
+export type { OutgoingMessage, PublicFile };
 
 /**
  * The narrow I/O the publisher needs. Adapters implement these over S3 and DynamoDB (functions/adapters/) and the
@@ -122,15 +124,6 @@ export interface PostIndex {
   listDue(at: string): Promise<{ sourcePath: string; dueAt: string }[]>;
   /** Forgets a due entry once it has been acted on. */
   clearDue(sourcePath: string, dueAt: string): Promise<void>;
-}
-
-/** A message as SES receives it: the raw RFC 5322 bytes and the one envelope recipient. */
-export interface OutgoingMessage {
-  /** Envelope sender (the address alone). */
-  from: string;
-  /** Envelope recipient (the address alone): one recipient per message, always. */
-  to: string;
-  raw: Uint8Array;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { sourceKindOf } from '../core/source-kind.ts';
+import { sourceKindOf } from '../core/posts/source-kind.ts';
 import type { Problem } from '../core/types.ts';
 import type { MailQueue, PostIndex, SourceStatus } from './ports.ts';
 import { type ReconcileDeps, type ReconcileOutcome, reconcileSource } from './reconcile-source.ts';

@@ -1,3 +1,6 @@
+import { ConflictError } from '../core/errors.ts';
+import { monthPagePath, monthSitemapPath, postPagePath } from '../core/paths.ts';
+import { toSummary } from '../core/posts/published-post.ts';
 import {
   allEntries,
   groupByTag,
@@ -6,10 +9,7 @@ import {
   staleByArchiveChange,
   type TagGroup,
   toArchiveEntry,
-} from '../core/archive-entries.ts';
-import { ConflictError } from '../core/errors.ts';
-import { monthPagePath, monthSitemapPath, postPagePath } from '../core/paths.ts';
-import { toSummary } from '../core/published-post.ts';
+} from '../core/site/archive-entries.ts';
 import {
   renderArchiveFile,
   renderFeedFiles,
@@ -20,7 +20,7 @@ import {
   renderSubscribeFile,
   renderTagFiles,
   tagFilePaths,
-} from '../core/site-files.ts';
+} from '../core/site/public-files.ts';
 import type { MonthRef, PostSummary, PublicFile, PublishedPost, SiteConfig } from '../core/types.ts';
 import { FEEDS_KEY, monthOfKey, postKey, slugOfKey, tagKey, tagOfKey } from './dirty-keys.ts';
 import type { Logger } from './logger.ts';

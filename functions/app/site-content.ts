@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { sourceKindOf } from '../core/source-kind.ts';
-import { readContentContext } from '../core/templating/site-files.ts';
-import type { ContentContext } from '../core/templating/template-context.ts';
+import { sourceKindOf } from '../core/posts/source-kind.ts';
+import { readContentContext } from '../core/posts/templating/site-files.ts';
+import type { ContentContext } from '../core/posts/templating/template-context.ts';
 import type { Problem } from '../core/types.ts';
 import type { ContentStore } from './ports.ts';
 

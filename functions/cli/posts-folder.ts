@@ -5,12 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listFiles } from '../adapters/list-files.ts';
-import type { SourceFile } from '../core/build-batch.ts';
 import { ConfigError } from '../core/errors.ts';
+import type { SourceFile } from '../core/posts/build-batch.ts';
+import { sourceKindOf } from '../core/posts/source-kind.ts';
+import { readContentContext } from '../core/posts/templating/site-files.ts';
+import type { ContentContext } from '../core/posts/templating/template-context.ts';
 import { parseSiteConfig } from '../core/site-config.ts';
-import { sourceKindOf } from '../core/source-kind.ts';
-import { readContentContext } from '../core/templating/site-files.ts';
-import type { ContentContext } from '../core/templating/template-context.ts';
 import type { Problem, SiteConfig } from '../core/types.ts';
 
 export const loadSite = async (path: string, baseUrl: string | undefined): Promise<SiteConfig> => {

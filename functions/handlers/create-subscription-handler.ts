@@ -9,11 +9,11 @@ import {
   unsubscribeByToken,
 } from '../app/subscriptions.ts';
 import { siteUrl } from '../core/paths.ts';
+import * as pages from '../core/site/subscription-pages.ts';
+import { type ResultCode, renderResultPage } from '../core/site/subscription-results.ts';
 import { API_PATHS, type ApiEndpoint, resultUrl } from '../core/subscribers/links.ts';
 import type { ConfirmOutcome } from '../core/subscribers/subscriber.ts';
-import * as pages from '../core/subscribers/subscription-pages.ts';
 import { parseBody, readSubscribeFields } from '../core/subscribers/subscription-request.ts';
-import { type ResultCode, renderResultPage } from '../core/subscribers/subscription-results.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2;
 export type ApiResult = APIGatewayProxyStructuredResultV2;

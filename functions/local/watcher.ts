@@ -1,6 +1,6 @@
 import { relative, sep } from 'node:path';
 import { watch } from 'chokidar';
-import { isEditorTempFile } from '../core/source-kind.ts';
+import { isEditorTempFile } from '../core/posts/source-kind.ts';
 
 /** What happened to one file of content/posts over a batch of file-system events. */
 export interface PostChange {

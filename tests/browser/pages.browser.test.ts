@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { groupByTag, toArchiveEntry } from '../../functions/core/archive-entries.ts';
+import { monthPagePath, postPagePath, SITE_FILES, siteUrl, tagPagePath } from '../../functions/core/paths.ts';
+import { groupByTag, toArchiveEntry } from '../../functions/core/site/archive-entries.ts';
 import {
   renderArchivePage,
   renderIndexPage,
@@ -11,8 +12,7 @@ import {
   renderNotFoundPage,
   renderPostPage,
   renderTagPage,
-} from '../../functions/core/pages.ts';
-import { monthPagePath, postPagePath, SITE_FILES, siteUrl, tagPagePath } from '../../functions/core/paths.ts';
+} from '../../functions/core/site/pages.ts';
 import type { MonthRef, PostSummary, PublishedPost, SiteConfig } from '../../functions/core/types.ts';
 import {
   axeViolationsEverywhere,

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderIndexPage } from '../../functions/core/pages.ts';
 import { postPagePath, SITE_FILES, siteUrl } from '../../functions/core/paths.ts';
-import { type PageInputs, SUBSCRIPTION_PAGES } from '../../functions/core/subscribers/subscription-pages.ts';
+import { renderIndexPage } from '../../functions/core/site/pages.ts';
+import { type PageInputs, SUBSCRIPTION_PAGES } from '../../functions/core/site/subscription-pages.ts';
 import type { PostSummary, SiteConfig } from '../../functions/core/types.ts';
 import {
   axeViolationsEverywhere,

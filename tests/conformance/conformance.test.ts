@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { type DefaultTreeAdapterMap, parse } from 'parse5';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFolder } from '../../functions/cli/posts-folder.ts';
-import type { BatchResult } from '../../functions/core/build-batch.ts';
-import { buildBatch } from '../../functions/core/build-batch.ts';
-import { buildFeeds } from '../../functions/core/feeds.ts';
+import { buildFeeds } from '../../functions/core/feeds/build-feeds.ts';
+import type { BatchResult } from '../../functions/core/posts/build-batch.ts';
+import { buildBatch } from '../../functions/core/posts/build-batch.ts';
 import { parseSiteConfig } from '../../functions/core/site-config.ts';
 import { validateAtom, validateJsonFeed, validateRss } from '../support/feed-validator.ts';
 

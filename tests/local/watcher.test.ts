@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isEditorTempFile, sourceKindOf } from '../../functions/core/source-kind.ts';
+import { isEditorTempFile, sourceKindOf } from '../../functions/core/posts/source-kind.ts';
 import { collapseChanges, type PostChange, watchPosts } from '../../functions/local/watcher.ts';
 
 /*

@@ -2,11 +2,12 @@
  * The double opt-in mail: one message to an address someone entered in the subscribe form, carrying the link that
  * confirms it. Not list mail, so no List-Unsubscribe: nothing is sent again unless the link is followed.
  */
-import type { OutgoingMessage } from '../../app/ports.ts';
+
 import { ConfigError } from '../errors.ts';
 import type { SiteConfig } from '../types.ts';
 import { composeMessage } from './compose-message.ts';
 import { type CompiledMail, compileMailTemplate, oneLine, personalizeMail, siteMailVars } from './mail-template.ts';
+import type { OutgoingMessage } from './outgoing-message.ts';
 
 /** The template file (under templates/mail/) and the per-recipient values it may use. */
 export const CONFIRMATION_TEMPLATE = 'confirm.mjml';

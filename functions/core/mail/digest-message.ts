@@ -2,10 +2,11 @@
  * One recipient's digest message: substitution into the compiled mail and one composeMessage call. Kept apart from
  * digest-mail.ts (the compiler) so the sender function, which does only this, never loads MJML.
  */
-import type { OutgoingMessage } from '../../app/ports.ts';
+
 import { ConfigError } from '../errors.ts';
 import type { SiteConfig } from '../types.ts';
 import { composeMessage } from './compose-message.ts';
+import type { OutgoingMessage } from './outgoing-message.ts';
 import { type CompiledMail, oneLine, personalizeMail } from './personalize.ts';
 
 /**

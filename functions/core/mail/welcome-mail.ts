@@ -2,12 +2,13 @@
  * The welcome mail: one message to a subscriber who has just confirmed. The reader is on the list now, so it is
  * list mail like a digest: the list footer's unsubscribe link, List-Id, and List-Unsubscribe with one-click.
  */
-import type { OutgoingMessage } from '../../app/ports.ts';
+
 import { ConfigError } from '../errors.ts';
 import type { SiteConfig } from '../types.ts';
 import { composeMessage } from './compose-message.ts';
 import { digestListId } from './digest-message.ts';
 import { type CompiledMail, compileMailTemplate, oneLine, personalizeMail, siteMailVars } from './mail-template.ts';
+import type { OutgoingMessage } from './outgoing-message.ts';
 
 /** The template file (under templates/mail/) and the per-recipient values it may use. */
 export const WELCOME_TEMPLATE = 'welcome.mjml';

@@ -1,0 +1,76 @@
+import { hasErrors } from '../problems.ts';
+import type { ParseResult, Problem, PublishedPost, SiteConfig } from '../types.ts';
+import { parsePost, publicationState } from './parse-post.ts';
+import { defaultPostId } from './post-id.ts';
+import { toPublishedPost } from './published-post.ts';
+import { type ContentContext, EMPTY_CONTENT } from './templating/template-context.ts';
+import { nameClashProblem, uniqueNamesOf } from './unique-names.ts';
+
+export interface SourceFile {
+  sourcePath: string;
+  bytes: Uint8Array;
+}
+
+export interface BatchOutcome {
+  sourcePath: string;
+  status: 'published' | 'scheduled' | 'draft' | 'expired' | 'rejected';
+}
+
+export interface BatchResult {
+  published: PublishedPost[];
+  outcomes: BatchOutcome[];
+  problems: Problem[];
+}
+
+/**
+ * Parses a whole folder of posts at once (the CLI's build and lint), deciding what publishes at `now`.
+ * Slugs and author ids must be unique: the first file in path order keeps a contested name, later ones are rejected.
+ */
+export const buildBatch = (
+  files: SourceFile[],
+  site: SiteConfig,
+  now: Date,
+  content: ContentContext = EMPTY_CONTENT,
+): BatchResult =>
+  decideBatch(
+    files.map((file) => ({ sourcePath: file.sourcePath, result: parsePost(file, site, content) })),
+    site,
+    now,
+  );
+
+/** The deciding half of buildBatch, for callers that parsed the files elsewhere (in worker threads). */
+export const decideBatch = (
+  parsed: { sourcePath: string; result: ParseResult }[],
+  site: SiteConfig,
+  now: Date,
+): BatchResult => {
+  const sorted = [...parsed].sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : a.sourcePath > b.sourcePath ? 1 : 0));
+  const owners = new Map<string, string>();
+  const published: PublishedPost[] = [];
+  const outcomes: BatchOutcome[] = [];
+  const problems: Problem[] = [];
+  for (const file of sorted) {
+    const result = file.result;
+    problems.push(...result.problems);
+    const post = result.post;
+    if (!post || hasErrors(result.problems)) {
+      outcomes.push({ sourcePath: file.sourcePath, status: 'rejected' });
+      continue;
+    }
+    const clashes = uniqueNamesOf(post).filter(([name]) => owners.has(name));
+    if (clashes.length > 0) {
+      problems.push(...clashes.map(([name]) => nameClashProblem(post.sourcePath, name, owners.get(name) ?? '')));
+      outcomes.push({ sourcePath: file.sourcePath, status: 'rejected' });
+      continue;
+    }
+    for (const [name] of uniqueNamesOf(post)) owners.set(name, post.sourcePath);
+    const state = publicationState(post, now);
+    if (state === 'live') {
+      published.push(toPublishedPost(post, defaultPostId(post, site)));
+      outcomes.push({ sourcePath: file.sourcePath, status: 'published' });
+    } else {
+      outcomes.push({ sourcePath: file.sourcePath, status: state });
+    }
+  }
+  return { published, outcomes, problems };
+};

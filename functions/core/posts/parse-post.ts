@@ -1,0 +1,269 @@
+import { postUrl } from '../paths.ts';
+import { slugFromPath } from '../slug.ts';
+import type { ParseResult, Post, Problem, SiteConfig } from '../types.ts';
+import { reportMissingImages, reportRemovedMarkup } from './body-report.ts';
+import { dateFromFileName } from './dates.ts';
+import { decodePostBytes } from './decode.ts';
+import { readPostFields, splitFrontMatter } from './front-matter.ts';
+import { renderPostBody } from './markdown.ts';
+import { repairMojibake } from './mojibake.ts';
+import { stripMarkup } from './plain-text.ts';
+import {
+  decodeAttributeValue,
+  htmlToText,
+  sanitizedHtmlToParagraphs,
+  sanitizedHtmlToText,
+  sanitizePostHtml,
+} from './sanitize.ts';
+import { expandShortcodes } from './shortcodes.ts';
+import { type ContentContext, EMPTY_CONTENT } from './templating/template-context.ts';
+
+/** Length of a summary cut from the opening text, in characters. */
+const SUMMARY_LENGTH = 300;
+
+/**
+ * Turns the bytes of one Markdown file into a post, reporting every problem found along the way.
+ * The result has a post only when no problem is an error.
+ * @example parsePost({ sourcePath: '2024/hello.md', bytes }, site).post?.url // 'https://notes.example/posts/hello/'
+ */
+export const parsePost = (
+  input: { sourcePath: string; bytes: Uint8Array },
+  site: SiteConfig,
+  content: ContentContext = EMPTY_CONTENT,
+): ParseResult => {
+  const file = input.sourcePath;
+  const decoded = decodePostBytes(input.bytes, file, site.maxPostBytes);
+  const problems: Problem[] = [...decoded.problems];
+  if (hasError(problems)) return { problems };
+
+  const repaired = repairMojibake(decoded.text);
+  problems.push(...reportMojibake(repaired, file));
+
+  const frontMatter = splitFrontMatter(repaired.text, file);
+  problems.push(...frontMatter.problems);
+  const frontMatterReadable = !hasError(frontMatter.problems);
+  const { fields, problems: fieldProblems } = frontMatterReadable
+    ? readPostFields({ file, timeZone: site.timeZone, frontMatter })
+    : { fields: undefined, problems: [] };
+  problems.push(...fieldProblems);
+
+  if (frontMatterReadable && frontMatter.body.trim() === '') {
+    problems.push({
+      file,
+      line: frontMatter.bodyLine,
+      field: 'body',
+      message: 'The post has no text after its front matter.',
+      fix: 'Write the post below the closing front matter line.',
+      severity: 'error',
+    });
+  }
+  const fileName = file.slice(file.lastIndexOf('/') + 1);
+  const date = fields?.date ?? fields?.publishAt ?? dateFromFileName(fileName, site.timeZone);
+  if (fields && !date && !problems.some((p) => p.field && /date/i.test(p.field))) {
+    problems.push({
+      file,
+      field: 'date',
+      message: 'The post has no date.',
+      fix: 'Add a date: field such as date: 2024-11-14, or start the file name with the date (2024-11-14-title.md).',
+      severity: 'error',
+    });
+  }
+  const expanded = expandShortcodes(
+    frontMatter.body,
+    { site, pageTitle: fields?.title ?? '', page: { sourcePath: file, params: frontMatter.data }, content },
+    {
+      dialect: dialectOf(file, frontMatter.format, content),
+      ...(date ? { date, url: postUrl(site, fields?.slug ?? slugFromPath(file, fields?.title ?? ''), date) } : {}),
+    },
+  );
+  problems.push(
+    ...expanded.problems.map(
+      (problem): Problem => ({ file, field: 'body', ...problem, line: problem.line + frontMatter.bodyLine - 1 }),
+    ),
+  );
+
+  if (!fields || fields.title === undefined || !date || hasError(problems)) return { problems };
+
+  const title = stripMarkup(fields.title);
+  if (title.changed) {
+    problems.push({
+      file,
+      field: 'title',
+      message: `The title has HTML in it, which feeds and mail show as text: it is published as "${title.text}".`,
+      fix: 'Write the title as plain text.',
+      severity: title.text === '' ? 'error' : 'warning',
+    });
+    if (title.text === '') return { problems };
+  }
+  if (fields.summary !== undefined && stripMarkup(fields.summary).changed) {
+    problems.push({
+      file,
+      field: 'description',
+      message: 'The description has HTML in it; the summary is published with the tags removed.',
+      fix: 'Write the description as plain text.',
+      severity: 'warning',
+    });
+  }
+
+  const rendered = renderPostBody(expanded.markdown);
+  const sanitizeOptions = { baseUrl: postSourceUrl(site, file), iframeHosts: site.iframeHosts };
+  const html = sanitizePostHtml(rendered.html, sanitizeOptions);
+  const where = { file, body: frontMatter.body, bodyLine: frontMatter.bodyLine };
+  problems.push(...reportRemovedMarkup(rendered.html, html, { ...where, iframeHosts: site.iframeHosts }));
+  if (content.files) problems.push(...reportMissingImages(rendered.html, { ...where, files: content.files }));
+  const excerptHtml =
+    rendered.excerptHtml === undefined ? undefined : sanitizePostHtml(rendered.excerptHtml, sanitizeOptions);
+  const image = findFirstImage(html);
+  const text = cleanText(sanitizedHtmlToText(html));
+  if (text === '' && image === undefined && !html.includes('<iframe')) {
+    problems.push({
+      file,
+      line: frontMatter.bodyLine,
+      field: 'body',
+      message: 'Nothing of the post is left to show once unsupported markup is removed.',
+      fix: 'Write the post in Markdown; scripts, forms and styles are removed from every post.',
+      severity: 'error',
+    });
+    return { problems };
+  }
+  if (fields.expiresAt && fields.expiresAt.getTime() <= date.getTime()) {
+    problems.push({
+      file,
+      field: 'expiryDate',
+      message: 'The post expires before (or when) it is dated, so it will never be shown.',
+      fix: 'Move the expiry date after the post date, or remove it.',
+      severity: 'warning',
+    });
+  }
+
+  const slug = fields.slug ?? slugFromPath(file, title.text);
+  const post: Post = {
+    sourcePath: file,
+    slug,
+    title: title.text,
+    date,
+    draft: fields.draft,
+    summary: summarize(fields.summary, excerptHtml, html),
+    html,
+    tags: fields.tags,
+    categories: fields.categories,
+    authors: fields.authors,
+    url: postUrl(site, slug, date),
+  };
+  if (fields.authorId !== undefined) post.authorId = fields.authorId;
+  if (fields.updated && fields.updated.getTime() > date.getTime()) post.updated = fields.updated;
+  if (fields.publishAt && fields.publishAt.getTime() > date.getTime()) post.publishAt = fields.publishAt;
+  if (fields.expiresAt) post.expiresAt = fields.expiresAt;
+  if (excerptHtml !== undefined) post.excerptHtml = excerptHtml;
+  if (image !== undefined) post.image = image;
+  return { post, problems };
+};
+
+/**
+ * Whether a post should be shown at `now`: a draft never is; an expired post no longer is; one whose date or
+ * publish date is still ahead waits.
+ * @example publicationState(post, new Date()) // 'live'
+ */
+export const publicationState = (post: Post, now: Date): 'draft' | 'scheduled' | 'expired' | 'live' => {
+  if (post.draft) return 'draft';
+  if (post.expiresAt && post.expiresAt.getTime() <= now.getTime()) return 'expired';
+  const goesLive = Math.max(post.date.getTime(), post.publishAt?.getTime() ?? Number.NEGATIVE_INFINITY);
+  return goesLive > now.getTime() ? 'scheduled' : 'live';
+};
+
+/**
+ * Where the source file is published, as a folder URL: images uploaded beside a post are public at the same
+ * relative path, so relative links in the post resolve against it.
+ * @example postSourceUrl({ baseUrl: 'https://a.example/' }, '2024/hello.md') // 'https://a.example/posts/2024/'
+ */
+export const postSourceUrl = (site: Pick<SiteConfig, 'baseUrl'>, sourcePath: string): string =>
+  new URL(sourcePath.slice(0, sourcePath.lastIndexOf('/') + 1), new URL('posts/', site.baseUrl)).href;
+
+export { slugFromPath };
+
+/**
+ * Which generator a post was written for, which decides how braces in its body are read: a Hugo post's are text
+ * (Hugo runs no template over content) unless they are shortcodes; a Jekyll post's are Liquid.
+ */
+const dialectOf = (file: string, format: string, content: ContentContext): 'hugo' | 'jekyll' => {
+  if (format === 'toml') return 'hugo';
+  if (file.startsWith('_posts/') || file.includes('/_posts/')) return 'jekyll';
+  return content.generator === 'hugo' ? 'hugo' : 'jekyll';
+};
+
+const hasError = (problems: readonly Problem[]): boolean => problems.some((problem) => problem.severity === 'error');
+
+const reportMojibake = (repaired: ReturnType<typeof repairMojibake>, file: string): Problem[] => [
+  ...repaired.repairs.map((repair): Problem => {
+    const from = visible(repair.from);
+    const message = !repair.guessed
+      ? `Text that had been mis-decoded (UTF-8 read as ${repair.encoding}) was repaired: "${from}" became "${repair.to}".`
+      : repair.to === ''
+        ? `Garbled text ("${from}", UTF-8 read as ${repair.encoding}) lost a byte that cannot be told from context, so it was removed.`
+        : `Garbled text ("${from}", UTF-8 read as ${repair.encoding}) lost a byte; from context it was read as "${repair.to}".`;
+    return {
+      file,
+      line: repair.line,
+      message,
+      fix: repair.guessed
+        ? 'Check that the line reads as intended (retype the character if something is missing), and save the file as UTF-8.'
+        : 'Check that the line reads as intended, and save the file as UTF-8 so it needs no repair.',
+      severity: 'warning',
+    };
+  }),
+  ...repaired.suspects.map(
+    (suspect): Problem => ({
+      file,
+      line: suspect.line,
+      message: `This line has characters that look garbled by a wrong encoding and could not be repaired: "${visible(suspect.sample)}". It is published as it is.`,
+      fix: 'Retype those characters, or re-save the file as UTF-8 in your editor.',
+      severity: 'warning',
+    }),
+  ),
+];
+
+/** Invisible and replacement characters, named so the author can see what was there. */
+const visible = (text: string): string =>
+  text.replace(
+    /[\ufffd\uf8ff\u0080-\u009f]/gu,
+    (char) => `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`,
+  );
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters never belong in a summary
+const CONTROL_OR_SPACE = /[\u0000-\u001f\u007f-\u009f\s]+/g;
+
+const cleanText = (text: string): string => text.replace(CONTROL_OR_SPACE, ' ').trim();
+const plainText = (html: string): string => cleanText(htmlToText(html));
+
+/** The front matter description, else the excerpt, else the opening text cut at a word boundary. */
+const summarize = (description: string | undefined, excerptHtml: string | undefined, html: string): string => {
+  if (description !== undefined) return plainText(description);
+  const excerpt = excerptHtml === undefined ? '' : paragraphsOf(excerptHtml);
+  return excerpt !== '' ? excerpt : truncateText(paragraphsOf(html), SUMMARY_LENGTH);
+};
+
+/** Text with a blank line between paragraphs, so a summary never runs two of them together. */
+const paragraphsOf = (sanitized: string): string =>
+  sanitizedHtmlToParagraphs(sanitized)
+    .map(cleanText)
+    .filter((paragraph) => paragraph !== '')
+    .join('\n\n');
+
+/**
+ * Cuts text to at most `length` characters (code points, so emoji stay whole) at a word boundary, with an ellipsis.
+ * Text without spaces (Chinese, Japanese) is cut at the length itself.
+ */
+export const truncateText = (text: string, length: number): string => {
+  const characters = Array.from(text);
+  if (characters.length <= length) return text;
+  const cut = characters.slice(0, length).join('');
+  const boundary = Math.max(cut.lastIndexOf(' '), cut.lastIndexOf('\n'));
+  const head = boundary > cut.length / 2 ? cut.slice(0, boundary) : cut;
+  return `${head.replace(/[\s.,;:!?…-]+$/u, '')}…`;
+};
+
+/** The `src` of the first image in sanitized HTML (already absolute), with its character references decoded. */
+const findFirstImage = (html: string): string | undefined => {
+  const src = /<img\b[^>]*?\ssrc="([^"]*)"/i.exec(html)?.[1];
+  return src ? decodeAttributeValue(src) : undefined;
+};

@@ -1,0 +1,389 @@
+import { lineLocator } from '../../line-locator.ts';
+import { renderInlineMarkdown, renderMarkdownify } from '../markdown.ts';
+import { GoTemplateError, renderGoTemplate, SafeHtml, type TemplateFunctions } from './go-template.ts';
+import { parseShortcodes, type ShortcodeCall, type ShortcodeNode, type ShortcodeParams } from './shortcode-syntax.ts';
+import { type BodyProblem, resolvePostReference, type TemplateContext } from './template-context.ts';
+
+/**
+ * Expands Hugo shortcodes in a post body the way Hugo does: `{{< >}}` output goes in as HTML, `{{% %}}` output
+ * is Markdown rendered with the page. The site's own templates (`templates/shortcodes/<name>.html`) come first,
+ * as in Hugo, then the built-ins: figure, img, youtube, vimeo, x/twitter/tweet, gist, highlight, details, param,
+ * ref, relref, instagram and qr. An unknown shortcode is an error, as in Hugo.
+ */
+
+const BUILTIN_NAMES =
+  'figure, img, youtube, vimeo, x, twitter, tweet, gist, highlight, details, param, ref, relref, instagram, qr';
+
+type Rendered = { text: string; problems: BodyProblem[] };
+
+/**
+ * @example expandHugoShortcodes('{{< img src="a.png" alt="A" >}}', context, []).markdown // '<img src="a.png" alt="A">'
+ */
+export const expandHugoShortcodes = (
+  body: string,
+  context: TemplateContext,
+  codeRanges: readonly [number, number][],
+): { markdown: string; problems: BodyProblem[] } => {
+  const lineOf = lineLocator(body);
+  const parsed = parseShortcodes(body, codeRanges);
+  const problems: BodyProblem[] = parsed.problems.map((problem) => ({
+    line: lineOf(problem.offset),
+    message: problem.message,
+    fix: problem.fix,
+    severity: 'error',
+  }));
+  const expandRange = (start: number, end: number, nodes: ShortcodeNode[]): string => {
+    let out = '';
+    let at = start;
+    for (const node of nodes) {
+      out += body.slice(at, node.start);
+      if (node.kind === 'comment') out += node.text;
+      else {
+        const inner = node.inner ? expandRange(node.inner.start, node.inner.end, node.inner.children) : undefined;
+        const rendered = renderCall(node, inner, context, lineOf(node.start), body);
+        problems.push(...rendered.problems);
+        out += place(rendered.text, node, out);
+      }
+      at = node.end;
+    }
+    return out + body.slice(at, end);
+  };
+  const markdown = expandRange(0, body.length, parsed.nodes);
+  return { markdown, problems };
+};
+
+/** Markers that `place` reads: output that must stand as Markdown blocks of its own. */
+const BLOCK_MARK = '\u0000block\u0000';
+
+/**
+ * `{{< >}}` output is HTML that Markdown must not touch: put on one line, so a blank line inside it cannot end
+ * the HTML block early. Output marked as a block (code, details) starts and ends on a line of its own.
+ */
+const place = (text: string, call: ShortcodeCall, before: string): string => {
+  if (text.startsWith(BLOCK_MARK)) {
+    const block = text.slice(BLOCK_MARK.length);
+    const lineStart = before === '' || before.endsWith('\n') ? '' : '\n\n';
+    return `${lineStart}${block}\n`;
+  }
+  if (call.delimiter === '%' || text.includes('<pre')) return text;
+  return text.replace(/\s*\n\s*/g, ' ');
+};
+
+const fail = (line: number, message: string, fix: string): Rendered => ({
+  text: '',
+  problems: [{ line, message, fix, severity: 'error' }],
+});
+
+const ok = (text: string): Rendered => ({ text, problems: [] });
+
+const renderCall = (
+  call: ShortcodeCall,
+  inner: string | undefined,
+  context: TemplateContext,
+  line: number,
+  body: string,
+): Rendered => {
+  const template = context.content?.shortcodes[call.name];
+  if (template !== undefined) return renderCustom(call, inner, template, context, line);
+  const args = call.params;
+  switch (call.name.toLowerCase()) {
+    case 'img':
+      return renderImage(args, line, false);
+    case 'figure':
+      return renderImage(args, line, true);
+    case 'youtube':
+      return renderVideo(args, line, context, 'youtube');
+    case 'vimeo':
+      return renderVideo(args, line, context, 'vimeo');
+    case 'x':
+    case 'twitter':
+    case 'tweet':
+      return renderPost(args, line, call.name);
+    case 'instagram':
+      return renderInstagram(args, line);
+    case 'gist':
+      return renderGist(args, line);
+    case 'highlight':
+      return renderHighlight(args, inner, line);
+    case 'details':
+      return renderDetails(args, inner, line);
+    case 'param':
+      return renderParam(args, context, line);
+    case 'ref':
+    case 'relref':
+      return renderReference(args, context, line, call.name);
+    case 'qr':
+      return renderQr(args, inner, line);
+    default:
+      return fail(
+        line,
+        `The shortcode "${call.name}" is not one Hugo has built in, and the site has no template for it (${shorten(body.slice(call.start, call.start + 60))}).`,
+        `Upload its template as templates/shortcodes/${call.name}.html, or replace it with Markdown; built in are ${BUILTIN_NAMES}.`,
+      );
+  }
+};
+
+// ---------------------------------------------------------------- built-ins
+
+const renderImage = (args: ShortcodeParams, line: number, asFigure: boolean): Rendered => {
+  const name = asFigure ? 'figure' : 'img';
+  const src = args.named.get('src') ?? args.positional[0];
+  if (!src?.trim()) {
+    return fail(line, `The "${name}" shortcode has no src.`, `Add the image: {{< ${name} src="photo.jpg" alt="…" >}}.`);
+  }
+  const alt = args.named.get('alt') ?? args.positional[1] ?? '';
+  const attributes = [
+    `src="${escapeAttribute(src.trim())}"`,
+    `alt="${escapeAttribute(alt)}"`,
+    ...['width', 'height']
+      .filter((key) => /^\d{1,5}$/.test(args.named.get(key) ?? ''))
+      .map((key) => `${key}="${args.named.get(key)}"`),
+  ];
+  const title = args.named.get('title');
+  if (!asFigure) {
+    const titleAttribute = title ? ` title="${escapeAttribute(title)}"` : '';
+    return ok(`<img ${attributes.join(' ')}${titleAttribute}>`);
+  }
+  const image = `<img ${attributes.join(' ')}>`;
+  const link = args.named.get('link');
+  const linked = link ? `<a href="${escapeAttribute(link)}">${image}</a>` : image;
+  const caption = args.named.get('caption');
+  // Hugo's own figure puts the title in an <h4>; a caption is not a section of the post, so it stays a caption.
+  const heading = title ? `<p><strong>${escapeText(title)}</strong></p>` : '';
+  const attribution = args.named.get('attr');
+  const attributionLink = args.named.get('attrlink');
+  const attributionHtml = attribution
+    ? ` ${attributionLink ? `<a href="${escapeAttribute(attributionLink)}">${renderInlineMarkdown(attribution)}</a>` : renderInlineMarkdown(attribution)}`
+    : '';
+  const captionHtml =
+    caption || attribution ? `<p>${caption ? renderInlineMarkdown(caption) : ''}${attributionHtml}</p>` : '';
+  const figcaption = heading || captionHtml ? `<figcaption>${heading}${captionHtml}</figcaption>` : '';
+  return ok(`<figure>${linked}${figcaption}</figure>`);
+};
+
+const VIDEO = {
+  youtube: { host: 'www.youtube-nocookie.com', id: /^[\w-]{6,20}$/, url: 'https://www.youtube-nocookie.com/embed/' },
+  vimeo: { host: 'player.vimeo.com', id: /^\d{3,12}$/, url: 'https://player.vimeo.com/video/' },
+} as const;
+
+const renderVideo = (
+  args: ShortcodeParams,
+  line: number,
+  context: TemplateContext,
+  service: keyof typeof VIDEO,
+): Rendered => {
+  const video = VIDEO[service];
+  const id = args.named.get('id') ?? args.positional[0] ?? '';
+  if (!video.id.test(id)) {
+    return fail(
+      line,
+      `The "${service}" shortcode needs a video id, and "${shorten(id)}" is not one.`,
+      `Write {{< ${service} ID >}} with the id from the video's address.`,
+    );
+  }
+  if (!context.site.iframeHosts.includes(video.host)) {
+    return fail(
+      line,
+      `The "${service}" shortcode embeds ${video.host}, which the site's iframeHosts setting does not allow.`,
+      `Add ${video.host} to iframeHosts in the site config, or link to the video instead.`,
+    );
+  }
+  const title = args.named.get('title') ?? `${service === 'youtube' ? 'YouTube' : 'Vimeo'} video`;
+  return ok(
+    `<iframe src="${video.url}${id}" title="${escapeAttribute(title)}" width="560" height="315" ` +
+      'loading="lazy" allowfullscreen></iframe>',
+  );
+};
+
+/** X (Twitter) posts as a quotation linking to the post: no third-party script reaches readers. */
+const renderPost = (args: ShortcodeParams, line: number, name: string): Rendered => {
+  const user = args.named.get('user') ?? (args.positional.length > 1 ? args.positional[0] : undefined);
+  const id = args.named.get('id') ?? args.positional.at(-1) ?? '';
+  if (!/^\d{1,25}$/.test(id) || (user !== undefined && !/^\w{1,50}$/.test(user))) {
+    return fail(
+      line,
+      `The "${name}" shortcode needs the post's user and numeric id, and got ${shorten([user, id].filter(Boolean).join(' ')) || 'neither'}.`,
+      `Write {{< ${name} user="SanDiegoZoo" id="1453110110599868418" >}}, from the post's address.`,
+    );
+  }
+  const url = `https://x.com/${user ?? 'i'}/status/${id}`;
+  const label = user ? `A post by @${user} on X` : 'A post on X';
+  return ok(`<blockquote class="x-post"><p><a href="${url}">${escapeText(label)}</a></p></blockquote>`);
+};
+
+const renderInstagram = (args: ShortcodeParams, line: number): Rendered => {
+  const id = args.named.get('id') ?? args.positional[0] ?? '';
+  if (!/^[\w-]{4,40}$/.test(id)) {
+    return fail(
+      line,
+      `The "instagram" shortcode needs a post id, and "${shorten(id)}" is not one.`,
+      'Write {{< instagram CxOWiQNP2MO >}}.',
+    );
+  }
+  return ok(
+    `<blockquote class="instagram-post"><p><a href="https://www.instagram.com/p/${id}/">A post on Instagram</a></p></blockquote>`,
+  );
+};
+
+/** A gist as a link to it: its embed is a script, which no feed reader or mail client runs. */
+const renderGist = (args: ShortcodeParams, line: number): Rendered => {
+  const [user = '', id = '', file] = args.positional;
+  if (!/^[\w-]{1,40}$/.test(user) || !/^[0-9a-f]{1,40}$/i.test(id)) {
+    return fail(
+      line,
+      'The "gist" shortcode needs the user and the gist id.',
+      'Write {{< gist user 23932424365401ffa5e9d9810102a477 >}}.',
+    );
+  }
+  const anchor = file ? `#file-${file.toLowerCase().replace(/[^a-z0-9]+/g, '-')}` : '';
+  const label = file ? `${file} (gist by ${user})` : `A gist by ${user}`;
+  return ok(`<p><a href="https://gist.github.com/${user}/${id}${anchor}">${escapeText(label)}</a></p>`);
+};
+
+/** A shortcode that wraps content, used without its closing tag. */
+const needsClosing = (name: string, what: string, example: string, line: number): Rendered =>
+  fail(
+    line,
+    `The "${name}" shortcode has no closing {{< /${name} >}}.`,
+    `Put ${what} between {{< ${name}${example} >}} and {{< /${name} >}}.`,
+  );
+
+const renderHighlight = (args: ShortcodeParams, inner: string | undefined, line: number): Rendered => {
+  if (inner === undefined) return needsClosing('highlight', 'the code', ' go', line);
+  const language = args.named.get('lang') ?? args.positional[0] ?? '';
+  if (!/^[\w+#.-]*$/.test(language))
+    return fail(
+      line,
+      `"${shorten(language)}" is not a language name.`,
+      'Write the language as in {{< highlight go >}}.',
+    );
+  return ok(BLOCK_MARK + fencedCode(inner, language));
+};
+
+/** A fenced code block longer than any run of backquotes in the code, so the code cannot close it. */
+export const fencedCode = (text: string, language: string): string => {
+  const code = text.replace(/^[ \t]*\n/, '').replace(/\n[ \t]*$/, '');
+  const longestRun = Math.max(2, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  return `${fence}${language}\n${code}\n${fence}`;
+};
+
+const renderDetails = (args: ShortcodeParams, inner: string | undefined, line: number): Rendered => {
+  if (inner === undefined) return needsClosing('details', 'the hidden text', ' summary="…"', line);
+  const summary = args.named.get('summary') ?? 'Details';
+  const open = ['true', 'open'].includes((args.named.get('open') ?? '').toLowerCase()) ? ' open' : '';
+  return ok(
+    `${BLOCK_MARK}<details${open}><summary>${renderInlineMarkdown(summary)}</summary>\n\n${inner.trim()}\n\n</details>`,
+  );
+};
+
+/** Page params first, then the site's, as Hugo's `.Page.Param` reads them; dotted names reach into maps. */
+const renderParam = (args: ShortcodeParams, context: TemplateContext, line: number): Rendered => {
+  const name = args.positional[0] ?? args.named.get('name') ?? '';
+  const value = findParam(context.page?.params ?? {}, name) ?? findParam(context.content?.params ?? {}, name);
+  if (value === undefined || value === null || typeof value === 'object') {
+    return fail(
+      line,
+      `The param shortcode asks for "${name}", which neither the post's front matter nor the site's params have.`,
+      `Add ${name} to the front matter, or to params in the Hugo config (hugo.toml) uploaded beside the posts.`,
+    );
+  }
+  return ok(escapeText(String(value)));
+};
+
+const findParam = (params: Record<string, unknown>, name: string): unknown =>
+  name.split('.').reduce<unknown>((value, key) => {
+    if (!value || typeof value !== 'object') return undefined;
+    const record = value as Record<string, unknown>;
+    const found = Object.keys(record).find((candidate) => candidate.toLowerCase() === key.toLowerCase());
+    return found === undefined ? undefined : record[found];
+  }, params);
+
+const renderReference = (args: ShortcodeParams, context: TemplateContext, line: number, name: string): Rendered => {
+  const target = args.positional[0] ?? args.named.get('path') ?? '';
+  const url = resolvePostReference(target, context);
+  if (url === undefined) {
+    return fail(
+      line,
+      `The ${name} shortcode points at "${target}", and no post of the site has that name.`,
+      'Give the path of the other post relative to the posts folder (2024/other-post.md), or upload that post.',
+    );
+  }
+  return ok(url);
+};
+
+const renderQr = (args: ShortcodeParams, inner: string | undefined, line: number): Rendered => {
+  const text = args.named.get('text') ?? inner?.trim() ?? '';
+  if (text === '')
+    return fail(line, 'The "qr" shortcode has no text to encode.', 'Write {{< qr text="https://example.org" />}}.');
+  const label = escapeText(args.named.get('alt') ?? text);
+  return ok(/^https?:\/\//.test(text) ? `<a href="${escapeAttribute(text)}">${label}</a>` : label);
+};
+
+// ---------------------------------------------------------------- the site's own templates
+
+const renderCustom = (
+  call: ShortcodeCall,
+  inner: string | undefined,
+  template: string,
+  context: TemplateContext,
+  line: number,
+): Rendered => {
+  const { named, positional } = call.params;
+  const site = { Title: context.site.title, BaseURL: context.site.baseUrl, Params: context.content?.params ?? {} };
+  const page = {
+    Title: context.pageTitle,
+    Params: context.page?.params ?? {},
+    Site: site,
+    RenderString: (...args: unknown[]) => new SafeHtml(renderMarkdownify(String(args.at(-1) ?? ''))),
+  };
+  const data = {
+    Name: call.name,
+    Inner: new SafeHtml(inner ?? ''),
+    InnerDeindent: new SafeHtml(dedent(inner ?? '')),
+    IsNamedParams: named.size > 0,
+    Params: named.size > 0 ? Object.fromEntries(named) : positional,
+    Position: `${context.page?.sourcePath ?? ''}:${line}`,
+    Ordinal: 0,
+    Page: page,
+    Site: site,
+    Get: (key: unknown) => (typeof key === 'number' ? positional[key] : named.get(String(key).toLowerCase())),
+  };
+  const functions: TemplateFunctions = {
+    markdownify: (value) =>
+      new SafeHtml(renderMarkdownify(value instanceof SafeHtml ? value.html : String(value ?? ''))),
+    relURL: (value) => new URL(String(value ?? '').replace(/^\//, ''), context.site.baseUrl).pathname,
+    absURL: (value) => new URL(String(value ?? '').replace(/^\//, ''), context.site.baseUrl).href,
+    relref: (_page, target) => resolvePostReference(String(target ?? ''), context) ?? '',
+    ref: (_page, target) => resolvePostReference(String(target ?? ''), context) ?? '',
+  };
+  try {
+    return ok(renderGoTemplate(template, data, functions));
+  } catch (error) {
+    if (!(error instanceof GoTemplateError)) throw error;
+    return fail(
+      line,
+      `The site's shortcode template templates/shortcodes/${call.name}.html cannot be used here: ${error.message}.`,
+      'Simplify the template to .Get, .Inner, with, if, range and the common functions, or replace the shortcode with Markdown.',
+    );
+  }
+};
+
+const dedent = (text: string): string => {
+  const lines = text.split('\n');
+  const indents = lines.filter((line) => line.trim() !== '').map((line) => /^[ \t]*/.exec(line)?.[0].length ?? 0);
+  const common = indents.length > 0 ? Math.min(...indents) : 0;
+  return lines.map((line) => line.slice(common)).join('\n');
+};
+
+// ---------------------------------------------------------------- escaping
+
+const shorten = (text: string): string => {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length > 60 ? `${flat.slice(0, 57)}…` : flat;
+};
+
+export const escapeText = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export const escapeAttribute = (text: string): string => escapeText(text).replace(/"/g, '&quot;');

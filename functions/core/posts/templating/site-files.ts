@@ -1,0 +1,132 @@
+import { parse as parseToml, TomlError } from 'smol-toml';
+import type { Problem } from '../../types.ts';
+import { splitFrontMatter } from '../front-matter.ts';
+import type { ContentContext } from './template-context.ts';
+
+/**
+ * The files a migrated Hugo or Jekyll site keeps beside its posts, and what they give the posts: Jekyll's
+ * `_config.yml` (the `site` of Liquid), Hugo's config (its `params`), the site's shortcode templates
+ * (`layouts/shortcodes/` as Hugo keeps them, or `templates/shortcodes/`) and Jekyll's `_includes/`.
+ * They are read when posts are parsed and are never published themselves.
+ */
+
+export type SiteFileKind = 'jekyll-config' | 'hugo-config' | 'shortcode' | 'include';
+
+const JEKYLL_CONFIGS = new Set(['_config.yml', '_config.yaml']);
+const HUGO_CONFIGS = new Set([
+  'hugo.toml',
+  'hugo.yaml',
+  'hugo.yml',
+  'hugo.json',
+  'config.toml',
+  'config.yaml',
+  'config.yml',
+  'config.json',
+]);
+const SHORTCODE = /^(?:layouts|templates)\/shortcodes\/(.+)\.html$/;
+const INCLUDE = /^_includes\/(.+)$/;
+
+/** The folders (relative to the posts root) that hold site files, for stores that list by prefix. */
+export const SITE_FILE_FOLDERS = ['layouts/shortcodes/', 'templates/shortcodes/', '_includes/'];
+
+/**
+ * What a path relative to the posts root is, as a site file; undefined for posts and assets.
+ * @example siteFileKindOf('layouts/shortcodes/note.html') // 'shortcode'
+ */
+export const siteFileKindOf = (path: string): SiteFileKind | undefined => {
+  if (JEKYLL_CONFIGS.has(path)) return 'jekyll-config';
+  if (HUGO_CONFIGS.has(path)) return 'hugo-config';
+  if (SHORTCODE.test(path)) return 'shortcode';
+  if (INCLUDE.test(path)) return 'include';
+  return undefined;
+};
+
+/**
+ * Reads the site files into what templates see. A settings file that cannot be read is reported (naming its line)
+ * and left out, so the posts still publish with what is known.
+ * @example readContentContext([{ path: '_config.yml', text: 'repository: me/blog' }]).content.jekyll.repository // 'me/blog'
+ */
+export const readContentContext = (
+  files: readonly { path: string; text: string }[],
+  sources?: readonly string[],
+): { content: ContentContext; problems: Problem[] } => {
+  const content: ContentContext = { params: {}, jekyll: {}, shortcodes: {}, includes: {} };
+  const problems: Problem[] = [];
+  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    switch (siteFileKindOf(file.path)) {
+      case 'jekyll-config': {
+        const read = readYaml(file.path, file.text);
+        problems.push(...read.problems);
+        content.jekyll = { ...content.jekyll, ...read.data };
+        content.generator = 'jekyll';
+        break;
+      }
+      case 'hugo-config': {
+        const read = readHugoConfig(file.path, file.text);
+        problems.push(...read.problems);
+        const params = read.data.params;
+        if (params && typeof params === 'object') content.params = { ...content.params, ...lowerKeys(params) };
+        content.generator ??= 'hugo';
+        break;
+      }
+      case 'shortcode':
+        content.shortcodes[SHORTCODE.exec(file.path)?.[1] ?? ''] = file.text;
+        break;
+      case 'include': {
+        const includes = content.includes ?? {};
+        includes[INCLUDE.exec(file.path)?.[1] ?? ''] = file.text;
+        content.includes = includes;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  if (sources) content.sources = [...sources];
+  return { content, problems };
+};
+
+const readYaml = (path: string, text: string): { data: Record<string, unknown>; problems: Problem[] } => {
+  // The front matter reader gives YAML errors their line; the settings file is read as a block of it.
+  const read = splitFrontMatter(`---\n${text.replace(/\n?$/, '\n')}---\n`, path);
+  return {
+    data: read.data,
+    problems: read.problems.map((problem) => ({
+      ...problem,
+      ...(problem.line === undefined ? {} : { line: Math.max(1, problem.line - 1) }),
+      message: `${problem.message} The settings in this file are not used until it is fixed.`,
+      severity: 'warning',
+    })),
+  };
+};
+
+const readHugoConfig = (path: string, text: string): { data: Record<string, unknown>; problems: Problem[] } => {
+  if (path.endsWith('.yaml') || path.endsWith('.yml')) return readYaml(path, text);
+  try {
+    const data = path.endsWith('.json') ? JSON.parse(text) : parseToml(text);
+    return { data: data && typeof data === 'object' ? (data as Record<string, unknown>) : {}, problems: [] };
+  } catch (error) {
+    const line = error instanceof TomlError ? error.line : undefined;
+    return {
+      data: {},
+      problems: [
+        {
+          file: path,
+          ...(line === undefined ? {} : { line }),
+          message: `The Hugo settings cannot be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}), so its params are not used.`,
+          fix: 'Correct the file (hugo config check reads it too), then upload it again.',
+          severity: 'warning',
+        },
+      ],
+    };
+  }
+};
+
+/** Hugo reads param names case-insensitively; it keeps them lower-cased. */
+const lowerKeys = (value: object): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [
+      key.toLowerCase(),
+      inner && typeof inner === 'object' && !Array.isArray(inner) ? lowerKeys(inner) : inner,
+    ]),
+  );

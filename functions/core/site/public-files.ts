@@ -1,0 +1,156 @@
+import { buildFeeds } from '../feeds/build-feeds.ts';
+import { monthOf, monthPagePath, postPagePath, SITE_FILES, tagFeedPaths, tagPagePath } from '../paths.ts';
+import { compareNewestFirst, toSummary } from '../posts/published-post.ts';
+import type { MonthRef, PostSummary, PublicFile, PublishedPost, SiteConfig } from '../types.ts';
+import {
+  allEntries,
+  groupByTag,
+  type Neighbours,
+  neighboursOf,
+  type TagGroup,
+  toArchiveEntry,
+} from './archive-entries.ts';
+import {
+  renderArchivePage,
+  renderIndexPage,
+  renderMonthPage,
+  renderNotFoundPage,
+  renderPostPage,
+  renderTagPage,
+} from './pages.ts';
+import { renderMonthSitemapFile, renderPagesSitemapFile, renderRobotsFile, renderSitemapIndexFile } from './sitemap.ts';
+import { renderSubscribePage } from './subscription-pages.ts';
+
+/*
+ * The site as files. The publisher renders only the files a change touches (one at a time, from the index);
+ * the CLI and the benchmark render all of them at once with buildSiteFiles. Both go through these functions.
+ */
+
+export const renderFeedFiles = (newest: PublishedPost[], site: SiteConfig, now: Date): PublicFile[] => {
+  const feeds = buildFeeds(newest, site, now);
+  return [
+    { path: SITE_FILES.rss, body: feeds.rss },
+    { path: SITE_FILES.atom, body: feeds.atom },
+    { path: SITE_FILES.json, body: feeds.json },
+  ];
+};
+
+export const renderIndexFile = (newest: PostSummary[], months: MonthRef[], site: SiteConfig): PublicFile => ({
+  path: SITE_FILES.index,
+  body: renderIndexPage(newest, months, site),
+});
+
+export const renderArchiveFile = (months: MonthRef[], site: SiteConfig): PublicFile => ({
+  path: SITE_FILES.archive,
+  body: renderArchivePage(months, site),
+});
+
+/** The subscribe page depends on the site settings alone; it is written with the other site-wide pages. */
+export const renderSubscribeFile = (site: SiteConfig): PublicFile => ({
+  path: SITE_FILES.subscribe,
+  body: renderSubscribePage(site),
+});
+
+/**
+ * The files that depend on the site settings and the archive as a whole, written whenever the feeds are: the 404
+ * page, robots.txt, and the sitemap index with the sitemap of site-wide pages.
+ */
+export const renderSiteWideFiles = (months: MonthRef[], site: SiteConfig): PublicFile[] => {
+  const entries = allEntries(months);
+  return [
+    { path: SITE_FILES.notFound, body: renderNotFoundPage(site) },
+    renderRobotsFile(site),
+    renderSitemapIndexFile(months, site),
+    renderPagesSitemapFile(entries, groupByTag(entries), site),
+  ];
+};
+
+/**
+ * A tag's page and its three feeds. `newest` holds the tag's newest posts in full (at least `site.feedSize` of
+ * them where the tag has that many), for the feeds.
+ */
+export const renderTagFiles = (group: TagGroup, newest: PublishedPost[], site: SiteConfig, now: Date): PublicFile[] => {
+  const paths = tagFeedPaths(group.slug);
+  const feeds = buildFeeds(newest.slice(0, site.feedSize), site, now, {
+    title: `${site.title}: ${group.name}`,
+    description: `Posts tagged ${group.name} on ${site.title}.`,
+    home: tagPagePath(group.slug),
+    ...paths,
+  });
+  return [
+    { path: tagPagePath(group.slug), body: renderTagPage(group, site) },
+    { path: paths.rss, body: feeds.rss },
+    { path: paths.atom, body: feeds.atom },
+    { path: paths.json, body: feeds.json },
+  ];
+};
+
+/** Every file of a tag: what is deleted when its last post loses the tag. */
+export const tagFilePaths = (slug: string): string[] => [tagPagePath(slug), ...Object.values(tagFeedPaths(slug))];
+
+export const renderMonthFile = (
+  month: string,
+  posts: PostSummary[],
+  months: MonthRef[],
+  site: SiteConfig,
+): PublicFile[] => [
+  { path: monthPagePath(month), body: renderMonthPage(month, posts, months, site) },
+  renderMonthSitemapFile(month, posts.map(toArchiveEntry), site),
+];
+
+export const renderPostFile = (
+  post: PublishedPost,
+  months: MonthRef[],
+  site: SiteConfig,
+  neighbours: Neighbours = {},
+): PublicFile => ({
+  path: postPagePath(post.slug),
+  body: renderPostPage(post, site, { months, neighbours }),
+});
+
+/** Every public file for a set of published posts (any order). */
+export const buildSiteFiles = (posts: PublishedPost[], site: SiteConfig, now: Date): PublicFile[] => {
+  const sorted = [...posts].sort(compareNewestFirst);
+  const byMonth = new Map<string, PostSummary[]>();
+  for (const post of sorted) {
+    const month = monthOf(new Date(post.date), site.timeZone);
+    const list = byMonth.get(month) ?? [];
+    list.push(toSummary(post));
+    byMonth.set(month, list);
+  }
+  const months = toMonthRefs(
+    new Map([...byMonth].map(([month, list]) => [month, list.length])),
+    new Map([...byMonth].map(([month, list]) => [month, list.map(toArchiveEntry)])),
+  );
+  const entries = allEntries(months);
+  const bySlug = new Map(sorted.map((post) => [post.slug, post]));
+  return [
+    ...renderFeedFiles(sorted.slice(0, site.feedSize), site, now),
+    renderIndexFile(sorted.slice(0, site.pageSize).map(toSummary), months, site),
+    renderArchiveFile(months, site),
+    renderSubscribeFile(site),
+    ...renderSiteWideFiles(months, site),
+    ...months.flatMap((ref) => renderMonthFile(ref.month, byMonth.get(ref.month) ?? [], months, site)),
+    ...sorted.map((post) => renderPostFile(post, months, site, neighboursOf(entries, post.slug))),
+    ...[...groupByTag(entries).values()].flatMap((group) =>
+      renderTagFiles(
+        group,
+        group.entries.slice(0, site.feedSize).flatMap((entry) => bySlug.get(entry.slug) ?? []),
+        site,
+        now,
+      ),
+    ),
+  ];
+};
+
+/** Archive months with their post counts (and entries, where known), newest first (the order every page lists them in). */
+export const toMonthRefs = (
+  counts: ReadonlyMap<string, number>,
+  entries: ReadonlyMap<string, MonthRef['posts']> = new Map(),
+): MonthRef[] =>
+  [...counts]
+    .map(([month, count]): MonthRef => {
+      const posts = entries.get(month);
+      return posts ? { month, count, posts } : { month, count };
+    })
+    .sort((a, b) => (a.month < b.month ? 1 : -1));

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { renderGoTemplate, SafeHtml } from '../../../../functions/core/posts/templating/go-template.ts';
+import { expandHugoShortcodes } from '../../../../functions/core/posts/templating/hugo-shortcodes.ts';
+import { parseShortcodes } from '../../../../functions/core/posts/templating/shortcode-syntax.ts';
+import type { TemplateContext } from '../../../../functions/core/posts/templating/template-context.ts';
+
+const context = (shortcodes: Record<string, string> = {}): TemplateContext => ({
+  site: { baseUrl: 'https://notes.example/', title: 'Notes', description: '', iframeHosts: [] },
+  pageTitle: 'A post',
+  page: { sourcePath: '2024/a.md', params: { mood: 'calm' } },
+  content: { params: { owner: 'Ada' }, jekyll: {}, shortcodes, sources: ['2024/a.md', '2023/other-post.md'] },
+});
+
+describe('parseShortcodes', () => {
+  it('reads parameters spread over several lines, quoted, raw and bare', () => {
+    // Prepare
+    const source = '{{< img\n  src="https://a.example/a.png"\n  alt=`say "hi"`\n  width=40\n>}}';
+    // Act
+    const { nodes, problems } = parseShortcodes(source);
+    // Assess
+    expect(problems).toEqual([]);
+    const call = nodes[0];
+    expect(call?.kind === 'call' && Object.fromEntries(call.params.named)).toEqual({
+      src: 'https://a.example/a.png',
+      alt: 'say "hi"',
+      width: '40',
+    });
+  });
+
+  it('pairs a closing tag with its opening and keeps self-closing calls alone', () => {
+    // Prepare
+    const source = '{{< note >}}in {{< x />}} side{{< /note >}}';
+    // Act
+    const { nodes } = parseShortcodes(source);
+    // Assess
+    const note = nodes[0];
+    expect(note?.kind === 'call' && source.slice(note.inner?.start, note.inner?.end)).toBe('in {{< x />}} side');
+    expect(note?.kind === 'call' && note.inner?.children.length).toBe(1);
+  });
+
+  it.each([
+    ['{{< a a=/ >}}', '/', false],
+    ['{{< a a=x/ >}}', 'x/', false],
+    ['{{< a a=/x >}}', '/x', false],
+    ['{{< a a=x />}}', 'x', true],
+  ])('reads %s as Hugo 0.111 does: a slash inside a bare value is the value', (source, value, selfClosing) => {
+    // Prepare, Act
+    const { nodes, problems } = parseShortcodes(source);
+    // Assess
+    expect(problems).toEqual([]);
+    const call = nodes[0];
+    expect(call?.kind === 'call' && [call.params.named.get('a'), call.selfClosing]).toEqual([value, selfClosing]);
+  });
+
+  it('reports a shortcode that is never closed, at its offset', () => {
+    // Prepare, Act
+    const { problems } = parseShortcodes('text {{< img src="a.png"\n\nmore');
+    // Assess
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.offset).toBe(5);
+  });
+});
+
+describe('expandHugoShortcodes', () => {
+  it('expands a multi-line img shortcode', () => {
+    // Prepare, Act
+    const result = expandHugoShortcodes('{{< img\nsrc="a.png"\nalt="A"\n>}}', context(), []);
+    // Assess
+    expect(result.problems).toEqual([]);
+    expect(result.markdown).toBe('<img src="a.png" alt="A">');
+  });
+
+  it('shows the comment form as the shortcode itself', () => {
+    // Prepare, Act
+    const result = expandHugoShortcodes('{{</* figure src="a.png" */>}}', context(), []);
+    // Assess
+    expect(result.markdown).toBe('{{< figure src="a.png" >}}');
+  });
+
+  it('renders a site template with .Get, .Inner and with', () => {
+    // Prepare
+    const template =
+      '<aside class="{{ .Get "kind" }}">{{ with .Get "title" }}<b>{{ . }}</b>{{ end }}{{ .Inner }}</aside>';
+    // Act
+    const result = expandHugoShortcodes(
+      '{{< note kind="tip" title="<T>" >}}Hi{{< /note >}}',
+      context({ note: template }),
+      [],
+    );
+    // Assess
+    expect(result.problems).toEqual([]);
+    expect(result.markdown).toBe('<aside class="tip"><b>&lt;T&gt;</b>Hi</aside>');
+  });
+
+  it('resolves ref against the known posts and reports a missing target', () => {
+    // Prepare, Act
+    const found = expandHugoShortcodes('[o]({{< ref "other-post.md" >}})', context(), []);
+    const missing = expandHugoShortcodes('[o]({{< ref "nowhere" >}})', context(), []);
+    // Assess
+    expect(found.markdown).toBe('[o](https://notes.example/posts/other-post/)');
+    expect(missing.problems[0]?.message).toContain('"nowhere"');
+  });
+
+  it('keeps an unknown shortcode an error naming it', () => {
+    // Prepare, Act
+    const result = expandHugoShortcodes('a\n{{< mystery x >}}', context(), []);
+    // Assess
+    expect(result.problems[0]).toMatchObject({ line: 2, severity: 'error' });
+    expect(result.problems[0]?.message).toContain('"mystery"');
+  });
+
+  it('reads param from the page first, then from the site', () => {
+    // Prepare, Act
+    const result = expandHugoShortcodes('{{< param mood >}} {{< param owner >}}', context(), []);
+    // Assess
+    expect(result.markdown).toBe('calm Ada');
+  });
+});
+
+describe('renderGoTemplate', () => {
+  it('escapes values unless they are safe, and runs if/else and range', () => {
+    // Prepare
+    const source = '{{ if .a }}{{ .a }}{{ else }}none{{ end }}|{{ range .list }}[{{ . }}]{{ end }}|{{ .safe }}';
+    // Act
+    const out = renderGoTemplate(source, { a: '<x>', list: [1, 2], safe: new SafeHtml('<i>s</i>') }, {});
+    // Assess
+    expect(out).toBe('&lt;x&gt;|[1][2]|<i>s</i>');
+  });
+});

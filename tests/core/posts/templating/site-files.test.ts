@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { sourceKindOf } from '../../../../functions/core/posts/source-kind.ts';
+import { readContentContext, siteFileKindOf } from '../../../../functions/core/posts/templating/site-files.ts';
+
+describe('site files', () => {
+  it.each([
+    ['_config.yml', 'jekyll-config'],
+    ['hugo.toml', 'hugo-config'],
+    ['config.yaml', 'hugo-config'],
+    ['layouts/shortcodes/note.html', 'shortcode'],
+    ['templates/shortcodes/blog/quote.html', 'shortcode'],
+    ['_includes/signup.html', 'include'],
+    ['2024/_config.yml', undefined],
+    ['2024/hello.md', undefined],
+    ['assets/shortcodes/note.txt', undefined],
+  ])('reads %s as %s', (path, kind) => {
+    // Prepare: nothing beyond the table row.
+    // Act
+    const found = siteFileKindOf(path);
+    // Assess
+    expect(found).toBe(kind);
+    expect(sourceKindOf(path)).toBe(kind === undefined ? (path.endsWith('.md') ? 'post' : 'asset') : 'site-file');
+  });
+
+  it('gathers Jekyll settings, Hugo params (case-insensitive, as Hugo keeps them), templates and includes', () => {
+    // Prepare
+    const files = [
+      { path: '_config.yml', text: 'repository: me/blog\nauthor:\n  name: Ada\n' },
+      { path: 'hugo.toml', text: '[params]\nMastodonHandle = "@ada"\n[params.Social]\nGitHub = "ada"\n' },
+      { path: 'layouts/shortcodes/note.html', text: '<aside>{{ .Inner }}</aside>' },
+      { path: '_includes/signup.html', text: '<p>Sign up</p>' },
+    ];
+    // Act
+    const { content, problems } = readContentContext(files, ['2024/a.md']);
+    // Assess
+    expect(problems).toEqual([]);
+    expect(content.jekyll).toEqual({ repository: 'me/blog', author: { name: 'Ada' } });
+    expect(content.params).toEqual({ mastodonhandle: '@ada', social: { github: 'ada' } });
+    expect(content.shortcodes).toEqual({ note: '<aside>{{ .Inner }}</aside>' });
+    expect(content.includes).toEqual({ 'signup.html': '<p>Sign up</p>' });
+    expect(content.sources).toEqual(['2024/a.md']);
+    expect(content.generator).toBe('jekyll');
+  });
+
+  it.each([
+    ['_config.yml', 'title: [unclosed\n', /_config\.yml/],
+    ['hugo.toml', '[params\nx = 1\n', /Hugo settings cannot be read/],
+  ])('warns about a settings file it cannot read (%s) and goes on without it', (path, text, message) => {
+    // Prepare: nothing beyond the table row.
+    // Act
+    const { content, problems } = readContentContext([{ path, text }]);
+    // Assess
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: path, severity: 'warning' });
+    expect(`${problems[0]?.file} ${problems[0]?.message}`).toMatch(message);
+    expect(content.params).toEqual({});
+    expect(content.jekyll).toEqual({});
+  });
+});
