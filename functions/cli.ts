@@ -8,7 +8,7 @@ import { DIGEST_USAGE, DigestUsageError, runDigestCommand } from './cli/digest-c
 import { DOCTOR_USAGE, DoctorUsageError, runDoctorCommand } from './cli/doctor-command.ts';
 import { IO_CONCURRENCY, loadSite, mapLimit, readFolder } from './cli/posts-folder.ts';
 import { runSubscribersCommand, SUBSCRIBERS_USAGE, SubscribersUsageError } from './cli/subscribers-command.ts';
-import { ConfigError } from './core/errors.ts';
+import { ConfigError, describeError } from './core/errors.ts';
 import { type BatchResult, decideBatch } from './core/posts/build-batch.ts';
 import { formatProblem, hasErrors } from './core/problems.ts';
 import { buildSiteFiles } from './core/site/public-files.ts';
@@ -81,7 +81,7 @@ export const runCli = async (argv: string[], io: Io, cwd = process.cwd()): Promi
   try {
     parsed = parseCliArgs(argv);
   } catch (error) {
-    io.err(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    io.err(`${describeError(error)}\n\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -195,7 +195,7 @@ if (isMain) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(`${describeError(error, { stack: true })}\n`);
       process.exitCode = 2;
     },
   );

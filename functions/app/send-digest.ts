@@ -21,7 +21,7 @@
  */
 
 import { backoffMs, createPacer, rateForInstance, remainingToday, type SendQuota } from '../core/digest/pacing.ts';
-import { MailBlockedError, MailRejectedError, MailThrottledError } from '../core/errors.ts';
+import { describeError, MailBlockedError, MailRejectedError, MailThrottledError } from '../core/errors.ts';
 import { apiUrl } from '../core/subscribers/links.ts';
 import { signToken } from '../core/subscribers/tokens.ts';
 import type { SiteConfig } from '../core/types.ts';
@@ -219,7 +219,7 @@ const sendOne = async (
         continue;
       }
       // No usable answer (a timeout, a 500, something unforeseen): SES may have accepted it. Never resend.
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = describeError(error);
       await settle({ state: 'uncertain', reason });
       deps.log.error('digest delivery outcome unknown; not retried', { digestId: digest.id, key, reason });
       return { state: 'uncertain' };

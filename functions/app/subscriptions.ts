@@ -5,6 +5,7 @@
  */
 import {
   ConflictError,
+  describeError,
   FeedmailError,
   MailBlockedError,
   MailOutcomeUnknownError,
@@ -147,7 +148,7 @@ export const requestSubscription = async (
     return decision.outcome;
   } catch (error) {
     const retry = notSentYet(error);
-    deps.log.error('confirmation mail failed', { error: describe(error), retry });
+    deps.log.error('confirmation mail failed', { error: describeError(error, { named: true }), retry });
     // An answer lost after sending may hide a delivered mail: the cooldown stays, so nothing sends it again soon.
     if (!(error instanceof MailOutcomeUnknownError)) await undoRequest(deps.store, requested, decision.previous);
     return retry ? 'retry-later' : 'mail-failed';
@@ -209,7 +210,7 @@ export const handleWelcomeRequest = async (
     return 'sent';
   } catch (error) {
     const retry = notSentYet(error);
-    deps.log.error('welcome mail failed', { error: describe(error), retry });
+    deps.log.error('welcome mail failed', { error: describeError(error, { named: true }), retry });
     if (retry) {
       await changeSubscriber(deps.store, key, (current) => decideUndoWelcome(current, request.confirmedAt));
       return 'retry-later';
@@ -278,7 +279,7 @@ export const confirmSubscription = async (deps: LinkDeps, token: string): Promis
       await deps.sendWelcome({ key, address, ...(name ? { name } : {}) }, now);
       deps.log.info('welcome requested');
     } catch (error) {
-      deps.log.error('welcome request failed', { error: describe(error) });
+      deps.log.error('welcome request failed', { error: describeError(error, { named: true }) });
     }
   }
   return decision.outcome;
@@ -407,6 +408,3 @@ const requireAddress = (result: AddressResult, input: string) => {
   if (!result.ok) throw new FeedmailError(`"${input}" cannot be used: ${result.reason}`);
   return result.value;
 };
-
-const describe = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -12,7 +12,7 @@ import {
   type GetEmailIdentityCommandOutput,
   SESv2Client,
 } from '@aws-sdk/client-sesv2';
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError, describeError } from '../core/errors.ts';
 import type { SiteConfig } from '../core/types.ts';
 import { parseCommandLine } from './parse-command.ts';
 import { loadSite } from './posts-folder.ts';
@@ -125,7 +125,7 @@ export const runDoctorCommand = async (argv: string[], io: Io, cwd: string, deps
     try {
       checks.push(...(await checkDns(resolver, domain, from, identity?.output, region)));
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = describeError(error);
       checks.push({
         status: 'fail',
         text: `DNS: lookups failed (${reason}). Check this machine's resolver and try again`,
@@ -409,7 +409,7 @@ const checkSite = async (
     return [
       {
         status: 'fail',
-        text: `site: ${baseUrl} does not answer (${error instanceof Error ? error.message : String(error)}). Check the domain's CNAME/ALIAS points at the stack's SiteDomainName`,
+        text: `site: ${baseUrl} does not answer (${describeError(error)}). Check the domain's CNAME/ALIAS points at the stack's SiteDomainName`,
       },
     ];
   }
@@ -441,7 +441,7 @@ const checkSite = async (
   } catch (error) {
     checks.push({
       status: 'fail',
-      text: `site: ${feedUrl} does not answer (${error instanceof Error ? error.message : String(error)})`,
+      text: `site: ${feedUrl} does not answer (${describeError(error)})`,
     });
   }
   return checks;

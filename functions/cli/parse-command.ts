@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { describeError } from '../core/errors.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -15,6 +16,6 @@ export const parseCommandLine = <const O extends Options>(
   try {
     return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
   } catch (error) {
-    throw usageError(error instanceof Error ? error.message : String(error));
+    throw usageError(describeError(error));
   }
 };

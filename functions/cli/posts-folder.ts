@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listFiles } from '../adapters/list-files.ts';
-import { ConfigError } from '../core/errors.ts';
+import { ConfigError, describeError } from '../core/errors.ts';
 import type { SourceFile } from '../core/posts/build-batch.ts';
 import { sourceKindOf } from '../core/posts/source-kind.ts';
 import { readContentContext } from '../core/posts/templating/site-files.ts';
@@ -24,7 +24,7 @@ export const loadSite = async (path: string, baseUrl: string | undefined): Promi
   try {
     input = JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw new ConfigError(`${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ConfigError(`${path} is not valid JSON: ${describeError(error)}`);
   }
   // An address given here replaces the public one, custom domain included (links must point at this address).
   const { domain: _domain, ...withoutDomain } = input;

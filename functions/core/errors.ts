@@ -38,3 +38,14 @@ export class MailOutcomeUnknownError extends FeedmailError {
 export class MailBlockedError extends FeedmailError {
   override name = 'MailBlockedError';
 }
+
+/**
+ * What went wrong, as one string for a log line or a message, whatever was thrown (an Error, a string, anything).
+ * `named` puts the error's class first, for logs read by operators; `stack` gives the whole stack where there is one.
+ * @example describeError(new TypeError('x is undefined'), { named: true }) // 'TypeError: x is undefined'
+ */
+export const describeError = (error: unknown, options: { named?: boolean; stack?: boolean } = {}): string => {
+  if (!(error instanceof Error)) return String(error);
+  if (options.stack && error.stack) return error.stack;
+  return options.named ? `${error.name}: ${error.message}` : error.message;
+};

@@ -1,7 +1,7 @@
 import type { S3Event } from 'aws-lambda';
 import { type PublishDeps, type PublishResult, publishSource } from '../app/publish.ts';
 import { loadSiteContent, once } from '../app/site-content.ts';
-import { FeedmailError } from '../core/errors.ts';
+import { describeError, FeedmailError } from '../core/errors.ts';
 import { sourcePathsOf } from './s3-event.ts';
 
 export type PublishHandler = (event: S3Event, context?: { awsRequestId?: string }) => Promise<PublishResult[]>;
@@ -28,7 +28,7 @@ export const createPublishHandler =
         failures.push(error);
         deps.log.error('publish failed; the event will be retried', {
           sourcePath,
-          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          error: describeError(error, { named: true }),
         });
       }
     }

@@ -8,6 +8,7 @@ import {
   type LinkProblem,
   unsubscribeByToken,
 } from '../app/subscriptions.ts';
+import { describeError } from '../core/errors.ts';
 import { siteUrl } from '../core/paths.ts';
 import * as pages from '../core/site/subscription-pages.ts';
 import { type ResultCode, renderResultPage } from '../core/site/subscription-results.ts';
@@ -81,7 +82,7 @@ export const createSubscriptionHandler = (deps: ApiDeps): SubscriptionHandler =>
       deps.log.error('subscription request failed', {
         endpoint,
         method,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        error: describeError(error, { named: true }),
       });
       return respond.page(
         503,

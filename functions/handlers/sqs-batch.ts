@@ -1,5 +1,6 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Logger } from '../app/logger.ts';
+import { describeError } from '../core/errors.ts';
 
 /**
  * The partial-batch contract every queue consumer of ours keeps (ReportBatchItemFailures): each record is read and
@@ -35,7 +36,7 @@ export const processSqsBatch = async <Item>(
     } catch (error) {
       log.error(`unreadable ${kind} dropped`, {
         messageId: record.messageId,
-        error: error instanceof Error ? error.message : String(error),
+        error: describeError(error),
       });
       continue;
     }
@@ -44,7 +45,7 @@ export const processSqsBatch = async <Item>(
     } catch (error) {
       log.error(`${kind} failed; SQS will deliver it again`, {
         ...(options.describeItem?.(item, record) ?? { messageId: record.messageId }),
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        error: describeError(error, { named: true }),
       });
       failures.push({ itemIdentifier: record.messageId });
     }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createJsonLogger, silentLogger } from '../app/logger.ts';
 import type { PublishResult } from '../app/publish.ts';
+import { describeError } from '../core/errors.ts';
 import { SITE_FILES, siteUrl } from '../core/paths.ts';
 import { formatProblem } from '../core/problems.ts';
 import { describeListenError, parsePort } from './dev-server.ts';
@@ -120,6 +121,6 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((error: unknown) => {
-  console.error(describeListenError(error, port) ?? (error instanceof Error ? error.message : error));
+  console.error(describeListenError(error, port) ?? describeError(error));
   process.exit(1);
 });

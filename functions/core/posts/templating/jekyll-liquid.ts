@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as LiquidModule from 'liquidjs';
 import type { Context, Emitter, Liquid, TagToken, Template, TopLevelToken, Variable } from 'liquidjs';
+import { describeError } from '../../errors.ts';
 import { lineLocator } from '../../line-locator.ts';
 import { renderMarkdownify } from '../markdown.ts';
 import { fencedCode } from './hugo-shortcodes.ts';
@@ -300,7 +301,7 @@ const registerSilentTag = (engine: Liquid, name: string, problems: BodyProblem[]
 };
 
 const liquidSyntaxProblem = (error: unknown, source: string): BodyProblem => {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describeError(error);
   const line = Number(/line:(\d+)/.exec(message)?.[1] ?? 1);
   const what = message.replace(/,?\s*line:\d+,?\s*(col:\d+)?/, '').replace(/\s+$/, '');
   return {

@@ -1,4 +1,5 @@
 import { parse as parseToml, TomlError } from 'smol-toml';
+import { describeError } from '../../errors.ts';
 import type { Problem } from '../../types.ts';
 import { splitFrontMatter } from '../front-matter.ts';
 import type { ContentContext } from './template-context.ts';
@@ -113,7 +114,7 @@ const readHugoConfig = (path: string, text: string): { data: Record<string, unkn
         {
           file: path,
           ...(line === undefined ? {} : { line }),
-          message: `The Hugo settings cannot be read (${error instanceof Error ? error.message.split('\n')[0] : String(error)}), so its params are not used.`,
+          message: `The Hugo settings cannot be read (${describeError(error).split('\n')[0]}), so its params are not used.`,
           fix: 'Correct the file (hugo config check reads it too), then upload it again.',
           severity: 'warning',
         },
