@@ -107,10 +107,11 @@ export const runCli = async (argv: string[], io: Io, cwd = process.cwd()): Promi
         `--out ${values.out} overlaps the posts folder ${relative(cwd, dir) || '.'}; write the site elsewhere`,
       );
     }
-    const { posts, assets, content, problems } = await readFolder(dir);
+    const { posts, assets, content, problems, notPosts } = await readFolder(dir);
     const result = decideBatch(await parseInWorkers(posts, site, content), site, now);
     for (const problem of [...problems, ...result.problems])
       io.err(formatProblem({ ...problem, file: relative(cwd, join(dir, problem.file)) }));
+    if (notPosts.length > 0) io.err(describeNotPosts(notPosts, (path) => relative(cwd, join(dir, path))));
     if (command === 'build') {
       const written = await writeSite(outDir, dir, result, assets, site, now);
       io.out(`${summarise(result)}; wrote ${written} files to ${relative(cwd, outDir) || '.'}`);
@@ -175,6 +176,14 @@ const writeSite = async (
   await mapLimit(files, IO_CONCURRENCY, (file) => writeFile(join(outDir, file.path), file.body));
   await mapLimit(assets, IO_CONCURRENCY, (asset) => copyFile(join(postsDir, asset), join(outDir, 'posts', asset)));
   return files.length + assets.length;
+};
+
+/** One info line for the Markdown files that are not posts, naming a few: they are skipped, as the generators skip them. */
+const describeNotPosts = (notPosts: { path: string; reason: string }[], show: (path: string) => string): string => {
+  const named = notPosts.slice(0, 3).map(({ path, reason }) => `${show(path)} (${reason})`);
+  const more = notPosts.length > named.length ? `, and ${notPosts.length - named.length} more` : '';
+  const count = notPosts.length === 1 ? '1 file that is not a post' : `${notPosts.length} files that are not posts`;
+  return `info: skipped ${count}: ${named.join('; ')}${more}.`;
 };
 
 const summarise = (result: BatchResult): string => {

@@ -70,17 +70,38 @@ describe('cli build', () => {
     expect(rss.items.map((item) => item.title)).toEqual(['Good']);
   });
 
-  it('rejects the later of two files claiming the same slug', async () => {
+  it('publishes the later of two files wanting the same slug at its dated slug, and says so', async () => {
+    // Prepare
+    await writeFile(join(work, 'posts', 'a.md'), postText({ title: 'A', slug: 'same', date: '2023-05-01T10:00:00Z' }));
+    await writeFile(join(work, 'posts', 'b.md'), postText({ title: 'B', slug: 'same' }));
+
+    // Act
+    const result = await run(['build', 'posts', '--out', 'site']);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.err).toContain(
+      'posts/b.md: warning: slug: a.md already has the address posts/same/, so this post is published at posts/same-2024-11-14/.',
+    );
+    const rss = parseFeed(await readFile(join(work, 'site', 'feed.xml'), 'utf8'));
+    expect(rss.items.map((item) => item.url).sort()).toEqual([
+      'https://cli.example/posts/same-2024-11-14/',
+      'https://cli.example/posts/same/',
+    ]);
+  });
+
+  it('rejects the later of two files that want the same slug on the same day', async () => {
     // Prepare
     await writeFile(join(work, 'posts', 'a.md'), postText({ title: 'A', slug: 'same' }));
     await writeFile(join(work, 'posts', 'b.md'), postText({ title: 'B', slug: 'same' }));
+    await writeFile(join(work, 'posts', 'c.md'), postText({ title: 'C', slug: 'same' }));
 
     // Act
     const result = await run(['lint', 'posts']);
 
     // Assess
     expect(result.code).toBe(1);
-    expect(result.err).toContain('posts/b.md: error: slug: slug "same" is already used by a.md.');
+    expect(result.err).toContain('posts/c.md: error: slug: slug "same" is already used by a.md.');
   });
 
   it('takes the base URL from --base-url', async () => {

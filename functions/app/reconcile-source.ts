@@ -5,7 +5,13 @@ import { defaultPostId } from '../core/posts/post-id.ts';
 import { toPublishedPost } from '../core/posts/published-post.ts';
 import { mayHoldLiquid, preloadLiquid } from '../core/posts/templating/jekyll-liquid.ts';
 import type { ContentContext } from '../core/posts/templating/template-context.ts';
-import { nameClashProblem, uniqueNamesOf } from '../core/posts/unique-names.ts';
+import {
+  datedSlugOf,
+  nameClashProblem,
+  slugMovedProblem,
+  uniqueNamesOf,
+  withSlug,
+} from '../core/posts/unique-names.ts';
 import { formatReport, hasErrors } from '../core/problems.ts';
 import type { Post, Problem, PublishedPost, SiteConfig } from '../core/types.ts';
 import { FEEDS_KEY, monthKey, postKey } from './dirty-keys.ts';
@@ -156,7 +162,7 @@ const computeRecord = async (
   const version = (previous?.version ?? 0) + 1;
   if (mayHoldLiquid(bytes)) await preloadLiquid();
   const parsed = parsePost({ sourcePath, bytes }, deps.site, siteFiles);
-  const post = parsed.post;
+  let post = parsed.post;
   if (!post || hasErrors(parsed.problems))
     return rejectedRecord(sourcePath, version, etag, previous, parsed.problems, now);
 
@@ -165,8 +171,10 @@ const computeRecord = async (
     return rejectedRecord(sourcePath, version, etag, previous, [...parsed.problems, ...claimed.conflicts], now);
   }
   const id = claimed.postId;
+  post = claimed.post;
   const state = publicationState(post, now);
-  const base = { sourcePath, version, etag, claims: claimed.names, problems: parsed.problems };
+  const problems = [...parsed.problems, ...claimed.notes];
+  const base = { sourcePath, version, etag, claims: claimed.names, problems };
   switch (state) {
     case 'live': {
       const published = stampEdit(toPublishedPost(post, id), previous?.post, now);
@@ -227,8 +235,11 @@ const rejectedRecord = (
   return { sourcePath, version, etag, status: 'rejected', claims: [], problems };
 };
 
-/** The names taken and the feed id they settled on, or why the post cannot have them. */
-type ClaimResult = { names: string[]; postId: string } | { conflicts: Problem[] };
+/**
+ * The names taken and the feed id they settled on, with the post at the slug it got (its dated slug when another
+ * post has the plain one, and `notes` saying so), or why the post cannot have them.
+ */
+type ClaimResult = { names: string[]; postId: string; post: Post; notes: Problem[] } | { conflicts: Problem[] };
 
 /** A claim retired longer ago than this belongs to a post deleted for good, not to the old name of a renamed one. */
 const RENAME_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -239,15 +250,15 @@ const RENAME_WINDOW_MS = 24 * 60 * 60 * 1000;
  * two events (deletion of the old name, creation of the new) arrives first.
  */
 const claimNames = async (
-  post: Post,
+  parsedPost: Post,
   previous: SourceRecord | undefined,
   deps: ReconcileDeps,
 ): Promise<ClaimResult> => {
-  const me = post.sourcePath;
+  const me = parsedPost.sourcePath;
   const conflicts: Problem[] = [];
+  const notes: Problem[] = [];
   const ids = new Map<string, string | undefined>();
   const held: string[] = [];
-  const candidateId = previous?.post?.id ?? defaultPostId(post, deps.site);
   const take = async (name: string, postId: string): Promise<Claim> => {
     let claim = await deps.index.claim(name, me, postId);
     if (claim.owner !== me && !(await deps.content.sourceExists(claim.owner))) {
@@ -269,7 +280,30 @@ const claimNames = async (
     for (const name of held) if (!previous?.claims.includes(name)) await deps.index.releaseClaim(name, me);
   };
 
-  for (const [name] of uniqueNamesOf(post)) {
+  // The plain slug, or the dated one when another post has it. A post that already has its dated slug keeps it even
+  // once the plain one is free again: its address must not move because another post went.
+  const dated = withSlug(parsedPost, datedSlugOf(parsedPost, deps.site), deps.site);
+  const slugOrder = previous?.post?.slug === dated.slug ? [dated, parsedPost] : [parsedPost, dated];
+  let post: Post | undefined;
+  const owners = new Map<Post, string>();
+  for (const candidate of slugOrder) {
+    const name = `slug:${candidate.slug}`;
+    const claim = await take(name, previous?.post?.id ?? defaultPostId(candidate, deps.site));
+    if (claim.owner === me) {
+      ids.set(name, claim.postId);
+      post = candidate;
+      break;
+    }
+    owners.set(candidate, claim.owner);
+  }
+  if (post === undefined) {
+    conflicts.push(nameClashProblem(me, `slug:${parsedPost.slug}`, `posts/${owners.get(parsedPost) ?? ''}`));
+    post = parsedPost;
+  } else if (post !== parsedPost && owners.has(parsedPost)) {
+    notes.push(slugMovedProblem(post, parsedPost.slug, `posts/${owners.get(parsedPost)}`));
+  }
+  const candidateId = previous?.post?.id ?? defaultPostId(post, deps.site);
+  for (const [name] of uniqueNamesOf(post).filter(([, kind]) => kind !== 'slug')) {
     const claim = await take(name, candidateId);
     if (claim.owner === me) ids.set(name, claim.postId);
     else conflicts.push(nameClashProblem(me, name, `posts/${claim.owner}`));
@@ -287,7 +321,7 @@ const claimNames = async (
   for (let attempt = 1; attempt <= 5; attempt++) {
     const postId = attempt === 1 ? wantedId : `${wantedId}-${attempt}`;
     const claim = await take(`feedid:${postId}`, postId);
-    if (claim.owner === me) return { names: held, postId };
+    if (claim.owner === me) return { names: held, postId, post, notes };
     if (authorChosen) {
       conflicts.push({
         file: me,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { listFiles } from '../adapters/list-files.ts';
 import { ConfigError, describeError } from '../core/errors.ts';
 import type { SourceFile } from '../core/posts/build-batch.ts';
-import { sourceKindOf } from '../core/posts/source-kind.ts';
+import { notAPostReason, sourceKindOf } from '../core/posts/source-kind.ts';
 import { readContentContext } from '../core/posts/templating/site-files.ts';
 import type { ContentContext } from '../core/posts/templating/template-context.ts';
 import { parseSiteConfig } from '../core/site-config.ts';
@@ -37,7 +37,14 @@ export const loadSite = async (path: string, baseUrl: string | undefined): Promi
  */
 export const readFolder = async (
   dir: string,
-): Promise<{ posts: SourceFile[]; assets: string[]; content: ContentContext; problems: Problem[] }> => {
+): Promise<{
+  posts: SourceFile[];
+  assets: string[];
+  content: ContentContext;
+  problems: Problem[];
+  /** Markdown files that are not posts (section and index pages, drafts), with why. */
+  notPosts: { path: string; reason: string }[];
+}> => {
   let paths: string[];
   try {
     paths = await listFiles(dir);
@@ -56,7 +63,11 @@ export const readFolder = async (
     async (path) => ({ path, text: await readFile(join(dir, path), 'utf8') }),
   );
   const read = readContentContext(siteFiles, postPaths);
-  return { posts, assets, content: { ...read.content, files: paths }, problems: read.problems };
+  const notPosts = paths.flatMap((path) => {
+    const reason = notAPostReason(path);
+    return reason ? [{ path, reason }] : [];
+  });
+  return { posts, assets, content: { ...read.content, files: paths }, problems: read.problems, notPosts };
 };
 
 /** File system calls in flight at once: enough to keep the disk busy, few enough to stay far from fd limits. */

@@ -367,17 +367,56 @@ describe('publish handler', () => {
     expect((await feedItems()).map((item) => item.title)).toEqual(['Fixed version']);
   });
 
-  it('rejects the second of two files claiming the same slug, naming the first', async () => {
+  it('publishes the second of two files wanting the same slug at its dated slug, naming the first', async () => {
     // Prepare
-    await publish('first.md', postText({ title: 'First', slug: 'shared' }));
+    await publish('first.md', postText({ title: 'First', slug: 'shared', date: '2023-05-01T10:00:00Z' }));
 
     // Act
     const [result] = await publish('second.md', postText({ title: 'Second', slug: 'shared' }));
 
     // Assess
+    expect(result).toMatchObject({ kind: 'post', status: 'published' });
+    expect(result && 'problems' in result ? result.problems : []).toEqual([
+      expect.objectContaining({
+        field: 'slug',
+        severity: 'warning',
+        message: expect.stringContaining('posts/first.md'),
+      }),
+    ]);
+    expect((await feedItems()).map((item) => [item.title, item.url])).toEqual([
+      ['Second', 'https://notes.example/posts/shared-2024-11-14/'],
+      ['First', 'https://notes.example/posts/shared/'],
+    ]);
+  });
+
+  it('keeps the dated slug of a post once the post with the plain slug is gone', async () => {
+    // Prepare
+    await publish('first.md', postText({ title: 'First', slug: 'shared', date: '2023-05-01T10:00:00Z' }));
+    await publish('second.md', postText({ title: 'Second', slug: 'shared' }));
+    await harness.remove('first.md');
+    await harness.handler()(s3Event('removed', 'posts/first.md'));
+
+    // Act
+    await publish('second.md', postText({ title: 'Second, edited', slug: 'shared' }));
+
+    // Assess
+    expect((await feedItems()).map((item) => [item.title, item.url])).toEqual([
+      ['Second, edited', 'https://notes.example/posts/shared-2024-11-14/'],
+    ]);
+  });
+
+  it('rejects the third of three files wanting the same slug on the same day, naming the first', async () => {
+    // Prepare
+    await publish('first.md', postText({ title: 'First', slug: 'shared' }));
+    await publish('second.md', postText({ title: 'Second', slug: 'shared' }));
+
+    // Act
+    const [result] = await publish('third.md', postText({ title: 'Third', slug: 'shared' }));
+
+    // Assess
     expect(result).toMatchObject({ kind: 'post', status: 'rejected' });
-    expect((await harness.readObject('posts/second.md.report.txt'))?.body).toContain('posts/first.md');
-    expect((await feedItems()).map((item) => item.title)).toEqual(['First']);
+    expect((await harness.readObject('posts/third.md.report.txt'))?.body).toContain('posts/first.md');
+    expect((await feedItems()).map((item) => item.title).sort()).toEqual(['First', 'Second']);
   });
 
   it('publishes images uploaded beside posts and removes them when deleted', async () => {

@@ -4,7 +4,7 @@ import { parsePost, publicationState } from './parse-post.ts';
 import { defaultPostId } from './post-id.ts';
 import { toPublishedPost } from './published-post.ts';
 import { type ContentContext, EMPTY_CONTENT } from './templating/template-context.ts';
-import { nameClashProblem, uniqueNamesOf } from './unique-names.ts';
+import { datedSlugOf, nameClashProblem, slugMovedProblem, uniqueNamesOf, withSlug } from './unique-names.ts';
 
 export interface SourceFile {
   sourcePath: string;
@@ -24,7 +24,8 @@ export interface BatchResult {
 
 /**
  * Parses a whole folder of posts at once (the CLI's build and lint), deciding what publishes at `now`.
- * Slugs and author ids must be unique: the first file in path order keeps a contested name, later ones are rejected.
+ * Slugs and author ids must be unique: the first file in path order keeps a contested name. A later post whose slug
+ * is taken moves to its dated slug (`kubecon-2024-03-19`); one that still clashes, or whose id is taken, is rejected.
  */
 export const buildBatch = (
   files: SourceFile[],
@@ -52,10 +53,16 @@ export const decideBatch = (
   for (const file of sorted) {
     const result = file.result;
     problems.push(...result.problems);
-    const post = result.post;
+    let post = result.post;
     if (!post || hasErrors(result.problems)) {
       outcomes.push({ sourcePath: file.sourcePath, status: 'rejected' });
       continue;
+    }
+    const slugOwner = owners.get(`slug:${post.slug}`);
+    const dated = slugOwner === undefined ? undefined : withSlug(post, datedSlugOf(post, site), site);
+    if (slugOwner !== undefined && dated && !owners.has(`slug:${dated.slug}`)) {
+      problems.push(slugMovedProblem(dated, post.slug, slugOwner));
+      post = dated;
     }
     const clashes = uniqueNamesOf(post).filter(([name]) => owners.has(name));
     if (clashes.length > 0) {

@@ -18,13 +18,26 @@ export interface FrontMatter {
 
 const DELIMITERS = { '---': 'yaml', '+++': 'toml' } as const;
 
+/** How strictly the opening delimiter is looked for. */
+export interface SplitOptions {
+  /**
+   * Jekyll reads front matter only when `---` is the file's very first line; Hugo skips blank lines (and lines of
+   * spaces) before it. Default: Hugo's reading, the more forgiving one.
+   */
+  strictStart?: boolean;
+}
+
 /**
  * Splits YAML (`---`) or TOML (`+++`) front matter from the body and parses it. Syntax errors carry the file line.
- * Only these two languages: gray-matter's `---js` would evaluate the block as code.
+ * Only these two languages: gray-matter's `---js` would evaluate the block as code. A key written twice keeps its
+ * last value, as Ruby's and Go's YAML readers do, with a warning naming both lines.
  * @example splitFrontMatter('---\ntitle: Hi\n---\nBody', 'a.md').data // { title: 'Hi' }
  */
-export const splitFrontMatter = (text: string, file: string): FrontMatter => {
-  const lines = text.split('\n');
+export const splitFrontMatter = (text: string, file: string, options: SplitOptions = {}): FrontMatter => {
+  const allLines = text.split('\n');
+  const skip = options.strictStart ? 0 : leadingBlankLines(allLines);
+  const lines = skip > 0 && isDelimiterLine(allLines[skip]) ? allLines.slice(skip) : allLines;
+  const offset = lines === allLines ? 0 : skip;
   const opening = (lines[0] ?? '').trimEnd();
   const none: FrontMatter = { format: 'none', data: {}, raw: '', body: text, bodyLine: 1, problems: [] };
   if (opening !== '---' && opening !== '+++') {
@@ -36,7 +49,7 @@ export const splitFrontMatter = (text: string, file: string): FrontMatter => {
       problems: [
         {
           file,
-          line: 1,
+          line: 1 + offset,
           message: `Front matter in "${language}" is not supported.`,
           fix: 'Write the front matter in YAML between --- lines, or in TOML between +++ lines.',
           severity: 'error',
@@ -56,8 +69,8 @@ export const splitFrontMatter = (text: string, file: string): FrontMatter => {
       problems: [
         {
           file,
-          line: 1,
-          message: `The front matter that opens with ${opening} on line 1 is never closed.`,
+          line: 1 + offset,
+          message: `The front matter that opens with ${opening} on line ${1 + offset} is never closed.`,
           fix: `Add a line with just ${opening} after the last front matter field.`,
           severity: 'error',
         },
@@ -66,7 +79,7 @@ export const splitFrontMatter = (text: string, file: string): FrontMatter => {
   }
   const raw = lines.slice(1, closing).join('\n');
   const body = lines.slice(closing + 1).join('\n');
-  const base = { format, raw, body, bodyLine: closing + 2 };
+  const base = { format, raw, body, bodyLine: closing + 2 + offset };
   const parsed = format === 'yaml' ? parseYaml(raw) : parseTomlBlock(raw);
   if ('error' in parsed) {
     const problem: Problem = {
@@ -75,9 +88,20 @@ export const splitFrontMatter = (text: string, file: string): FrontMatter => {
       fix: `Correct the ${format.toUpperCase()} syntax near that line (quote values that contain a colon or #).`,
       severity: 'error',
     };
-    if (parsed.line !== undefined) problem.line = parsed.line + 1;
+    if (parsed.line !== undefined) problem.line = parsed.line + 1 + offset;
     return { ...base, data: {}, problems: [problem] };
   }
+  const duplicates = 'duplicates' in parsed ? parsed.duplicates : [];
+  const warnings = duplicates.map(
+    ({ key, line }): Problem => ({
+      file,
+      line: line + 1 + offset,
+      field: key,
+      message: `The field "${key}" is written twice in the front matter; the last one is used, as Hugo and Jekyll do.`,
+      fix: `Remove the ${key}: line you do not mean.`,
+      severity: 'warning',
+    }),
+  );
   if (typeof parsed.data !== 'object' || parsed.data === null || Array.isArray(parsed.data)) {
     return {
       ...base,
@@ -85,7 +109,7 @@ export const splitFrontMatter = (text: string, file: string): FrontMatter => {
       problems: [
         {
           file,
-          line: 2,
+          line: 2 + offset,
           message: 'The front matter is not a set of fields.',
           fix: 'Write one "name: value" field per line, such as title: My post.',
           severity: 'error',
@@ -93,24 +117,61 @@ export const splitFrontMatter = (text: string, file: string): FrontMatter => {
       ],
     };
   }
-  return { ...base, data: parsed.data as Record<string, unknown>, problems: [] };
+  return { ...base, data: parsed.data as Record<string, unknown>, problems: warnings };
 };
 
-type Parsed = { data: unknown } | { error: string; line?: number };
+const isDelimiterLine = (line: string | undefined): boolean => /^(?:---|\+\+\+)\s*$/.test(line ?? '');
+
+const leadingBlankLines = (lines: readonly string[]): number => {
+  let index = 0;
+  while (index < lines.length - 1 && (lines[index] ?? '').trim() === '') index++;
+  return index;
+};
+
+type Parsed = { data: unknown; duplicates?: { key: string; line: number }[] } | { error: string; line?: number };
 
 /** Line numbers returned here are 1-based within the block. */
 const parseYaml = (raw: string): Parsed => {
   try {
-    // With options given, gray-matter neither caches nor shares the result between calls.
-    const file = matter(`---\n${raw}\n---\n`, { language: 'yaml', engines: { javascript: refuseEngine } });
-    return { data: file.data ?? {} };
+    return { data: readYaml(raw, false) };
   } catch (error) {
     const yamlError = error as { reason?: string; mark?: { line?: number }; message?: string };
+    const line = yamlError.mark?.line;
+    if (yamlError.reason === 'duplicated mapping key') {
+      // js-yaml refuses a key written twice, where Ruby's Psych and Go's yaml take the last one. Its JSON mode does
+      // the same as they do; the first refusal told where the repeat is, so each one can be named.
+      try {
+        return { data: readYaml(raw, true), duplicates: findDuplicateKeys(raw) };
+      } catch {
+        // Some other error further on: report the first one below.
+      }
+    }
     const result: { error: string; line?: number } = { error: yamlError.reason ?? String(yamlError.message) };
     // gray-matter hands js-yaml the block with the newline after `---` in front, so its 0-based line is 1-based here.
-    if (typeof yamlError.mark?.line === 'number') result.line = yamlError.mark.line;
+    if (typeof line === 'number') result.line = line;
     return result;
   }
+};
+
+const readYaml = (raw: string, lastKeyWins: boolean): unknown => {
+  // With options given, gray-matter neither caches nor shares the result between calls. It hands its options to
+  // js-yaml's safeLoad, whose `json` option lets a later key replace an earlier one instead of failing.
+  const options = { language: 'yaml', engines: { javascript: refuseEngine }, ...(lastKeyWins ? { json: true } : {}) };
+  return matter(`---\n${raw}\n---\n`, options).data ?? {};
+};
+
+/** Top-level keys written more than once, each with the 1-based line of its repeat within the block. */
+const findDuplicateKeys = (raw: string): { key: string; line: number }[] => {
+  const seen = new Set<string>();
+  const repeats: { key: string; line: number }[] = [];
+  raw.split('\n').forEach((line, index) => {
+    const key = /^(?:"([^"]+)"|'([^']+)'|([^\s#:'"][^:]*?))\s*:(?:\s|$)/.exec(line);
+    const name = key?.[1] ?? key?.[2] ?? key?.[3];
+    if (name === undefined) return;
+    if (seen.has(name)) repeats.push({ key: name, line: index + 1 });
+    seen.add(name);
+  });
+  return repeats;
 };
 
 const parseTomlBlock = (raw: string): Parsed => {
@@ -241,9 +302,10 @@ export const readPostFields = (context: FieldContext): { fields: PostFields; pro
   };
 
   const fields: PostFields = { tags: [], categories: [], authors: [], draft: false };
-  const title = readTitle(pick(FIELD_NAMES.title)?.value, context.frontMatter.format !== 'none');
+  // A missing title is the caller's to fill in (from the file name, as Jekyll does); a bad one is an error here.
+  const title = readTitle(pick(FIELD_NAMES.title)?.value);
   if ('error' in title) report('title', 'error', title.error, title.fix);
-  else fields.title = title.value;
+  else if (title.value !== undefined) fields.title = title.value;
 
   // `published` is a flag in Jekyll (`published: false`) and a publish date in Hugo; its value tells which.
   const published = pick(FIELD_NAMES.published);
@@ -252,8 +314,17 @@ export const readPostFields = (context: FieldContext): { fields: PostFields; pro
     const found = pick(FIELD_NAMES[key]) ?? (key === 'publishAt' && publishedIsDate ? published : undefined);
     if (!found) continue;
     const reading = parseDateValue(recoverRawDate(found, context.frontMatter), context.timeZone);
-    if (reading.ok) fields[key] = reading.date;
-    else
+    if (reading.ok) {
+      fields[key] = reading.date;
+      if (reading.note) {
+        report(
+          found.name,
+          'warning',
+          `${found.name} is read as ${reading.date.toISOString()}: ${reading.note}.`,
+          `Write the date as ${ACCEPTED_DATE_FORMS} to say exactly what you mean.`,
+        );
+      }
+    } else
       report(
         found.name,
         'error',
@@ -364,15 +435,8 @@ const recoverRawDate = (
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused here
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-const readTitle = (value: unknown, hasFrontMatter: boolean): { value: string } | { error: string; fix: string } => {
-  if (value === undefined || value === null) {
-    return hasFrontMatter
-      ? { error: 'The post has no title.', fix: 'Add a title: field to the front matter.' }
-      : {
-          error: 'The file has no front matter, so the post has no title.',
-          fix: 'Start the file with a line ---, then title: and date: fields, then another line ---.',
-        };
-  }
+const readTitle = (value: unknown): { value?: string } | { error: string; fix: string } => {
+  if (value === undefined || value === null) return {};
   if (typeof value !== 'string' && typeof value !== 'number') {
     return { error: 'The title must be text.', fix: 'Write the title on one line after title:.' };
   }
@@ -427,7 +491,9 @@ const readAuthors = (found: { name: string; value: unknown } | undefined, report
 };
 
 const readAuthor = (item: unknown, field: string, report: Report): Author | undefined => {
-  if (typeof item === 'string' && item.trim() !== '' && !CONTROL_CHARACTERS.test(item)) return { name: item.trim() };
+  // A folded or literal block (`author: >`) ends in a newline and may span lines: one name, spaces folded.
+  const written = typeof item === 'string' ? item.replace(/\s+/g, ' ').trim() : undefined;
+  if (written !== undefined && written !== '' && !CONTROL_CHARACTERS.test(written)) return { name: written };
   const record =
     typeof item === 'object' && item !== null && !Array.isArray(item) ? (item as Record<string, unknown>) : {};
   const name = typeof record.name === 'string' ? record.name.trim() : '';

@@ -17,6 +17,7 @@ import {
 } from './sanitize.ts';
 import { expandShortcodes } from './shortcodes.ts';
 import { type ContentContext, EMPTY_CONTENT } from './templating/template-context.ts';
+import { titleFromPath } from './title-from-path.ts';
 
 /** Length of a summary cut from the opening text, in characters. */
 const SUMMARY_LENGTH = 300;
@@ -39,13 +40,28 @@ export const parsePost = (
   const repaired = repairMojibake(decoded.text);
   problems.push(...reportMojibake(repaired, file));
 
-  const frontMatter = splitFrontMatter(repaired.text, file);
+  // Jekyll reads front matter only from the very first line; Hugo (and this publisher, for posts of no known site)
+  // also after blank lines.
+  const frontMatter = splitFrontMatter(repaired.text, file, { strictStart: isJekyllFile(file, content) });
   problems.push(...frontMatter.problems);
   const frontMatterReadable = !hasError(frontMatter.problems);
   const { fields, problems: fieldProblems } = frontMatterReadable
     ? readPostFields({ file, timeZone: site.timeZone, frontMatter })
     : { fields: undefined, problems: [] };
   problems.push(...fieldProblems);
+  if (fields && fields.title === undefined && !fieldProblems.some((problem) => problem.field === 'title')) {
+    fields.title = titleFromPath(file);
+    // Jekyll does exactly this, so its authors need no word; Hugo shows no title at all, so say what was chosen.
+    if (!isJekyllFile(file, content)) {
+      problems.push({
+        file,
+        field: 'title',
+        message: `The post has no title, so it is published as "${fields.title}", made from its file name.`,
+        fix: 'Add a title: field to the front matter to choose the title yourself.',
+        severity: 'warning',
+      });
+    }
+  }
 
   if (frontMatterReadable && frontMatter.body.trim() === '') {
     problems.push({
@@ -180,6 +196,10 @@ export const postSourceUrl = (site: Pick<SiteConfig, 'baseUrl'>, sourcePath: str
   new URL(sourcePath.slice(0, sourcePath.lastIndexOf('/') + 1), new URL('posts/', site.baseUrl)).href;
 
 export { slugFromPath };
+
+/** A post of a Jekyll site: in a `_posts` folder, or beside a Jekyll `_config.yml` (and not in Hugo's TOML). */
+const isJekyllFile = (file: string, content: ContentContext): boolean =>
+  file.startsWith('_posts/') || file.includes('/_posts/') || content.generator === 'jekyll';
 
 /**
  * Which generator a post was written for, which decides how braces in its body are read: a Hugo post's are text

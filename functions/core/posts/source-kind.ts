@@ -41,6 +41,26 @@ export const sourceKindOf = (sourcePath: string): 'post' | 'report' | 'asset' | 
   if (siteFileKindOf(sourcePath)) return 'site-file';
   // A migrated site's page layouts, theme and styles: this publisher has its own, so they are neither read nor published.
   if (/^(?:_layouts|layouts|_sass|themes|archetypes)\//.test(sourcePath)) return 'ignored';
-  if (/\.(md|markdown)$/i.test(name)) return 'post';
+  if (/\.(md|markdown)$/i.test(name)) return notAPostReason(sourcePath) ? 'ignored' : 'post';
   return 'asset';
+};
+
+const JEKYLL_POST_NAME = /^\d{2,4}-\d{1,2}-\d{1,2}-.+\.(?:md|markdown)$/i;
+
+/**
+ * Why a Markdown file is not a post, where Hugo or Jekyll would not make it one either: Hugo's `_index.md` is a
+ * section's list page (a leaf bundle's `index.md` is a post); Jekyll reads only `YYYY-MM-DD-title.md` files in
+ * `_posts` as posts (so `_posts/index.md` is none) and publishes nothing from `_drafts`. Undefined for a post.
+ * @example notAPostReason('content/blog/_index.md') // 'a Hugo section page (_index.md), which lists posts'
+ */
+export const notAPostReason = (sourcePath: string): string | undefined => {
+  const segments = sourcePath.split('/').filter((segment) => segment !== '');
+  const name = segments.at(-1) ?? '';
+  const folders = segments.slice(0, -1);
+  if (/^_index\.(?:md|markdown)$/i.test(name)) return 'a Hugo section page (_index.md), which lists posts';
+  if (folders.includes('_drafts')) return 'a Jekyll draft, published once it moves to _posts/';
+  if (folders.includes('_posts') && !JEKYLL_POST_NAME.test(name)) {
+    return 'in _posts/ but not named YYYY-MM-DD-title.md, so Jekyll does not read it as a post';
+  }
+  return undefined;
 };

@@ -1,4 +1,5 @@
-import type { Post, Problem } from '../types.ts';
+import { datePartsIn, postUrl } from '../paths.ts';
+import type { Post, Problem, SiteConfig } from '../types.ts';
 
 /**
  * The names a post must not share with any other: its slug (its page URL) and its author-set id (its feed id).
@@ -23,3 +24,30 @@ export const nameClashProblem = (sourcePath: string, name: string, owner: string
     severity: 'error',
   };
 };
+
+/**
+ * The slug a post takes when another post already has its own: the slug and the post's date. Hugo and Jekyll keep
+ * two posts of the same file name apart by the folder or date in their paths; this publisher's addresses have
+ * neither, so the date goes into the slug. Only if that is taken too do the two truly clash.
+ * @example datedSlugOf({ slug: 'kubecon', date }, site) // 'kubecon-2024-03-19'
+ */
+export const datedSlugOf = (post: Pick<Post, 'slug' | 'date'>, site: Pick<SiteConfig, 'timeZone'>): string => {
+  const { year, month, day } = datePartsIn(post.date, site.timeZone);
+  return `${post.slug}-${year}-${month}-${day}`;
+};
+
+/** The post at another slug, its URL following. */
+export const withSlug = <P extends Post>(
+  post: P,
+  slug: string,
+  site: Pick<SiteConfig, 'baseUrl' | 'permalink' | 'timeZone'>,
+): P => ({ ...post, slug, url: postUrl(site, slug, post.date) });
+
+/** The note for a post that was given its dated slug because `owner` has the plain one. */
+export const slugMovedProblem = (post: Pick<Post, 'sourcePath' | 'slug'>, wanted: string, owner: string): Problem => ({
+  file: post.sourcePath,
+  field: 'slug',
+  message: `${owner} already has the address posts/${wanted}/, so this post is published at posts/${post.slug}/.`,
+  fix: 'Give either post a slug: of its own in its front matter to choose its address.',
+  severity: 'warning',
+});

@@ -36,7 +36,7 @@ describe('parseDateValue', () => {
     ['a leap day in a common year', '2023-02-29', /28 days/],
     ['hour 25', '2024-01-01T25:00:00Z', /no hour 25/],
     ['an English phrase', 'next Tuesday', /not a date/],
-    ['a US date', '11/14/2024', /not a date/],
+    ['a US date, read day first as Ruby does', '11/14/2024', /no month 14/],
     ['a number', 2024, /number 2024/],
     ['an empty value', null, /empty value/],
     ['a list', ['2024-01-01'], /a list/],

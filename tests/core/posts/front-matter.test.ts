@@ -64,7 +64,6 @@ describe('splitFrontMatter', () => {
     ],
     ['a YAML value with a stray colon', '---\ntitle: Hello\nsummary: a: b\n---\nBody', 3, /YAML/],
     ['malformed TOML', '+++\ntitle = "Hello"\ndate = = 2024\n+++\nBody', 3, /TOML front matter cannot be read/],
-    ['a duplicated YAML key', '---\ntitle: A\ntitle: B\n---\nBody', 3, /duplicated/],
     ['an unclosed block', '---\ntitle: Hello\n\nBody without a closing line', 1, /never closed/],
     ['JavaScript front matter, which would run code', '---js\n{ title: "x" }\n---\nBody', 1, /"js" is not supported/],
     ['a block that is a list, not fields', '---\n- a\n- b\n---\nBody', 2, /not a set of fields/],
@@ -76,6 +75,37 @@ describe('splitFrontMatter', () => {
     expect(result.problems).toHaveLength(1);
     expect(result.problems[0]).toMatchObject({ file: FILE, line, severity: 'error' });
     expect(result.problems[0]?.message).toMatch(message);
+  });
+
+  it('keeps the last value of a key written twice, as Hugo and Jekyll do, with a warning on its line', () => {
+    // Prepare
+    const text = '---\ntitle: A\ntags: [x]\ntitle: B\n---\nBody';
+    // Act
+    const result = splitFrontMatter(text, FILE);
+    // Assess
+    expect(result.data).toEqual({ title: 'B', tags: ['x'] });
+    expect(result.problems).toEqual([
+      expect.objectContaining({ file: FILE, line: 4, field: 'title', severity: 'warning' }),
+    ]);
+  });
+
+  it.each([
+    ['a blank line', '\n---\ntitle: A\n---\nBody', 5],
+    ['lines of spaces', '  \n\t\n---\ntitle: A\n---\nBody', 6],
+  ])('reads front matter after %s, as Hugo does', (_name, text, bodyLine) => {
+    // Act
+    const result = splitFrontMatter(text, FILE);
+    // Assess
+    expect(result).toMatchObject({ format: 'yaml', data: { title: 'A' }, body: 'Body', bodyLine, problems: [] });
+  });
+
+  it('reads no front matter after a blank line where Jekyll would not either', () => {
+    // Prepare
+    const text = '\n---\ntitle: A\n---\nBody';
+    // Act
+    const result = splitFrontMatter(text, FILE, { strictStart: true });
+    // Assess
+    expect(result).toMatchObject({ format: 'none', data: {}, body: text, problems: [] });
   });
 
   it('returns fresh data for identical input, so callers may mutate it', () => {
@@ -158,7 +188,6 @@ describe('readPostFields', () => {
   });
 
   it.each([
-    ['a missing title', 'date: 2024-01-01', 'title', /no title/],
     ['an empty title', 'title: "   "', 'title', /empty/],
     ['a title with a line break', 'title: "Line one\\nline two"', 'title', /line break/],
     ['a title with a control character', 'title: "Bell\\u0007"', 'title', /control character/],
@@ -195,14 +224,53 @@ describe('readPostFields', () => {
     expect(problems[0]?.line).toBe(3);
   });
 
-  it('says there is no front matter when the file has none', () => {
+  it('reads no fields from a file without front matter and leaves the title to the caller', () => {
     // Prepare
     const text = 'Just a body';
     // Act
-    const { problems } = readFields(text);
+    const { fields, problems } = readFields(text);
     // Assess
-    expect(problems).toHaveLength(1);
-    expect(problems[0]?.message).toMatch(/no front matter/);
+    expect(problems).toEqual([]);
+    expect(fields.title).toBeUndefined();
+  });
+
+  it('leaves a missing title to the caller, which takes it from the file name', () => {
+    // Prepare
+    const text = '---\ndate: 2024-01-01\n---\nBody';
+    // Act
+    const { fields, problems } = readFields(text);
+    // Assess
+    expect(problems).toEqual([]);
+    expect(fields.title).toBeUndefined();
+    expect(fields.date).toBeDefined();
+  });
+
+  it('reads a folded author block as one name', () => {
+    // Prepare
+    const text = '---\ntitle: T\nauthor: >\n  Ada\n  Lovelace\n---\nBody';
+    // Act
+    const { fields, problems } = readFields(text);
+    // Assess
+    expect(problems).toEqual([]);
+    expect(fields.authors).toEqual([{ name: 'Ada Lovelace' }]);
+  });
+
+  it.each([
+    ['words around the date', 'Tuesday 2019-05-07 at 10:00', '2019-05-07T08:00:00.000Z', undefined],
+    ['a repeated year', '2019-05-07 2019', '2019-05-06T22:00:00.000Z', /"2019" was left unread/],
+    ['a zone name beside its offset', '2019-05-06 10:00:00 -0500 EST', '2019-05-06T15:00:00.000Z', undefined],
+    ['a zone Ruby does not know', '2019-05-07 10:00 CEST', '2019-05-07T08:00:00.000Z', /CEST/],
+  ])('reads a Jekyll date with %s as Ruby does', (_name, written, expected, note) => {
+    // Prepare
+    const text = `---\ntitle: T\ndate: "${written}"\n---\nBody`;
+    // Act
+    const { fields, problems } = readFields(text);
+    // Assess
+    expect(fields.date?.toISOString()).toBe(expected);
+    expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
+    if (note) expect(problems).toEqual([expect.objectContaining({ field: 'date', line: 3, severity: 'warning' })]);
+    if (note) expect(problems[0]?.message).toMatch(note);
+    else expect(problems).toEqual([]);
   });
 
   it('keeps HTML in a title as literal text', () => {

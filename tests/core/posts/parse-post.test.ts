@@ -73,9 +73,8 @@ describe('parsePost on hostile input', () => {
   it.each([
     ['malformed YAML', 'malformed-yaml.md', { line: 4 }, /YAML front matter cannot be read/],
     ['malformed TOML', 'malformed-toml.md', { line: 4 }, /TOML front matter cannot be read/],
-    ['a missing title', 'missing-title.md', { field: 'title' }, /no title/],
     ['an impossible date', 'impossible-date.md', { field: 'date', line: 3 }, /2024-02-30/],
-    ['a file without front matter', 'no-front-matter.md', { field: 'title' }, /no front matter/],
+    ['a file without front matter or a dated name', 'no-front-matter.md', { field: 'date' }, /no date/],
     ['an empty body', 'empty-body.md', { field: 'body', line: 5 }, /no text/],
     [
       'an unknown shortcode',
@@ -453,5 +452,46 @@ describe('truncateText', () => {
     const cut = truncateText(text, 5);
     // Assess
     expect(cut).toBe('🚀🚀🚀🚀🚀…');
+  });
+});
+
+describe('parsePost on posts as Hugo and Jekyll read them', () => {
+  it('titles a post without a title from its file name, and says so', () => {
+    // Act
+    const result = parseFixture('missing-title.md');
+    // Assess
+    expect(errorsOf(result)).toEqual([]);
+    expect(result.post?.title).toBe('Missing Title');
+    expect(result.problems).toEqual([expect.objectContaining({ field: 'title', severity: 'warning' })]);
+  });
+
+  it.each([
+    ['with front matter but no title', '---\nlayout: post\n---\nThe text.\n'],
+    ['with no front matter at all', 'The text.\n'],
+  ])('titles a Jekyll post %s as Jekyll does, from its file name, without a word', (_name, text) => {
+    // Act
+    const result = parseText('_posts/2019-05-02-my-first-VM.md', text);
+    // Assess
+    expect(result.problems).toEqual([]);
+    expect(result.post?.title).toBe('My First Vm');
+    expect(result.post?.date.toISOString()).toBe('2019-05-01T22:00:00.000Z');
+  });
+
+  it('reads a Hugo post whose front matter follows a blank line', () => {
+    // Act
+    const result = parseText('blog/spaced.md', '\n  \n---\ntitle: Spaced\ndate: 2024-03-01\n---\nThe text.\n');
+    // Assess
+    expect(result.problems).toEqual([]);
+    expect(result.post?.title).toBe('Spaced');
+    expect(result.post?.html).toBe('<p>The text.</p>\n');
+  });
+
+  it('reads no front matter after a blank line in a Jekyll post, as Jekyll shows it', () => {
+    // Act
+    const result = parseText('_posts/2024-03-01-spaced.md', '\n---\ntitle: Spaced\n---\nThe text.\n');
+    // Assess
+    expect(errorsOf(result)).toEqual([]);
+    expect(result.post?.title).toBe('Spaced');
+    expect(result.post?.html).toMatch(/^<hr[^>]*>\n<h2>title: Spaced<\/h2>/);
   });
 });

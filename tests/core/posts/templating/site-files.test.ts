@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sourceKindOf } from '../../../../functions/core/posts/source-kind.ts';
+import { notAPostReason, sourceKindOf } from '../../../../functions/core/posts/source-kind.ts';
 import { readContentContext, siteFileKindOf } from '../../../../functions/core/posts/templating/site-files.ts';
 
 describe('site files', () => {
@@ -55,5 +55,33 @@ describe('site files', () => {
     expect(`${problems[0]?.file} ${problems[0]?.message}`).toMatch(message);
     expect(content.params).toEqual({});
     expect(content.jekyll).toEqual({});
+  });
+});
+
+describe('Markdown files that are not posts', () => {
+  it.each([
+    ['content/blog/_index.md', /section page/],
+    ['_posts/index.md', /not named YYYY-MM-DD-title/],
+    ['blog/_posts/notes.markdown', /not named YYYY-MM-DD-title/],
+    ['_drafts/2024-01-01-soon.md', /draft/],
+  ])('skips %s as the generator does, saying why', (path, reason) => {
+    // Act
+    const kind = sourceKindOf(path);
+    // Assess
+    expect(kind).toBe('ignored');
+    expect(notAPostReason(path)).toMatch(reason);
+  });
+
+  it.each([
+    'content/blog/hello/index.md',
+    '_posts/2024-01-01-hello.md',
+    '_posts/2024/2024-1-1-hello.markdown',
+    'notes.md',
+  ])('keeps %s a post', (path) => {
+    // Act
+    const kind = sourceKindOf(path);
+    // Assess
+    expect(kind).toBe('post');
+    expect(notAPostReason(path)).toBeUndefined();
   });
 });
