@@ -6,6 +6,7 @@ import { dateFromFileName } from './dates.ts';
 import { decodePostBytes } from './decode.ts';
 import { readPostFields, splitFrontMatter } from './front-matter.ts';
 import { renderPostBody } from './markdown.ts';
+import { COMMONMARK, goldmarkFlavour, kramdownFlavour, type MarkdownFlavour } from './markdown-flavour.ts';
 import { repairMojibake } from './mojibake.ts';
 import { stripMarkup } from './plain-text.ts';
 import {
@@ -121,7 +122,7 @@ export const parsePost = (
     });
   }
 
-  const rendered = renderPostBody(expanded.markdown);
+  const rendered = renderPostBody(expanded.markdown, markdownFlavourOf(file, frontMatter.format, content));
   const sanitizeOptions = { baseUrl: postSourceUrl(site, file), iframeHosts: site.iframeHosts };
   const html = sanitizePostHtml(rendered.html, sanitizeOptions);
   const where = { file, body: frontMatter.body, bodyLine: frontMatter.bodyLine };
@@ -200,6 +201,19 @@ export { slugFromPath };
 /** A post of a Jekyll site: in a `_posts` folder, or beside a Jekyll `_config.yml` (and not in Hugo's TOML). */
 const isJekyllFile = (file: string, content: ContentContext): boolean =>
   file.startsWith('_posts/') || file.includes('/_posts/') || content.generator === 'jekyll';
+
+/**
+ * The Markdown a post is rendered as: its generator's (kramdown for a Jekyll site, unless the site names another
+ * engine; goldmark for a Hugo site or a post with TOML front matter), else CommonMark with GitHub's extensions.
+ */
+const markdownFlavourOf = (file: string, format: string, content: ContentContext): MarkdownFlavour => {
+  if (format !== 'toml' && isJekyllFile(file, content)) {
+    const engine = content.jekyll.markdown;
+    return engine === undefined || /^kramdown$/i.test(String(engine)) ? kramdownFlavour(content.jekyll) : COMMONMARK;
+  }
+  if (format === 'toml' || content.generator === 'hugo') return goldmarkFlavour(content.hugo);
+  return COMMONMARK;
+};
 
 /**
  * Which generator a post was written for, which decides how braces in its body are read: a Hugo post's are text

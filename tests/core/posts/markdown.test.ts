@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findCodeLines, renderInlineMarkdown, renderPostBody } from '../../../functions/core/posts/markdown.ts';
+import { goldmarkFlavour, kramdownFlavour } from '../../../functions/core/posts/markdown-flavour.ts';
 
 describe('renderPostBody', () => {
   it.each([
@@ -92,5 +93,123 @@ describe('renderInlineMarkdown', () => {
     const html = renderInlineMarkdown(source);
     // Assess
     expect(html).toBe('a <em>b</em> <code>c</code>');
+  });
+});
+
+describe('renderPostBody in each generator’s flavour', () => {
+  const goldmark = goldmarkFlavour({ markup: { goldmark: { renderer: { unsafe: true } } } });
+  const kramdown = kramdownFlavour({});
+
+  it.each([
+    ['goldmark', goldmark],
+    ['kramdown', kramdown],
+  ])('sets quotes, dashes and ellipses as %s does, and leaves (c) alone', (_name, flavour) => {
+    // Act
+    const { html } = renderPostBody(`It's "x" -- y --- z... (c)`, flavour);
+    // Assess
+    expect(html).toBe('<p>It’s “x” – y — z… (c)</p>\n');
+  });
+
+  it('keeps straight quotes where the site turned kramdown’s smart quotes off, and still sets dashes', () => {
+    // Prepare
+    const flavour = kramdownFlavour({ kramdown: { smart_quotes: 'apos,apos,quot,quot' } });
+    // Act
+    const { html } = renderPostBody(`It's "x" -- y`, flavour);
+    // Assess
+    expect(html).toBe('<p>It\'s &quot;x&quot; – y</p>\n');
+  });
+
+  it('numbers footnotes as the generators do, with the note at the end', () => {
+    // Act
+    const { html } = renderPostBody('Text[^a].\n\n[^a]: The note.\n', goldmark);
+    // Assess
+    expect(html).toMatch(/<sup[^>]*><a href="#fn1"[^>]*>1<\/a><\/sup>/);
+    expect(html).toMatch(/<div class="footnotes" role="doc-endnotes">\n<hr>\n<ol>\n<li id="fn1"[^>]*><p>The note\./);
+  });
+
+  it.each([
+    ['goldmark', goldmark, '## Title {#custom .wide}', '<h2 id="custom" class="wide">Title</h2>\n'],
+    ['kramdown', kramdown, '## Title {#custom}', '<h2 id="custom">Title</h2>\n'],
+    ['goldmark', goldmark, '## Plain Title', '<h2 id="plain-title">Plain Title</h2>\n'],
+  ])('gives a %s heading the id it asks for, or one made from its text', (_name, flavour, source, expected) => {
+    // Act
+    const { html } = renderPostBody(source, flavour);
+    // Assess
+    expect(html).toBe(expected);
+  });
+
+  it('reads kramdown attribute lists on blocks and spans', () => {
+    // Act
+    const { html } = renderPostBody('A *word*{: .x} here.\n{: .note}\n\n![A](a.png){:width="50%"}\n', kramdown);
+    // Assess
+    expect(html).toBe(
+      '<p class="note">A <em class="x">word</em> here.</p>\n<p><img src="a.png" alt="A" width="50%"></p>\n',
+    );
+  });
+
+  it('renders definition lists and kramdown abbreviations', () => {
+    // Act
+    const { html } = renderPostBody('Term\n: Meaning\n\nHTML here.\n\n*[HTML]: Hyper Text\n', kramdown);
+    // Assess
+    expect(html).toBe(
+      '<dl>\n<dt>Term</dt>\n<dd>Meaning</dd>\n</dl>\n<p><abbr title="Hyper Text">HTML</abbr> here.</p>\n',
+    );
+  });
+
+  it('writes kramdown’s $$ math out for MathJax, inline and displayed', () => {
+    // Act
+    const { html } = renderPostBody('Inline $$a_1 < b$$ here.\n\n$$\nx = \\frac{1}{2}\n$$\n', kramdown);
+    // Assess
+    expect(html).toBe('<p>Inline \\(a_1 &lt; b\\) here.</p>\n\\[x = \\frac{1}{2}\\]\n');
+  });
+
+  it('ends a kramdown HTML block at its closing tag, blank lines inside, Markdown right after', () => {
+    // Act
+    const { html } = renderPostBody(
+      '<div class="box">\nOne\n\n*two*\n</div>\nAfter **this**.\n\n<img src="a.png">\n*span*\n',
+      kramdown,
+    );
+    // Assess
+    expect(html).toBe(
+      '<div class="box">\nOne\n\n*two*\n</div>\n<p>After <strong>this</strong>.</p>\n<p><img src="a.png">\n<em>span</em></p>\n',
+    );
+  });
+
+  it('makes kramdown’s {:toc} list a table of contents of the headings', () => {
+    // Act
+    const { html } = renderPostBody('* TOC\n{:toc}\n\n## One\n\n### One a\n\n## Two\n', kramdown);
+    // Assess
+    expect(html).toMatch(
+      /^<ul>\n<li><a href="#one">One<\/a>\n<ul>\n<li><a href="#one-a">One a<\/a><\/li>\n<\/ul>\n<\/li>\n<li><a href="#two">Two<\/a><\/li>\n<\/ul>\n/,
+    );
+  });
+
+  it('omits raw HTML as Hugo does when the site has not allowed it, and keeps it when it has', () => {
+    // Prepare
+    const strict = goldmarkFlavour({ title: 'A Hugo site' });
+    // Act
+    const omitted = renderPostBody('<div>raw</div>\n\nText <b>bold</b>.\n', strict).html;
+    const kept = renderPostBody('<div>raw</div>\n', goldmark).html;
+    // Assess
+    expect(omitted).toBe(
+      '<!-- raw HTML omitted -->\n<p>Text <!-- raw HTML omitted -->bold<!-- raw HTML omitted -->.</p>\n',
+    );
+    expect(kept).toBe('<div>raw</div>\n');
+  });
+
+  it('turns :emoji: codes into emoji only where Hugo’s enableEmoji is on', () => {
+    // Act
+    const on = renderPostBody('Hi :smile:', goldmarkFlavour({ enableEmoji: true })).html;
+    const off = renderPostBody('Hi :smile:', goldmark).html;
+    // Assess
+    expect(on).toBe('<p>Hi 😄</p>\n');
+    expect(off).toBe('<p>Hi :smile:</p>\n');
+  });
+
+  it('keeps this publisher’s own Markdown free of typography and heading ids', () => {
+    // Act
+    const { html } = renderPostBody(`## It's "x" -- y`);
+    // Assess
+    expect(html).toBe(`<h2>It's &quot;x&quot; -- y</h2>\n`);
   });
 });

@@ -492,6 +492,6 @@ describe('parsePost on posts as Hugo and Jekyll read them', () => {
     // Assess
     expect(errorsOf(result)).toEqual([]);
     expect(result.post?.title).toBe('Spaced');
-    expect(result.post?.html).toMatch(/^<hr[^>]*>\n<h2>title: Spaced<\/h2>/);
+    expect(result.post?.html).toMatch(/^<hr[^>]*>\n<h2[^>]*>title: Spaced<\/h2>/);
   });
 });

@@ -67,6 +67,7 @@ export const readContentContext = (
         problems.push(...read.problems);
         const params = read.data.params;
         if (params && typeof params === 'object') content.params = { ...content.params, ...lowerKeys(params) };
+        content.hugo = { ...content.hugo, ...read.data };
         content.generator ??= 'hugo';
         break;
       }

@@ -12,6 +12,8 @@ export interface ContentContext {
   params: Record<string, unknown>;
   /** Jekyll's `_config.yml`, as `site.*` in Liquid. */
   jekyll: Record<string, unknown>;
+  /** Hugo's whole config (`markup`, `enableEmoji`, …) as written, when the site has one. */
+  hugo?: Record<string, unknown>;
   /** Shortcode name (`note`, `blog/quote`) to its template source (`templates/shortcodes/<name>.html`). */
   shortcodes: Record<string, string>;
   /** Jekyll include name (`note.html`) to its source (`_includes/note.html`). */
