@@ -17,6 +17,7 @@ import {
   sanitizePostHtml,
 } from './sanitize.ts';
 import { expandShortcodes } from './shortcodes.ts';
+import { insertDeferred } from './templating/hugo-shortcodes.ts';
 import { type ContentContext, EMPTY_CONTENT } from './templating/template-context.ts';
 import { titleFromPath } from './title-from-path.ts';
 
@@ -90,6 +91,7 @@ export const parsePost = (
     { site, pageTitle: fields?.title ?? '', page: { sourcePath: file, params: frontMatter.data }, content },
     {
       dialect: dialectOf(file, frontMatter.format, content),
+      asGenerator: content.generator !== undefined || frontMatter.format === 'toml' || isJekyllFile(file, content),
       ...(date ? { date, url: postUrl(site, fields?.slug ?? slugFromPath(file, fields?.title ?? ''), date) } : {}),
     },
   );
@@ -122,7 +124,11 @@ export const parsePost = (
     });
   }
 
-  const rendered = renderPostBody(expanded.markdown, markdownFlavourOf(file, frontMatter.format, content));
+  const body = renderPostBody(expanded.markdown, markdownFlavourOf(file, frontMatter.format, content));
+  const rendered = {
+    html: insertDeferred(body.html, expanded.deferred),
+    ...(body.excerptHtml === undefined ? {} : { excerptHtml: insertDeferred(body.excerptHtml, expanded.deferred) }),
+  };
   const sanitizeOptions = { baseUrl: postSourceUrl(site, file), iframeHosts: site.iframeHosts };
   const html = sanitizePostHtml(rendered.html, sanitizeOptions);
   const where = { file, body: frontMatter.body, bodyLine: frontMatter.bodyLine };

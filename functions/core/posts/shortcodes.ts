@@ -24,12 +24,27 @@ export type { BodyProblem };
 export const expandShortcodes = (
   body: string,
   context: ShortcodeContext,
-  page: LiquidPage & { dialect?: 'hugo' | 'jekyll' } = {},
-): { markdown: string; problems: BodyProblem[] } => {
+  page: LiquidPage & {
+    dialect?: 'hugo' | 'jekyll';
+    /**
+     * The post belongs to a Hugo or Jekyll site: do what its generator does, which expands shortcodes and Liquid
+     * inside code too (authors show them as text with the shortcode comment form and `{% raw %}`), and keep
+     * `{{< >}}` output
+     * out of the Markdown until it is rendered (`deferred`, filled in by insertDeferred). Otherwise code is left
+     * exactly as written, which is what an author writing for this publisher expects.
+     */
+    asGenerator?: boolean;
+  } = {},
+): { markdown: string; problems: BodyProblem[]; deferred: Record<string, string> } => {
+  const none = { markdown: body, problems: [], deferred: {} };
   // Most posts have neither shortcodes nor Liquid; finding code lines would cost them a full Markdown parse.
-  if (!body.includes('{{') && !body.includes('{%')) return { markdown: body, problems: [] };
+  if (!body.includes('{{') && !body.includes('{%')) return none;
   const isHugo = body.includes('{{<') || body.includes('{{%');
-  if (!isHugo && page.dialect === 'hugo') return { markdown: body, problems: [] };
+  if (!isHugo && page.dialect === 'hugo') return none;
+  if (page.asGenerator) {
+    if (isHugo) return expandHugoShortcodes(body, context, [], { deferHtml: true });
+    return { ...renderJekyllLiquid(body, context, [], page), deferred: {} };
+  }
   // Liquid blocks whose text is not Markdown (a highlight may hold a fence line) are blanked before finding code.
   const forCode = isHugo
     ? body
@@ -43,7 +58,7 @@ export const expandShortcodes = (
   const codeRanges = [...codeRangesOf(forCode, findCodeLines(forCode)), ...spans];
   // Hugo posts go through Hugo's own grammar; Hugo runs no Liquid, so their other braces stay text.
   if (isHugo) return expandHugoShortcodes(body, context, codeRanges);
-  return renderJekyllLiquid(body, context, codeRanges, page);
+  return { ...renderJekyllLiquid(body, context, codeRanges, page), deferred: {} };
 };
 
 /** Offsets [start, end) of the lines in `lines`, merged where they touch. */

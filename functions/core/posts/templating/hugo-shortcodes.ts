@@ -23,7 +23,9 @@ export const expandHugoShortcodes = (
   body: string,
   context: TemplateContext,
   codeRanges: readonly [number, number][],
-): { markdown: string; problems: BodyProblem[] } => {
+  options: { deferHtml?: boolean } = {},
+): { markdown: string; problems: BodyProblem[]; deferred: Record<string, string> } => {
+  const deferred: Record<string, string> = {};
   const lineOf = lineLocator(body);
   const parsed = parseShortcodes(body, codeRanges);
   const problems: BodyProblem[] = parsed.problems.map((problem) => ({
@@ -42,14 +44,50 @@ export const expandHugoShortcodes = (
         const inner = node.inner ? expandRange(node.inner.start, node.inner.end, node.inner.children) : undefined;
         const rendered = renderCall(node, inner, context, lineOf(node.start), body);
         problems.push(...rendered.problems);
-        out += place(rendered.text, node, out);
+        out += options.deferHtml ? defer(rendered.text, node, out, deferred) : place(rendered.text, node, out);
       }
       at = node.end;
     }
     return out + body.slice(at, end);
   };
   const markdown = expandRange(0, body.length, parsed.nodes);
-  return { markdown, problems };
+  return { markdown, problems, deferred };
+};
+
+/**
+ * Hugo's own order: `{{< >}}` output is kept out of the Markdown, as a placeholder the renderer passes through
+ * untouched, and put back into the rendered HTML (`insertDeferred`); `{{% %}}` output is Markdown, rendered with the
+ * page. Output marked as a block (code, details) is Markdown here too, on lines of its own.
+ */
+const defer = (text: string, call: ShortcodeCall, before: string, deferred: Record<string, string>): string => {
+  if (text.startsWith(BLOCK_MARK) || call.delimiter === '%') return place(text, call, before);
+  const token = `HAHAHUGOSHORTCODE-s${Object.keys(deferred).length}-HBHB`;
+  deferred[token] = text;
+  return token;
+};
+
+const DEFERRED_TOKEN = /(<p>)?(HAHAHUGOSHORTCODE-s\d+-HBHB)(<\/p>)?/g;
+
+/**
+ * Puts deferred shortcode output back into rendered HTML. A placeholder that is a paragraph on its own loses the
+ * paragraph around it, as in Hugo; output that holds placeholders of shortcodes inside it is filled in as well.
+ * @example insertDeferred('<p>HAHAHUGOSHORTCODE-s0-HBHB</p>', { 'HAHAHUGOSHORTCODE-s0-HBHB': '<aside>x</aside>' }) // '<aside>x</aside>'
+ */
+export const insertDeferred = (html: string, deferred: Readonly<Record<string, string>>): string => {
+  if (Object.keys(deferred).length === 0) return html;
+  let result = html;
+  // Nesting is bounded by the number of shortcodes: each pass fills one level.
+  for (let pass = 0; pass <= Object.keys(deferred).length && result.includes('HAHAHUGOSHORTCODE-s'); pass++) {
+    result = result.replace(
+      DEFERRED_TOKEN,
+      (match, open: string | undefined, token: string, close: string | undefined) => {
+        const output = deferred[token];
+        if (output === undefined) return match;
+        return open && close ? output : `${open ?? ''}${output}${close ?? ''}`;
+      },
+    );
+  }
+  return result;
 };
 
 /** Markers that `place` reads: output that must stand as Markdown blocks of its own. */
