@@ -38,8 +38,8 @@ const build = async (corpus: string): Promise<BatchResult & { siteProblems: stri
 const expectedFile = (corpus: string, slug: string) => `./expected/${corpus}/${slug}.html`;
 
 describe.each([
-  ['hugo', 2],
-  ['jekyll', 3],
+  ['hugo', 5],
+  ['jekyll', 9],
   ['damaged', 5],
   ['hostile', 2],
 ])('the %s corpus', (corpus, count) => {
@@ -120,8 +120,12 @@ if (missing) console.warn(`Skipping the Hugo and Jekyll comparison: ${SKIP_REASO
 const work = mkdtempSync(join(tmpdir(), 'feedmail-conformance-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Builds a copy of a corpus with the real generator; returns where each post's page is, by slug. */
-const buildWith = (generator: 'hugo' | 'jekyll'): ((slug: string) => string) => {
+/**
+ * Builds a copy of a corpus with the real generator; returns where a post's page is, from its source path: Hugo
+ * keeps the content path (`content/posts/2019/meetup.md` at `posts/2019/meetup/`), and the Jekyll corpus's permalink
+ * is `/:year/:month/:day/:title.html`.
+ */
+const buildWith = (generator: 'hugo' | 'jekyll'): ((sourcePath: string) => string) => {
   const source = join(work, generator);
   const out = join(work, `${generator}-out`);
   cpSync(join(CORPUS, generator), source, { recursive: true });
@@ -130,10 +134,13 @@ const buildWith = (generator: 'hugo' | 'jekyll'): ((slug: string) => string) => 
       ? spawnSync('hugo', ['--quiet', '--source', source, '--destination', out], { encoding: 'utf8' })
       : spawnSync('jekyll', ['build', '--quiet', '--source', source, '--destination', out], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`${generator} failed: ${run.stderr}`);
-  return (slug) => {
-    if (generator === 'hugo') return join(out, 'posts', slug, 'index.html');
-    const found = spawnSync('find', [out, '-name', `${slug}.html`], { encoding: 'utf8' }).stdout.trim();
-    return found.split('\n')[0] ?? '';
+  return (sourcePath) => {
+    if (generator === 'hugo') {
+      const page = sourcePath.replace(/^content\//, '').replace(/(\/index)?\.md$/, '');
+      return join(out, page, 'index.html');
+    }
+    const [, year, month, day, title] = /(\d{4})-(\d{2})-(\d{2})-([^/]+)\.(?:md|markdown)$/.exec(sourcePath) ?? [];
+    return join(out, year ?? '', month ?? '', day ?? '', `${title}.html`);
   };
 };
 
@@ -173,7 +180,7 @@ describe.skipIf(missing)(
         const ours = await build(generator);
         // Act
         const compared = ours.published.map((post) => {
-          const page = pageOf(post.slug);
+          const page = pageOf(post.sourcePath);
           return {
             slug: post.slug,
             ours: textOf(post.html),

@@ -129,7 +129,8 @@ export const parsePost = (
     html: insertDeferred(body.html, expanded.deferred),
     ...(body.excerptHtml === undefined ? {} : { excerptHtml: insertDeferred(body.excerptHtml, expanded.deferred) }),
   };
-  const sanitizeOptions = { baseUrl: postSourceUrl(site, file), iframeHosts: site.iframeHosts };
+  const pageUrl = postUrl(site, fields.slug ?? slugFromPath(file, fields.title), date);
+  const sanitizeOptions = { baseUrl: postSourceUrl(site, file), pageUrl, iframeHosts: site.iframeHosts };
   const html = sanitizePostHtml(rendered.html, sanitizeOptions);
   const where = { file, body: frontMatter.body, bodyLine: frontMatter.bodyLine };
   problems.push(...reportRemovedMarkup(rendered.html, html, { ...where, iframeHosts: site.iframeHosts }));

@@ -47,6 +47,8 @@ const trimControls = (value: string): string => {
 export interface SanitizeOptions {
   /** Absolute URL every relative URL is resolved against: the page the post is published at. */
   baseUrl: string;
+  /** The page the post is shown on, where fragment links (`#notes`) point; default `baseUrl`. */
+  pageUrl?: string;
   /** Host names whose iframes survive (exact match, case-insensitive); `https` only. */
   iframeHosts: string[];
 }
@@ -56,7 +58,7 @@ export interface SanitizeOptions {
  * around the post goes, and every URL becomes absolute (feeds are read far from the site, so relative URLs break).
  *
  * Decisions:
- * - Fragment links (`#notes`) become `baseUrl#notes`. With `baseUrl` set to the post's own URL they still scroll
+ * - Fragment links (`#notes`) become `pageUrl#notes`. With `pageUrl` set to the post's own URL they still scroll
  *   in place on the post page, and they work in feed readers and mail, where a bare `#notes` would not.
  * - Links to another host get `rel="noopener"`; the author's own `rel` and `target` are dropped.
  * - Inline images (`data:image/png|gif|jpeg|webp;base64`) are kept in `img src` only; SVG data URLs can carry
@@ -145,7 +147,9 @@ const buildSanitizeOptions = (options: SanitizeOptions): sanitizeHtml.IOptions =
       const value = result[name];
       if (value === undefined) continue;
       const inline = tagName === 'img' && name === 'src' && INLINE_IMAGE.test(value.replace(/\s+/g, ''));
-      const resolved = inline ? value.replace(/\s+/g, '') : resolveUrl(value, options.baseUrl);
+      // A fragment names a place on the page the post is shown on, not in the folder its files come from.
+      const base = value.trim().startsWith('#') ? (options.pageUrl ?? options.baseUrl) : options.baseUrl;
+      const resolved = inline ? value.replace(/\s+/g, '') : resolveUrl(value, base);
       if (resolved === undefined) delete result[name];
       else result[name] = resolved;
     }

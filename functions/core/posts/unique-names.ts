@@ -36,12 +36,22 @@ export const datedSlugOf = (post: Pick<Post, 'slug' | 'date'>, site: Pick<SiteCo
   return `${post.slug}-${year}-${month}-${day}`;
 };
 
-/** The post at another slug, its URL following. */
+/** The post at another slug, its URL following, links to places in the post (`#notes`) too. */
 export const withSlug = <P extends Post>(
   post: P,
   slug: string,
   site: Pick<SiteConfig, 'baseUrl' | 'permalink' | 'timeZone'>,
-): P => ({ ...post, slug, url: postUrl(site, slug, post.date) });
+): P => {
+  const url = postUrl(site, slug, post.date);
+  const moved = (html: string) => html.replaceAll(`"${post.url}#`, `"${url}#`);
+  return {
+    ...post,
+    slug,
+    url,
+    html: moved(post.html),
+    ...(post.excerptHtml === undefined ? {} : { excerptHtml: moved(post.excerptHtml) }),
+  };
+};
 
 /** The note for a post that was given its dated slug because `owner` has the plain one. */
 export const slugMovedProblem = (post: Pick<Post, 'sourcePath' | 'slug'>, wanted: string, owner: string): Problem => ({

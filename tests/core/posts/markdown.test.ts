@@ -116,7 +116,7 @@ describe('renderPostBody in each generator’s flavour', () => {
     // Act
     const { html } = renderPostBody(`It's "x" -- y`, flavour);
     // Assess
-    expect(html).toBe('<p>It\'s &quot;x&quot; – y</p>\n');
+    expect(html).toBe("<p>It's &quot;x&quot; – y</p>\n");
   });
 
   it('numbers footnotes as the generators do, with the note at the end', () => {

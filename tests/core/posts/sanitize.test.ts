@@ -198,6 +198,16 @@ describe('sanitizePostHtml', () => {
     expect(output).toBe('<input type="checkbox" checked disabled />');
   });
 
+  it('points fragment links at the page the post is shown on, and other links at its folder', () => {
+    // Act
+    const output = sanitizePostHtml('<a href="#fn1">1</a> <img src="a.png">', {
+      ...optionsWith(),
+      pageUrl: 'https://blog.example/posts/hello-world/',
+    });
+    // Assess
+    expect(output).toBe(`<a href="https://blog.example/posts/hello-world/#fn1">1</a> <img src="${BASE}a.png" />`);
+  });
+
   it.each([
     ['a relative image', '<img src="cover.jpg">', `<img src="${BASE}cover.jpg" />`],
     ['a parent-folder image', '<img src="../img/a.png">', '<img src="https://blog.example/posts/img/a.png" />'],
