@@ -6,7 +6,7 @@ import { toPublishedPost } from '../core/posts/published-post.ts';
 import { mayHoldLiquid, preloadLiquid } from '../core/posts/templating/jekyll-liquid.ts';
 import type { ContentContext } from '../core/posts/templating/template-context.ts';
 import {
-  datedSlugOf,
+  alternativeSlugsOf,
   nameClashProblem,
   slugMovedProblem,
   uniqueNamesOf,
@@ -282,8 +282,11 @@ const claimNames = async (
 
   // The plain slug, or the dated one when another post has it. A post that already has its dated slug keeps it even
   // once the plain one is free again: its address must not move because another post went.
-  const dated = withSlug(parsedPost, datedSlugOf(parsedPost, deps.site), deps.site);
-  const slugOrder = previous?.post?.slug === dated.slug ? [dated, parsedPost] : [parsedPost, dated];
+  const alternatives = alternativeSlugsOf(parsedPost, deps.site).map((slug) => withSlug(parsedPost, slug, deps.site));
+  const kept = alternatives.find((candidate) => candidate.slug === previous?.post?.slug);
+  const slugOrder = kept
+    ? [kept, parsedPost, ...alternatives.filter((candidate) => candidate !== kept)]
+    : [parsedPost, ...alternatives];
   let post: Post | undefined;
   const owners = new Map<Post, string>();
   for (const candidate of slugOrder) {

@@ -109,7 +109,7 @@ export const reportMissingImages = (
 ): Problem[] => {
   const uploaded = uploadedSet(context.files);
   const folder = posix.dirname(context.file);
-  const problems: Problem[] = [];
+  const missing: { src: string; path: string; line?: number }[] = [];
   const seen = new Set<string>();
   for (const match of rendered.matchAll(/<img\b[^>]*?\ssrc="([^"]*)"/gi)) {
     const src = decodeAttributeValue(match[1] ?? '');
@@ -123,16 +123,38 @@ export const reportMissingImages = (
     }
     if (uploaded.has(path)) continue;
     const at = context.body.indexOf(src);
-    problems.push({
-      file: context.file,
-      ...(at === -1 ? {} : { line: fileLine(context, at) }),
-      field: 'body',
-      message: `The image "${src}" points at ${path}, which is not among the uploaded files, so readers will see a broken image.`,
-      fix: `Upload the image as ${path}, or correct the path.`,
-      severity: 'warning',
-    });
+    missing.push({ src, path, ...(at === -1 ? {} : { line: fileLine(context, at) }) });
   }
-  return problems;
+  const [first] = missing;
+  if (!first) return [];
+  // One line for the post, however many images: an author fixes them together (a folder not uploaded, say).
+  if (missing.length === 1) {
+    return [
+      {
+        file: context.file,
+        ...(first.line === undefined ? {} : { line: first.line }),
+        field: 'body',
+        message: `The image "${first.src}" points at ${first.path}, which is not among the uploaded files, so readers will see a broken image.`,
+        fix: `Upload the image as ${first.path}, or correct the path.`,
+        severity: 'warning',
+      },
+    ];
+  }
+  const named = missing
+    .slice(0, 3)
+    .map(({ path, line }) => (line === undefined ? path : `${path} (line ${line})`))
+    .join(', ');
+  const more = missing.length > 3 ? ` and ${missing.length - 3} more` : '';
+  return [
+    {
+      file: context.file,
+      ...(first.line === undefined ? {} : { line: first.line }),
+      field: 'body',
+      message: `${missing.length} images point at files that are not among the uploaded files (${named}${more}), so readers will see broken images.`,
+      fix: 'Upload the images at those paths beside the post, or correct the paths.',
+      severity: 'warning',
+    },
+  ];
 };
 
 /** One lookup set per list of files: every post of a batch shares the list, and a folder may hold thousands. */

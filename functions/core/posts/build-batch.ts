@@ -4,7 +4,7 @@ import { parsePost, publicationState } from './parse-post.ts';
 import { defaultPostId } from './post-id.ts';
 import { toPublishedPost } from './published-post.ts';
 import { type ContentContext, EMPTY_CONTENT } from './templating/template-context.ts';
-import { datedSlugOf, nameClashProblem, slugMovedProblem, uniqueNamesOf, withSlug } from './unique-names.ts';
+import { alternativeSlugsOf, nameClashProblem, slugMovedProblem, uniqueNamesOf, withSlug } from './unique-names.ts';
 
 export interface SourceFile {
   sourcePath: string;
@@ -25,7 +25,8 @@ export interface BatchResult {
 /**
  * Parses a whole folder of posts at once (the CLI's build and lint), deciding what publishes at `now`.
  * Slugs and author ids must be unique: the first file in path order keeps a contested name. A later post whose slug
- * is taken moves to its dated slug (`kubecon-2024-03-19`); one that still clashes, or whose id is taken, is rejected.
+ * is taken moves to its dated slug (`kubecon-2024-03-19`, then with its folder); one that still clashes, or whose id
+ * is taken, is rejected.
  */
 export const buildBatch = (
   files: SourceFile[],
@@ -59,10 +60,12 @@ export const decideBatch = (
       continue;
     }
     const slugOwner = owners.get(`slug:${post.slug}`);
-    const dated = slugOwner === undefined ? undefined : withSlug(post, datedSlugOf(post, site), site);
-    if (slugOwner !== undefined && dated && !owners.has(`slug:${dated.slug}`)) {
-      problems.push(slugMovedProblem(dated, post.slug, slugOwner));
-      post = dated;
+    const free =
+      slugOwner === undefined ? undefined : alternativeSlugsOf(post, site).find((slug) => !owners.has(`slug:${slug}`));
+    if (slugOwner !== undefined && free !== undefined) {
+      const moved = withSlug(post, free, site);
+      problems.push(slugMovedProblem(moved, post.slug, slugOwner));
+      post = moved;
     }
     const clashes = uniqueNamesOf(post).filter(([name]) => owners.has(name));
     if (clashes.length > 0) {

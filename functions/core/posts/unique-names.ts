@@ -1,4 +1,5 @@
 import { datePartsIn, postUrl } from '../paths.ts';
+import { slugify } from '../slug.ts';
 import type { Post, Problem, SiteConfig } from '../types.ts';
 
 /**
@@ -26,14 +27,26 @@ export const nameClashProblem = (sourcePath: string, name: string, owner: string
 };
 
 /**
- * The slug a post takes when another post already has its own: the slug and the post's date. Hugo and Jekyll keep
- * two posts of the same file name apart by the folder or date in their paths; this publisher's addresses have
- * neither, so the date goes into the slug. Only if that is taken too do the two truly clash.
- * @example datedSlugOf({ slug: 'kubecon', date }, site) // 'kubecon-2024-03-19'
+ * The slugs a post may take, in order, when another post already has its own: the slug with the post's date, then
+ * with its folder too. Hugo and Jekyll keep two posts of the same file name apart by the folder or date in their
+ * paths (`2019/kubecon.md`, `en/` and `fr/` translations of one post); this publisher's addresses have neither, so
+ * they go into the slug. Only when all of them are taken do two posts truly clash.
+ * @example alternativeSlugsOf({ slug: 'kubecon', date, sourcePath: 'fr/blog/kubecon.md' }, site) // ['kubecon-2024-03-19', 'kubecon-2024-03-19-fr-blog']
  */
-export const datedSlugOf = (post: Pick<Post, 'slug' | 'date'>, site: Pick<SiteConfig, 'timeZone'>): string => {
+export const alternativeSlugsOf = (
+  post: Pick<Post, 'slug' | 'date' | 'sourcePath'>,
+  site: Pick<SiteConfig, 'timeZone'>,
+): string[] => {
   const { year, month, day } = datePartsIn(post.date, site.timeZone);
-  return `${post.slug}-${year}-${month}-${day}`;
+  const dated = `${post.slug}-${year}-${month}-${day}`;
+  const folders = post.sourcePath
+    .split('/')
+    .slice(0, -1)
+    .filter(
+      (segment) => !/^(?:content|posts?|_posts|blog|index)$/i.test(segment) && !/^\d{4}-\d{2}-\d{2}-/.test(segment),
+    );
+  const folder = folders.length > 0 ? slugify(folders.join(' ')) : '';
+  return folder === '' ? [dated] : [dated, `${dated}-${folder}`];
 };
 
 /** The post at another slug, its URL following, links to places in the post (`#notes`) too. */

@@ -195,6 +195,26 @@ describe('parsePost on hostile input', () => {
     ]);
   });
 
+  it('names every missing image of a post in one warning', () => {
+    // Prepare
+    const images = ['a', 'b', 'c', 'd', 'e'].map((name) => `![${name}](shots/${name}.png)`).join('\n\n');
+    const text = `---\ntitle: T\ndate: 2024-11-14\n---\n\n${images}\n`;
+    // Act
+    const result = parsePost({ sourcePath: 'post.md', bytes: new TextEncoder().encode(text) }, makeSite(), {
+      ...EMPTY_CONTENT,
+      files: ['post.md'],
+    });
+    // Assess
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        line: 6,
+        severity: 'warning',
+        message:
+          '5 images point at files that are not among the uploaded files (shots/a.png (line 6), shots/b.png (line 8), shots/c.png (line 10) and 2 more), so readers will see broken images.',
+      }),
+    ]);
+  });
+
   it('rejects a body with nothing left once scripts are removed', () => {
     // Prepare
     const text = '---\ntitle: T\ndate: 2024-11-14\n---\n\n<script>alert(1)</script>\n';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datedSlugOf, withSlug } from '../../../functions/core/posts/unique-names.ts';
+import { alternativeSlugsOf, withSlug } from '../../../functions/core/posts/unique-names.ts';
 import { parseSiteConfig } from '../../../functions/core/site-config.ts';
 import type { Post } from '../../../functions/core/types.ts';
 
@@ -21,11 +21,22 @@ const post = (): Post => ({
 });
 
 describe('a post that moves to its dated slug', () => {
-  it('takes the date in the site’s time zone', () => {
+  it('takes the date in the site’s time zone, then the folder', () => {
     // Act
-    const slug = datedSlugOf(post(), site);
+    const slugs = alternativeSlugsOf(post(), site);
     // Assess
-    expect(slug).toBe('meetup-2024-06-12');
+    expect(slugs).toEqual(['meetup-2024-06-12', 'meetup-2024-06-12-2024']);
+  });
+
+  it.each([
+    ['content/fr/blog/meetup.md', ['meetup-2024-06-12', 'meetup-2024-06-12-fr']],
+    ['_posts/meetup.md', ['meetup-2024-06-12']],
+    ['content/blog/2024-06-12-meetup/index.md', ['meetup-2024-06-12']],
+  ])('names the folders of %s that tell it apart, not the usual ones', (sourcePath, expected) => {
+    // Act
+    const slugs = alternativeSlugsOf({ ...post(), sourcePath }, site);
+    // Assess
+    expect(slugs).toEqual(expected);
   });
 
   it('moves its URL and its links to places in itself, and no other link', () => {
