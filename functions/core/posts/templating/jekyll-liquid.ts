@@ -5,6 +5,7 @@ import { describeError } from '../../errors.ts';
 import { lineLocator } from '../../line-locator.ts';
 import { renderMarkdownify } from '../markdown.ts';
 import { fencedCode } from './hugo-shortcodes.ts';
+import { createPageLinker } from './page-links.ts';
 import { type BodyProblem, resolvePostReference, type TemplateContext } from './template-context.ts';
 
 /**
@@ -213,6 +214,8 @@ const registerJekyll = (engine: Liquid, context: TemplateContext, problems: Body
     if (basePath !== '' && (text === basePath || text.startsWith(`${basePath}/`))) return text;
     return `${basePath}/${text.replace(/^\/+/, '')}`;
   };
+  /** A URL of this site as Jekyll writes its own links: the path from the host, with the anchor. */
+  const sitePath = (url: string): string => new URL(url).pathname + new URL(url).hash;
   engine.registerFilter('relative_url', relative);
   engine.registerFilter('absolute_url', (value: unknown) => {
     const path = relative(value);
@@ -221,7 +224,11 @@ const registerJekyll = (engine: Liquid, context: TemplateContext, problems: Body
   engine.registerFilter('markdownify', (value: unknown) => renderMarkdownify(String(value ?? '')));
   engine.registerFilter('smartify', (value: unknown) => String(value ?? ''));
 
-  /** `{% link _posts/2017-01-18-x.markdown %}` and `{% post_url 2017-01-18-x %}`: the path of another post. */
+  /**
+   * `{% link _posts/2017-01-18-x.markdown %}` and `{% post_url 2017-01-18-x %}`: the path of another post; link
+   * also names pages of the author's site (`{% link about.md %}`), which are linked where Jekyll puts them.
+   */
+  const linkPage = createPageLinker(context);
   const referenceTag = (kind: 'link' | 'post_url') =>
     class extends Tag {
       private readonly target: string;
@@ -232,19 +239,26 @@ const registerJekyll = (engine: Liquid, context: TemplateContext, problems: Body
         this.line = token.getPosition()[0] ?? 1;
       }
       render(): string {
+        const written = `{% ${kind} ${this.target} %}`;
+        if (kind === 'link') {
+          const linked = linkPage({ target: this.target, generator: 'jekyll', written, line: this.line });
+          problems.push(...linked.problems);
+          if (linked.url === '' || !linked.url.startsWith(context.site.baseUrl)) return linked.url;
+          return sitePath(linked.url);
+        }
         const url = resolvePostReference(this.target, context);
         if (url === undefined) {
           problems.push({
             line: this.line,
-            message: `{% ${kind} ${this.target} %} names a post that is not in the site.`,
+            message: `${written} names a post that is not in the site.`,
             fix: 'Check the file name (as Jekyll writes it: 2017-01-18-title), or upload that post.',
             severity: 'error',
           });
           return '';
         }
-        const path = new URL(url).pathname + new URL(url).hash;
         // As in Jekyll 4, link includes the base path and post_url does not (authors prefix site.baseurl).
-        return kind === 'post_url' && basePath !== '' ? path.slice(basePath.length) : path;
+        const path = sitePath(url);
+        return basePath !== '' ? path.slice(basePath.length) : path;
       }
     };
   engine.registerTag('link', referenceTag('link'));
