@@ -5,6 +5,14 @@ import { describeError } from '../../errors.ts';
 import { lineLocator } from '../../line-locator.ts';
 import { renderMarkdownify } from '../markdown.ts';
 import { fencedCode } from './hugo-shortcodes.ts';
+import {
+  countRendering,
+  DEFAULT_LIQUID_LIMITS,
+  includeDepthGuard,
+  type LiquidLimits,
+  limitOf,
+  liquidLimitOptions,
+} from './liquid-limits.ts';
 import { createPageLinker } from './page-links.ts';
 import { type BodyProblem, resolvePostReference, type TemplateContext } from './template-context.ts';
 
@@ -14,7 +22,8 @@ import { type BodyProblem, resolvePostReference, type TemplateContext } from './
  * tags and filters (link, post_url, highlight, include, relative_url, absolute_url, markdownify). Where Jekyll
  * would render something empty (a variable the site cannot have, an include that was not uploaded, a plugin's
  * tag), the output is empty too and the author gets a warning naming the line. Only Liquid that cannot be read at
- * all (an unclosed tag) is an error, as it fails a Jekyll build.
+ * all (an unclosed tag) is an error, as it fails a Jekyll build, and Liquid that goes past its budgets
+ * (liquid-limits.ts): a runaway loop rejects its own post, never the batch.
  *
  * One decision differs from Jekyll: Markdown code (fences, indented blocks, code spans) is shown as written. A
  * Jekyll author who shows template code wraps it in raw; without raw, Jekyll would have broken their own page.
@@ -58,6 +67,7 @@ export const renderJekyllLiquid = (
   context: TemplateContext,
   codeRanges: readonly [number, number][],
   page: LiquidPage = {},
+  limits: LiquidLimits = DEFAULT_LIQUID_LIMITS,
 ): { markdown: string; problems: BodyProblem[] } => {
   const problems: BodyProblem[] = [];
   const warn = (line: number, message: string, fix: string) =>
@@ -70,11 +80,16 @@ export const renderJekyllLiquid = (
     jekyllInclude: true,
     dynamicPartials: false,
     templates: includes,
+    // An include rendered in a loop is parsed once, so parseLimit counts the text read, not the iterations.
+    cache: true,
     ...(context.site.timeZone ? { timezoneOffset: context.site.timeZone } : {}),
     preserveTimezones: true,
     greedy: false,
+    ...liquidLimitOptions(limits),
   });
-  registerJekyll(engine, context, problems);
+  countRendering(engine, limits);
+  const guard = includeDepthGuard(limits);
+  registerJekyll(engine, context, problems, guard);
 
   // Jekyll renders an include it cannot find as a build error; here it is left out, with a warning.
   for (const found of masked.matchAll(/\{%-?\s*include(?:_relative)?\s+([^\s%]+)/g)) {
@@ -114,7 +129,7 @@ export const renderJekyllLiquid = (
   try {
     templates = engine.parse(masked);
   } catch (error) {
-    return { markdown: restore(body), problems: [liquidSyntaxProblem(error, masked)] };
+    return { markdown: restore(body), problems: [liquidProblem(error, masked, limits)] };
   }
   const scope = scopeOf(context, page);
   for (const reference of unresolvedVariables(engine, templates, scope)) {
@@ -132,7 +147,8 @@ export const renderJekyllLiquid = (
     const markdown = restore(engine.renderSync(templates, scope) as string);
     return { markdown, problems: problems.sort((a, b) => a.line - b.line) };
   } catch (error) {
-    return { markdown: restore(body), problems: [...problems, liquidSyntaxProblem(error, masked)] };
+    const problem = liquidProblem(error, masked, limits);
+    return { markdown: restore(body), problems: [...problems, { ...problem, line: guard.failedAt() ?? problem.line }] };
   }
 };
 
@@ -204,8 +220,24 @@ const resolves = (scope: unknown, path: (string | number)[]): boolean => {
 
 // ---------------------------------------------------------------- Jekyll's tags and filters
 
-const registerJekyll = (engine: Liquid, context: TemplateContext, problems: BodyProblem[]): void => {
-  const { Tag } = loadLiquid();
+const registerJekyll = (
+  engine: Liquid,
+  context: TemplateContext,
+  problems: BodyProblem[],
+  guard: ReturnType<typeof includeDepthGuard>,
+): void => {
+  const { Tag, IncludeTag } = loadLiquid();
+  /** Jekyll's include, one level deeper each time, up to the limit. */
+  engine.registerTag(
+    'include',
+    class extends IncludeTag {
+      override *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
+        const file = (this as unknown as { file?: unknown }).file;
+        const line = this.token.getPosition()[0] ?? 1;
+        yield* guard.run(typeof file === 'string' ? file : 'an include', line, () => super.render(ctx, emitter));
+      }
+    },
+  );
   const basePath = basePathOf(context);
   const origin = new URL(context.site.baseUrl).origin;
   const relative = (value: unknown): string => {
@@ -314,16 +346,37 @@ const registerSilentTag = (engine: Liquid, name: string, problems: BodyProblem[]
   );
 };
 
-const liquidSyntaxProblem = (error: unknown, source: string): BodyProblem => {
+/** What stopped the Liquid: a budget it ran out of, or Liquid that cannot be read. */
+const liquidProblem = (error: unknown, source: string, limits: LiquidLimits): BodyProblem => {
   const message = describeError(error);
-  const line = Number(/line:(\d+)/.exec(message)?.[1] ?? 1);
+  const line = Math.min(Number(/line:(\d+)/.exec(message)?.[1] ?? 1), source.split('\n').length);
+  const limit = limitOf(error);
+  if (limit) {
+    return {
+      line,
+      message: `The Liquid in this post goes beyond what one post may use: ${limit.reason ?? LIMIT_REASONS[limit.limit](limits)}. The post is not published.`,
+      fix: 'Loop over fewer items, stop an include that includes itself, or write the repeated text out: each post’s Liquid has a budget, so that one post cannot hold up the others.',
+      severity: 'error',
+    };
+  }
   const what = message.replace(/,?\s*line:\d+,?\s*(col:\d+)?/, '').replace(/\s+$/, '');
   return {
-    line: Math.min(line, source.split('\n').length),
+    line,
     message: `The Liquid in this post cannot be read: ${what}.`,
     fix: 'Correct the Liquid on that line (every {% if %}, {% for %} and {% raw %} needs its end tag); to show template code as is, put it in a code block or between {% raw %} and {% endraw %}.',
     severity: 'error',
   };
+};
+
+const LIMIT_REASONS: Record<keyof LiquidLimits, (limits: LiquidLimits) => string> = {
+  parseCharacters: (limits) =>
+    `the post and its includes hold more than ${limits.parseCharacters.toLocaleString('en')} characters of Liquid`,
+  memoryUnits: (limits) =>
+    `its ranges and filters build more than ${limits.memoryUnits.toLocaleString('en')} items or characters (a loop over a huge range, or text doubled again and again)`,
+  renderSteps: (limits) => `it takes more than ${limits.renderSteps.toLocaleString('en')} steps`,
+  outputCharacters: (limits) => `it writes more than ${limits.outputCharacters.toLocaleString('en')} characters`,
+  includeDepth: (limits) => `includes go more than ${limits.includeDepth} deep`,
+  renderMilliseconds: (limits) => `it takes longer than ${limits.renderMilliseconds} ms to render`,
 };
 
 // ---------------------------------------------------------------- code, kept as written
