@@ -13,6 +13,7 @@ import {
   limitOf,
   liquidLimitOptions,
 } from './liquid-limits.ts';
+import { EMPTY_OUTPUT, registerPluginTags, tidyEmptyOutput } from './liquid-plugin-tags.ts';
 import { createPageLinker } from './page-links.ts';
 import { type BodyProblem, resolvePostReference, type TemplateContext } from './template-context.ts';
 
@@ -20,9 +21,10 @@ import { type BodyProblem, resolvePostReference, type TemplateContext } from './
  * Jekyll's Liquid over a post body, through liquidjs (Shopify's dialect, with Jekyll's include syntax): the `site`
  * variables of the site's `_config.yml` and settings, the `page` variables of the front matter, and Jekyll's own
  * tags and filters (link, post_url, highlight, include, relative_url, absolute_url, markdownify). Where Jekyll
- * would render something empty (a variable the site cannot have, an include that was not uploaded, a plugin's
- * tag), the output is empty too and the author gets a warning naming the line. Only Liquid that cannot be read at
- * all (an unclosed tag) is an error, as it fails a Jekyll build, and Liquid that goes past its budgets
+ * would render something empty (a variable the site cannot have, an include that was not uploaded), the output is
+ * empty too and the author gets a warning naming the line; a plugin's tag renders what the site's
+ * `_includes/tags/<name>.html` gives, or nothing (liquid-plugin-tags.ts). Only Liquid that cannot be read at all
+ * (an unclosed tag) is an error, as it fails a Jekyll build, and Liquid that goes past its budgets
  * (liquid-limits.ts): a runaway loop rejects its own post, never the batch.
  *
  * One decision differs from Jekyll: Markdown code (fences, indented blocks, code spans) is shown as written. A
@@ -75,8 +77,8 @@ export const renderJekyllLiquid = (
   const { masked, restore } = maskCode(body, codeRanges);
   const lineOf = lineLocator(masked);
   const includes = { ...(context.content?.includes ?? {}) };
-  const { Liquid } = loadLiquid();
-  const engine = new Liquid({
+  const liquidjs = loadLiquid();
+  const engine = new liquidjs.Liquid({
     jekyllInclude: true,
     dynamicPartials: false,
     templates: includes,
@@ -95,20 +97,15 @@ export const renderJekyllLiquid = (
   for (const found of masked.matchAll(/\{%-?\s*include(?:_relative)?\s+([^\s%]+)/g)) {
     const name = found[1] ?? '';
     if (name in includes || name.includes('{{')) continue;
-    includes[name] = '';
+    includes[name] = EMPTY_OUTPUT;
     warn(
       lineOf(found.index),
       `The include "${name}" was not uploaded, so it is left out of the post.`,
       `Upload it as _includes/${name} beside the posts, or remove the {% include %} tag.`,
     );
   }
-  // A plugin's tag (seo, feed_meta, gist, …) renders nothing here.
-  for (const found of masked.matchAll(/\{%-?\s*([A-Za-z_]\w*)/g)) {
-    const name = found[1] ?? '';
-    if (name in engine.tags || /^end/.test(name) || name in { else: 1, elsif: 1, when: 1, break: 1, continue: 1 })
-      continue;
-    registerSilentTag(engine, name, problems);
-  }
+  // A plugin's tag (seo, gist, ghi, …) renders nothing here, or what the site's _includes/tags/<name>.html gives.
+  const pluginTags = registerPluginTags(liquidjs, engine, masked, includes, guard);
 
   // A filter Liquid does not know passes its value through unchanged, as in Jekyll.
   for (const tag of masked.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
@@ -131,6 +128,7 @@ export const renderJekyllLiquid = (
   } catch (error) {
     return { markdown: restore(body), problems: [liquidProblem(error, masked, limits)] };
   }
+  problems.push(...pluginTags.warnings());
   const scope = scopeOf(context, page);
   for (const reference of unresolvedVariables(engine, templates, scope)) {
     warn(
@@ -144,7 +142,7 @@ export const renderJekyllLiquid = (
     );
   }
   try {
-    const markdown = restore(engine.renderSync(templates, scope) as string);
+    const markdown = restore(tidyEmptyOutput(engine.renderSync(templates, scope) as string));
     return { markdown, problems: problems.sort((a, b) => a.line - b.line) };
   } catch (error) {
     const problem = liquidProblem(error, masked, limits);
@@ -319,28 +317,6 @@ const registerJekyll = (
       *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
         const text = (yield this.liquid.renderer.renderTemplates(this.inner, ctx)) as string;
         emitter.write(`\n${fencedCode(text, this.language)}\n`);
-      }
-    },
-  );
-};
-
-/** A tag this site cannot run (a Jekyll plugin's): renders nothing, with a warning. */
-const registerSilentTag = (engine: Liquid, name: string, problems: BodyProblem[]): void => {
-  const { Tag } = loadLiquid();
-  engine.registerTag(
-    name,
-    class extends Tag {
-      constructor(token: TagToken, remain: TopLevelToken[], liquid: Liquid) {
-        super(token, remain, liquid);
-        problems.push({
-          line: token.getPosition()[0] ?? 1,
-          message: `The Liquid tag {% ${name} %} comes from a Jekyll plugin this site does not run, so it renders nothing.`,
-          fix: 'Replace it with the text or link it stood for, or remove it.',
-          severity: 'warning',
-        });
-      }
-      render(): string {
-        return '';
       }
     },
   );

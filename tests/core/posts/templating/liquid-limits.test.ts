@@ -82,6 +82,12 @@ describe('renderJekyllLiquid: what one post’s Liquid may cost', () => {
       { 'a.html': '{% include b.html %}', 'b.html': '{% include a.html %}' },
       /more than 8 deep/,
     ],
+    [
+      'includeDepth, through a tag template',
+      '{% ghi 1 %}',
+      { 'tags/ghi.html': '{% ghi 2 %}' },
+      /more than 8 deep \(tags\/ghi\.html/,
+    ],
   ])('names the %s budget when it runs out', (_name, body, includes, message) => {
     // Prepare: nothing beyond the table row.
     // Act
