@@ -105,7 +105,7 @@ export const renderJekyllLiquid = (
     );
   }
   // A plugin's tag (seo, gist, ghi, …) renders nothing here, or what the site's _includes/tags/<name>.html gives.
-  const pluginTags = registerPluginTags(liquidjs, engine, masked, includes, guard);
+  const pluginTags = registerPluginTags(liquidjs, engine, [masked, ...Object.values(includes)], includes, guard);
 
   // A filter Liquid does not know passes its value through unchanged, as in Jekyll.
   for (const tag of masked.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
@@ -128,7 +128,6 @@ export const renderJekyllLiquid = (
   } catch (error) {
     return { markdown: restore(body), problems: [liquidProblem(error, masked, limits)] };
   }
-  problems.push(...pluginTags.warnings());
   const scope = scopeOf(context, page);
   for (const reference of unresolvedVariables(engine, templates, scope)) {
     warn(
@@ -143,10 +142,11 @@ export const renderJekyllLiquid = (
   }
   try {
     const markdown = restore(tidyEmptyOutput(engine.renderSync(templates, scope) as string));
-    return { markdown, problems: problems.sort((a, b) => a.line - b.line) };
+    return { markdown, problems: [...problems, ...pluginTags.warnings()].sort((a, b) => a.line - b.line) };
   } catch (error) {
     const problem = liquidProblem(error, masked, limits);
-    return { markdown: restore(body), problems: [...problems, { ...problem, line: guard.failedAt() ?? problem.line }] };
+    const failed = { ...problem, line: guard.outermostLine() ?? problem.line };
+    return { markdown: restore(body), problems: [...problems, ...pluginTags.warnings(), failed] };
   }
 };
 

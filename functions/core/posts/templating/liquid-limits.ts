@@ -107,8 +107,8 @@ const stringify = (value: unknown): string => {
 
 /**
  * Runs `render` one include deeper, or refuses past the limit. Rendering is synchronous, so a counter shared by
- * the engine's include and tag templates is the depth. `failedAt` is the body line of the outermost include or tag
- * that was running when rendering failed: liquidjs names the line inside the include file.
+ * the engine's include and tag templates is the depth. `outermostLine` is the body line of the outermost include
+ * or tag being rendered (or that was, when rendering failed): liquidjs names lines inside the include file.
  */
 export const includeDepthGuard = (limits: LiquidLimits) => {
   let depth = 0;
@@ -128,7 +128,7 @@ export const includeDepthGuard = (limits: LiquidLimits) => {
       if (depth === 0) outermost = undefined;
       return result;
     },
-    failedAt: (): number | undefined => outermost,
+    outermostLine: (): number | undefined => outermost,
   };
 };
 

@@ -24,18 +24,20 @@ export const EMPTY_OUTPUT = '\uE002';
 type DepthGuard = ReturnType<typeof includeDepthGuard>;
 
 /**
- * Registers every tag `source` uses that the engine does not know, and gives back the warnings once it is parsed.
- * @example registerPluginTags(liquidjs, engine, '{% ghi 1 %}', {}, guard).warnings()[0].message // '… {% ghi %} …'
+ * Registers every tag the sources (the post, its includes and tag templates) use that the engine does not know, and
+ * gives back the warnings once rendered (an include's tags are read when it is rendered).
+ * @example registerPluginTags(liquidjs, engine, ['{% ghi 1 %}'], {}, guard).warnings()[0].message // '… {% ghi %} …'
  */
 export const registerPluginTags = (
   liquidjs: typeof LiquidModule,
   engine: Liquid,
-  source: string,
+  sources: readonly string[],
   includes: Record<string, string>,
   guard: DepthGuard,
 ): { warnings: () => BodyProblem[] } => {
-  const uses = new Map<string, number[]>();
+  const uses: Uses = new Map();
   const blocks = new Set<string>();
+  const source = sources.join('\n');
   for (const found of source.matchAll(/\{%-?\s*([A-Za-z_]\w*)/g)) {
     const name = found[1] ?? '';
     if (name in engine.tags || /^end/.test(name) || name in NOT_TAGS) continue;
@@ -46,9 +48,9 @@ export const registerPluginTags = (
   }
   return {
     warnings: () =>
-      [...uses].map(([name, lines]) => ({
+      [...uses].map(([name, { lines, files }]) => ({
         line: lines[0] ?? 1,
-        message: `The Liquid tag {% ${name} %}${lines.length > 1 ? ` (lines ${listed(lines)})` : ''} comes from a Jekyll plugin this site does not run, so it renders nothing${blocks.has(name) ? ' but its inside' : ''}.`,
+        message: `The Liquid tag {% ${name} %}${where(lines, files)} comes from a Jekyll plugin this site does not run, so it renders nothing${blocks.has(name) ? ' but its inside' : ''}.`,
         fix: `Give it a template: upload _includes/tags/${name}.html beside the posts; it gets the tag's text as {{ include.args }}, each word as {{ include.arg1 }}, {{ include.arg2 }}, …, each name=value as {{ include.name }} (and a block's inside as {{ include.content }}). Or replace the tag with the text or link it stood for.`,
         severity: 'warning' as const,
       })),
@@ -58,9 +60,21 @@ export const registerPluginTags = (
 /** Names that follow `{%` without being tags of their own. */
 const NOT_TAGS = { else: 1, elsif: 1, when: 1, break: 1, continue: 1 };
 
-const listed = (lines: readonly number[]): string => {
+/** Where each unknown tag is used: lines of the post (an include's tags count on the include's line), and files. */
+type Uses = Map<string, { lines: number[]; files: Set<string> }>;
+
+/** ` (lines 1, 2 and 4, in _includes/a.html)`, or nothing for one use on one line of the post. */
+const where = (lines: readonly number[], files: ReadonlySet<string>): string => {
   const unique = [...new Set(lines)];
-  return unique.length <= 2 ? unique.join(' and ') : `${unique.slice(0, -1).join(', ')} and ${unique.at(-1)}`;
+  const parts = [
+    ...(unique.length > 1
+      ? [
+          `lines ${unique.length === 2 ? unique.join(' and ') : `${unique.slice(0, -1).join(', ')} and ${unique.at(-1)}`}`,
+        ]
+      : []),
+    ...(files.size > 0 ? [`in ${[...files].map((file) => `_includes/${file}`).join(', ')}`] : []),
+  ];
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 };
 
 const pluginTag = (
@@ -69,7 +83,7 @@ const pluginTag = (
   isBlock: boolean,
   template: string | undefined,
   guard: DepthGuard,
-  uses: Map<string, number[]>,
+  uses: Uses,
 ) => {
   let parsed: Template[] | undefined;
   const templateOf = (liquid: Liquid): Template[] => {
@@ -108,7 +122,14 @@ const pluginTag = (
         if (!closed) throw new Error(`tag {% ${name} %} not closed, line:${line}`);
         this.inner = inner;
       }
-      if (template === undefined) uses.set(name, [...(uses.get(name) ?? []), line]);
+      if (template === undefined) {
+        const use = uses.get(name) ?? { lines: [], files: new Set<string>() };
+        // An include's tags are read as it renders, so the post's line is the include's that is rendering.
+        const bodyLine = token.file ? guard.outermostLine() : line;
+        if (token.file) use.files.add(token.file);
+        if (bodyLine !== undefined) use.lines.push(bodyLine);
+        uses.set(name, use);
+      }
     }
     *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
       const renderer = this.liquid.renderer;
@@ -163,6 +184,8 @@ export const tidyEmptyOutput = (markdown: string): string => {
       .replace(new RegExp(`^( {0,3}\\[[^\\]\\n]+\\]:[ \\t]*)${mark}[ \\t${mark}]*$`, 'gm'), '$1<>')
       // At the end of a line, the spaces before it go too (two would make a line break).
       .replace(new RegExp(`[ \\t]*${mark}[ \\t${mark}]*$`, 'gm'), '')
+      // Before closing punctuation, the space before it goes: "see {% ghi 1 %}." reads "see.".
+      .replace(new RegExp(`(?<=\\S)[ \\t]+${mark}+(?=[.,;:!?)\\]])`, 'g'), '')
       // Where the tag began the text of a line (or came between words), the space after it goes: the line keeps
       // its indentation and a list item's text its place.
       .replace(new RegExp(`(^|[ \\t])${mark}[${mark}]*[ \\t]+`, 'gm'), '$1')

@@ -82,6 +82,7 @@ describe('renderJekyllLiquid: tags of plugins the site does not run', () => {
     ],
     ['the end of a line, which would leave spaces that break the line', 'Fixed {% ghi 12 %}\nNext', 'Fixed\nNext'],
     ['the middle of a sentence', 'See {% ghi 12 %} for more.', 'See for more.'],
+    ['the end of a sentence', 'Fixed in {% ghi 12 %}, and {% ghi 13 %}.', 'Fixed in, and.'],
     ['a block tag, which keeps its inside', '{% callout warning %}\nBe careful.\n{% endcallout %}', 'Be careful.\n'],
   ])('keeps the Markdown around it intact where it stands at %s', (_name, source, expected) => {
     // Prepare: nothing beyond the table row.
@@ -161,6 +162,22 @@ describe('renderJekyllLiquid: tags of plugins the site does not run', () => {
     // Assess
     expect(result.markdown).toBe('One line\nand the next.');
     expect(result.problems[0]?.message).toMatch(/"missing\.html" was not uploaded/);
+  });
+
+  it('knows a plugin tag used only in an include, and names the include and the line that includes it', () => {
+    // Prepare
+    const includes = { 'footer.html': 'Tracked in {% ghi 9 %}.' };
+    // Act
+    const result = render('Intro\n\n{% include footer.html %}', context({ includes }));
+    // Assess
+    expect(result.markdown).toBe('Intro\n\nTracked in.');
+    expect(result.problems.map(({ line, message }) => ({ line, message }))).toEqual([
+      {
+        line: 3,
+        message:
+          'The Liquid tag {% ghi %} (in _includes/footer.html) comes from a Jekyll plugin this site does not run, so it renders nothing.',
+      },
+    ]);
   });
 
   it('refuses a tag template that cannot be read, naming it', () => {
