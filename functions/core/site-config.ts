@@ -23,6 +23,17 @@ const httpUrl = z
   .url()
   .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://');
 
+/** The address of the author's own site: one problem at a time, the first that applies. */
+const siteAddress = z.string().superRefine((value, context) => {
+  const message =
+    !/^https?:\/\/[^/\s]/i.test(value) || !URL.canParse(value)
+      ? 'must be the absolute http(s) address of your own site, such as https://blog.example.org/'
+      : /[?#]/.test(value)
+        ? 'must be the address alone, without ? or #'
+        : undefined;
+  if (message) context.addIssue({ code: 'custom', message });
+});
+
 /** A DNS host name of two or more labels: no scheme, port, path, wildcard or trailing dot. */
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/i;
 const ACM_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]+$/;
@@ -49,6 +60,7 @@ const schema = z
     title: z.string().trim().min(1, 'must not be empty'),
     description: z.string().default(''),
     baseUrl: httpUrl,
+    siteUrl: siteAddress.optional(),
     language: z
       .string()
       .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as en or en-GB')
@@ -140,13 +152,14 @@ export const parseSiteConfig = (input: unknown, source = 'site config'): SiteCon
     const lines = problems.map(({ key, message }) => `  ${key || '(root)'}: ${message}`);
     throw new ConfigError(`${source} has ${lines.length} problem(s):\n${lines.join('\n')}`);
   }
-  const { author, permalink, domain, mail, digest, ...rest } = result.data;
+  const { author, permalink, domain, mail, digest, siteUrl, ...rest } = result.data;
   const config: SiteConfig = {
     ...rest,
     // With a domain, baseUrl was checked to be this address, up to the case of the host.
     baseUrl: domain ? `https://${domain.name}/` : rest.baseUrl.endsWith('/') ? rest.baseUrl : `${rest.baseUrl}/`,
     ...(author ? { author: stripUndefined(author) } : {}),
     ...(permalink ? { permalink } : {}),
+    ...(siteUrl ? { siteUrl: siteUrl.endsWith('/') ? siteUrl : `${siteUrl}/` } : {}),
     ...(domain ? { domain } : {}),
     ...(mail ? { mail: { ...stripUndefined(mail), fromName: mail.fromName ?? rest.title } } : {}),
     digest: { ...DEFAULT_DIGEST, ...stripUndefined(digest ?? {}), timeZone: digest?.timeZone ?? rest.timeZone },

@@ -30,6 +30,11 @@ export interface SiteConfig {
   description: string;
   /** Absolute http(s) URL of the public site, always ending in `/`. */
   baseUrl: string;
+  /**
+   * The address of the author's own site (a migrated Hugo or Jekyll blog), ending in `/`: links in posts to its
+   * pages that are not posts (about, docs) point there. Without it, the site's `_config.yml` or Hugo config says.
+   */
+  siteUrl?: string;
   /** BCP 47 language tag, e.g. `en` or `en-GB`. */
   language: string;
   author?: Author;

@@ -38,8 +38,8 @@ const build = async (corpus: string): Promise<BatchResult & { siteProblems: stri
 const expectedFile = (corpus: string, slug: string) => `./expected/${corpus}/${slug}.html`;
 
 describe.each([
-  ['hugo', 5],
-  ['jekyll', 9],
+  ['hugo', 6],
+  ['jekyll', 11],
   ['damaged', 5],
   ['hostile', 2],
 ])('the %s corpus', (corpus, count) => {
@@ -129,6 +129,9 @@ const buildWith = (generator: 'hugo' | 'jekyll'): ((sourcePath: string) => strin
   const source = join(work, generator);
   const out = join(work, `${generator}-out`);
   cpSync(join(CORPUS, generator), source, { recursive: true });
+  // The rest of the site, which the generator needs and feedmail is not given: pages that are not posts, plugins.
+  const rest = join(CORPUS, `${generator}-site`);
+  if (existsSync(rest)) cpSync(rest, source, { recursive: true });
   const run =
     generator === 'hugo'
       ? spawnSync('hugo', ['--quiet', '--source', source, '--destination', out], { encoding: 'utf8' })
@@ -167,6 +170,10 @@ const textOf = (html: string): string => {
 
 const articleOf = (page: string): string => /<article>([\s\S]*)<\/article>/.exec(page)?.[1] ?? page;
 
+/** The targets of the links in an HTML fragment, each resolved against `base`. */
+const hrefsOf = (html: string, base: string): string[] =>
+  [...html.matchAll(/<a [^>]*href="([^"]*)"/g)].map((found) => new URL(found[1] ?? '', base).href);
+
 describe.skipIf(missing)(
   missing
     ? `Hugo and Jekyll comparison skipped: ${SKIP_REASON}; it always runs when CI is set`
@@ -190,6 +197,34 @@ describe.skipIf(missing)(
         // Assess
         expect(compared.length).toBeGreaterThan(0);
         for (const { slug, ours: text, theirs } of compared) expect({ slug, text }).toEqual({ slug, text: theirs });
+      },
+    );
+
+    it.each([
+      [
+        'jekyll' as const,
+        'https://ada.example/',
+        ['https://ada.example/about', 'https://ada.example/docs/', 'https://ada.example/docs/history'],
+        'https://notes.example/posts/first-steps/',
+      ],
+      [
+        'hugo' as const,
+        'https://notes.example/',
+        ['https://notes.example/downloads/', 'https://notes.example/docs/', 'https://notes.example/docs/install/'],
+        'https://notes.example/posts/builtins/',
+      ],
+    ])(
+      'links the %s pages that are not posts where the generator puts them, on the site’s address',
+      async (generator, address, pages, post) => {
+        // Prepare
+        const pageOf = buildWith(generator);
+        const ours = await build(generator);
+        const elsewhere = ours.published.find((candidate) => candidate.slug === 'elsewhere');
+        // Act
+        const theirs = hrefsOf(articleOf(readFileSync(pageOf(elsewhere?.sourcePath ?? ''), 'utf8')), address);
+        // Assess: the pages at the generator's own URLs on the site's address, the post where feedmail publishes it.
+        expect(theirs.slice(0, 3)).toEqual(pages);
+        expect(hrefsOf(elsewhere?.html ?? '', 'https://notes.example/')).toEqual([...pages, post]);
       },
     );
   },

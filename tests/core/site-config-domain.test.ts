@@ -116,3 +116,29 @@ describe('parseSiteConfig: custom domain', () => {
     ]);
   });
 });
+
+describe('parseSiteConfig: siteUrl', () => {
+  it('keeps the address of the author’s own site, ending in a slash', () => {
+    const config = parseSiteConfig({
+      title: 'Notes',
+      baseUrl: 'https://news.example/',
+      siteUrl: 'https://blog.example/b',
+    });
+
+    expect(config.siteUrl).toBe('https://blog.example/b/');
+  });
+
+  it.each([
+    [
+      'blog.example',
+      'siteUrl: must be the absolute http(s) address of your own site, such as https://blog.example.org/',
+    ],
+    [
+      'ftp://blog.example/',
+      'siteUrl: must be the absolute http(s) address of your own site, such as https://blog.example.org/',
+    ],
+    ['https://blog.example/?x=1', 'siteUrl: must be the address alone, without ? or #'],
+  ])('refuses %s, naming the key', (siteUrl, problem) => {
+    expect(problemsOf({ title: 'Notes', baseUrl: 'https://news.example/', siteUrl })).toEqual([`  ${problem}`]);
+  });
+});

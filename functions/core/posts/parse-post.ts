@@ -218,7 +218,7 @@ const markdownFlavourOf = (file: string, format: string, content: ContentContext
     const engine = content.jekyll.markdown;
     return engine === undefined || /^kramdown$/i.test(String(engine)) ? kramdownFlavour(content.jekyll) : COMMONMARK;
   }
-  if (format === 'toml' || content.generator === 'hugo') return goldmarkFlavour(content.hugo);
+  if (format === 'toml' || content.generator === 'hugo') return goldmarkFlavour(content.hugoConfig);
   return COMMONMARK;
 };
 

@@ -1,8 +1,9 @@
 import { lineLocator } from '../../line-locator.ts';
 import { renderInlineMarkdown, renderMarkdownify } from '../markdown.ts';
 import { GoTemplateError, renderGoTemplate, SafeHtml, type TemplateFunctions } from './go-template.ts';
+import { createPageLinker } from './page-links.ts';
 import { parseShortcodes, type ShortcodeCall, type ShortcodeNode, type ShortcodeParams } from './shortcode-syntax.ts';
-import { type BodyProblem, resolvePostReference, type TemplateContext } from './template-context.ts';
+import type { BodyProblem, TemplateContext } from './template-context.ts';
 
 /**
  * Expands Hugo shortcodes in a post body the way Hugo does: `{{< >}}` output goes in as HTML, `{{% %}}` output
@@ -15,6 +16,8 @@ const BUILTIN_NAMES =
   'figure, img, youtube, vimeo, x, twitter, tweet, gist, highlight, details, param, ref, relref, instagram, qr';
 
 type Rendered = { text: string; problems: BodyProblem[] };
+
+type PageLinker = ReturnType<typeof createPageLinker>;
 
 /**
  * @example expandHugoShortcodes('{{< img src="a.png" alt="A" >}}', context, []).markdown // '<img src="a.png" alt="A">'
@@ -34,6 +37,7 @@ export const expandHugoShortcodes = (
     fix: problem.fix,
     severity: 'error',
   }));
+  const linkPage = createPageLinker(context);
   const expandRange = (start: number, end: number, nodes: ShortcodeNode[]): string => {
     let out = '';
     let at = start;
@@ -42,7 +46,7 @@ export const expandHugoShortcodes = (
       if (node.kind === 'comment') out += node.text;
       else {
         const inner = node.inner ? expandRange(node.inner.start, node.inner.end, node.inner.children) : undefined;
-        const rendered = renderCall(node, inner, context, lineOf(node.start), body);
+        const rendered = renderCall(node, inner, context, lineOf(node.start), body, linkPage);
         problems.push(...rendered.problems);
         out += options.deferHtml ? defer(rendered.text, node, out, deferred) : place(rendered.text, node, out);
       }
@@ -120,9 +124,10 @@ const renderCall = (
   context: TemplateContext,
   line: number,
   body: string,
+  linkPage: PageLinker,
 ): Rendered => {
   const template = context.content?.shortcodes[call.name];
-  if (template !== undefined) return renderCustom(call, inner, template, context, line);
+  if (template !== undefined) return renderCustom(call, inner, template, context, line, linkPage);
   const args = call.params;
   switch (call.name.toLowerCase()) {
     case 'img':
@@ -149,7 +154,7 @@ const renderCall = (
       return renderParam(args, context, line);
     case 'ref':
     case 'relref':
-      return renderReference(args, context, line, call.name);
+      return renderReference(args, line, call.name, linkPage);
     case 'qr':
       return renderQr(args, inner, line);
     default:
@@ -337,17 +342,11 @@ const findParam = (params: Record<string, unknown>, name: string): unknown =>
     return found === undefined ? undefined : record[found];
   }, params);
 
-const renderReference = (args: ShortcodeParams, context: TemplateContext, line: number, name: string): Rendered => {
+/** ref and relref: another post's page here, or a page of the author's own site (both as absolute URLs). */
+const renderReference = (args: ShortcodeParams, line: number, name: string, linkPage: PageLinker): Rendered => {
   const target = args.positional[0] ?? args.named.get('path') ?? '';
-  const url = resolvePostReference(target, context);
-  if (url === undefined) {
-    return fail(
-      line,
-      `The ${name} shortcode points at "${target}", and no post of the site has that name.`,
-      'Give the path of the other post relative to the posts folder (2024/other-post.md), or upload that post.',
-    );
-  }
-  return ok(url);
+  const linked = linkPage({ target, generator: 'hugo', written: `{{< ${name} "${target}" >}}`, line });
+  return { text: linked.url, problems: linked.problems };
 };
 
 const renderQr = (args: ShortcodeParams, inner: string | undefined, line: number): Rendered => {
@@ -366,7 +365,15 @@ const renderCustom = (
   template: string,
   context: TemplateContext,
   line: number,
+  linkPage: PageLinker,
 ): Rendered => {
+  const problems: BodyProblem[] = [];
+  const reference = (name: string) => (_page: unknown, target: unknown) => {
+    const written = `{{ ${name} . "${String(target ?? '')}" }} in templates/shortcodes/${call.name}.html`;
+    const linked = linkPage({ target: String(target ?? ''), generator: 'hugo', written, line });
+    problems.push(...linked.problems);
+    return linked.url;
+  };
   const { named, positional } = call.params;
   const site = { Title: context.site.title, BaseURL: context.site.baseUrl, Params: context.content?.params ?? {} };
   const page = {
@@ -392,11 +399,12 @@ const renderCustom = (
       new SafeHtml(renderMarkdownify(value instanceof SafeHtml ? value.html : String(value ?? ''))),
     relURL: (value) => new URL(String(value ?? '').replace(/^\//, ''), context.site.baseUrl).pathname,
     absURL: (value) => new URL(String(value ?? '').replace(/^\//, ''), context.site.baseUrl).href,
-    relref: (_page, target) => resolvePostReference(String(target ?? ''), context) ?? '',
-    ref: (_page, target) => resolvePostReference(String(target ?? ''), context) ?? '',
+    relref: reference('relref'),
+    ref: reference('ref'),
   };
   try {
-    return ok(renderGoTemplate(template, data, functions));
+    const text = renderGoTemplate(template, data, functions);
+    return { text, problems };
   } catch (error) {
     if (!(error instanceof GoTemplateError)) throw error;
     return fail(

@@ -5,15 +5,27 @@ import { describeError } from '../../errors.ts';
 import { lineLocator } from '../../line-locator.ts';
 import { renderMarkdownify } from '../markdown.ts';
 import { fencedCode } from './hugo-shortcodes.ts';
+import {
+  countRendering,
+  DEFAULT_LIQUID_LIMITS,
+  includeDepthGuard,
+  type LiquidLimits,
+  limitOf,
+  liquidLimitOptions,
+} from './liquid-limits.ts';
+import { EMPTY_OUTPUT, registerPluginTags, tidyEmptyOutput } from './liquid-plugin-tags.ts';
+import { createPageLinker } from './page-links.ts';
 import { type BodyProblem, resolvePostReference, type TemplateContext } from './template-context.ts';
 
 /**
  * Jekyll's Liquid over a post body, through liquidjs (Shopify's dialect, with Jekyll's include syntax): the `site`
  * variables of the site's `_config.yml` and settings, the `page` variables of the front matter, and Jekyll's own
  * tags and filters (link, post_url, highlight, include, relative_url, absolute_url, markdownify). Where Jekyll
- * would render something empty (a variable the site cannot have, an include that was not uploaded, a plugin's
- * tag), the output is empty too and the author gets a warning naming the line. Only Liquid that cannot be read at
- * all (an unclosed tag) is an error, as it fails a Jekyll build.
+ * would render something empty (a variable the site cannot have, an include that was not uploaded), the output is
+ * empty too and the author gets a warning naming the line; a plugin's tag renders what the site's
+ * `_includes/tags/<name>.html` gives, or nothing (liquid-plugin-tags.ts). Only Liquid that cannot be read at all
+ * (an unclosed tag) is an error, as it fails a Jekyll build, and Liquid that goes past its budgets
+ * (liquid-limits.ts): a runaway loop rejects its own post, never the batch.
  *
  * One decision differs from Jekyll: Markdown code (fences, indented blocks, code spans) is shown as written. A
  * Jekyll author who shows template code wraps it in raw; without raw, Jekyll would have broken their own page.
@@ -57,6 +69,7 @@ export const renderJekyllLiquid = (
   context: TemplateContext,
   codeRanges: readonly [number, number][],
   page: LiquidPage = {},
+  limits: LiquidLimits = DEFAULT_LIQUID_LIMITS,
 ): { markdown: string; problems: BodyProblem[] } => {
   const problems: BodyProblem[] = [];
   const warn = (line: number, message: string, fix: string) =>
@@ -64,35 +77,35 @@ export const renderJekyllLiquid = (
   const { masked, restore } = maskCode(body, codeRanges);
   const lineOf = lineLocator(masked);
   const includes = { ...(context.content?.includes ?? {}) };
-  const { Liquid } = loadLiquid();
-  const engine = new Liquid({
+  const liquidjs = loadLiquid();
+  const engine = new liquidjs.Liquid({
     jekyllInclude: true,
     dynamicPartials: false,
     templates: includes,
+    // An include rendered in a loop is parsed once, so parseLimit counts the text read, not the iterations.
+    cache: true,
     ...(context.site.timeZone ? { timezoneOffset: context.site.timeZone } : {}),
     preserveTimezones: true,
     greedy: false,
+    ...liquidLimitOptions(limits),
   });
-  registerJekyll(engine, context, problems);
+  countRendering(engine, limits);
+  const guard = includeDepthGuard(limits);
+  registerJekyll(engine, context, problems, guard);
 
   // Jekyll renders an include it cannot find as a build error; here it is left out, with a warning.
   for (const found of masked.matchAll(/\{%-?\s*include(?:_relative)?\s+([^\s%]+)/g)) {
     const name = found[1] ?? '';
     if (name in includes || name.includes('{{')) continue;
-    includes[name] = '';
+    includes[name] = EMPTY_OUTPUT;
     warn(
       lineOf(found.index),
       `The include "${name}" was not uploaded, so it is left out of the post.`,
       `Upload it as _includes/${name} beside the posts, or remove the {% include %} tag.`,
     );
   }
-  // A plugin's tag (seo, feed_meta, gist, …) renders nothing here.
-  for (const found of masked.matchAll(/\{%-?\s*([A-Za-z_]\w*)/g)) {
-    const name = found[1] ?? '';
-    if (name in engine.tags || /^end/.test(name) || name in { else: 1, elsif: 1, when: 1, break: 1, continue: 1 })
-      continue;
-    registerSilentTag(engine, name, problems);
-  }
+  // A plugin's tag (seo, gist, ghi, …) renders nothing here, or what the site's _includes/tags/<name>.html gives.
+  const pluginTags = registerPluginTags(liquidjs, engine, [masked, ...Object.values(includes)], includes, guard);
 
   // A filter Liquid does not know passes its value through unchanged, as in Jekyll.
   for (const tag of masked.matchAll(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g)) {
@@ -113,7 +126,7 @@ export const renderJekyllLiquid = (
   try {
     templates = engine.parse(masked);
   } catch (error) {
-    return { markdown: restore(body), problems: [liquidSyntaxProblem(error, masked)] };
+    return { markdown: restore(body), problems: [liquidProblem(error, masked, limits)] };
   }
   const scope = scopeOf(context, page);
   for (const reference of unresolvedVariables(engine, templates, scope)) {
@@ -128,10 +141,12 @@ export const renderJekyllLiquid = (
     );
   }
   try {
-    const markdown = restore(engine.renderSync(templates, scope) as string);
-    return { markdown, problems: problems.sort((a, b) => a.line - b.line) };
+    const markdown = restore(tidyEmptyOutput(engine.renderSync(templates, scope) as string));
+    return { markdown, problems: [...problems, ...pluginTags.warnings()].sort((a, b) => a.line - b.line) };
   } catch (error) {
-    return { markdown: restore(body), problems: [...problems, liquidSyntaxProblem(error, masked)] };
+    const problem = liquidProblem(error, masked, limits);
+    const failed = { ...problem, line: guard.outermostLine() ?? problem.line };
+    return { markdown: restore(body), problems: [...problems, ...pluginTags.warnings(), failed] };
   }
 };
 
@@ -203,8 +218,24 @@ const resolves = (scope: unknown, path: (string | number)[]): boolean => {
 
 // ---------------------------------------------------------------- Jekyll's tags and filters
 
-const registerJekyll = (engine: Liquid, context: TemplateContext, problems: BodyProblem[]): void => {
-  const { Tag } = loadLiquid();
+const registerJekyll = (
+  engine: Liquid,
+  context: TemplateContext,
+  problems: BodyProblem[],
+  guard: ReturnType<typeof includeDepthGuard>,
+): void => {
+  const { Tag, IncludeTag } = loadLiquid();
+  /** Jekyll's include, one level deeper each time, up to the limit. */
+  engine.registerTag(
+    'include',
+    class extends IncludeTag {
+      override *render(ctx: Context, emitter: Emitter): Generator<unknown, void, unknown> {
+        const file = (this as unknown as { file?: unknown }).file;
+        const line = this.token.getPosition()[0] ?? 1;
+        yield* guard.run(typeof file === 'string' ? file : 'an include', line, () => super.render(ctx, emitter));
+      }
+    },
+  );
   const basePath = basePathOf(context);
   const origin = new URL(context.site.baseUrl).origin;
   const relative = (value: unknown): string => {
@@ -213,6 +244,8 @@ const registerJekyll = (engine: Liquid, context: TemplateContext, problems: Body
     if (basePath !== '' && (text === basePath || text.startsWith(`${basePath}/`))) return text;
     return `${basePath}/${text.replace(/^\/+/, '')}`;
   };
+  /** A URL of this site as Jekyll writes its own links: the path from the host, with the anchor. */
+  const sitePath = (url: string): string => new URL(url).pathname + new URL(url).hash;
   engine.registerFilter('relative_url', relative);
   engine.registerFilter('absolute_url', (value: unknown) => {
     const path = relative(value);
@@ -221,7 +254,11 @@ const registerJekyll = (engine: Liquid, context: TemplateContext, problems: Body
   engine.registerFilter('markdownify', (value: unknown) => renderMarkdownify(String(value ?? '')));
   engine.registerFilter('smartify', (value: unknown) => String(value ?? ''));
 
-  /** `{% link _posts/2017-01-18-x.markdown %}` and `{% post_url 2017-01-18-x %}`: the path of another post. */
+  /**
+   * `{% link _posts/2017-01-18-x.markdown %}` and `{% post_url 2017-01-18-x %}`: the path of another post; link
+   * also names pages of the author's site (`{% link about.md %}`), which are linked where Jekyll puts them.
+   */
+  const linkPage = createPageLinker(context);
   const referenceTag = (kind: 'link' | 'post_url') =>
     class extends Tag {
       private readonly target: string;
@@ -232,19 +269,26 @@ const registerJekyll = (engine: Liquid, context: TemplateContext, problems: Body
         this.line = token.getPosition()[0] ?? 1;
       }
       render(): string {
+        const written = `{% ${kind} ${this.target} %}`;
+        if (kind === 'link') {
+          const linked = linkPage({ target: this.target, generator: 'jekyll', written, line: this.line });
+          problems.push(...linked.problems);
+          if (linked.url === '' || !linked.url.startsWith(context.site.baseUrl)) return linked.url;
+          return sitePath(linked.url);
+        }
         const url = resolvePostReference(this.target, context);
         if (url === undefined) {
           problems.push({
             line: this.line,
-            message: `{% ${kind} ${this.target} %} names a post that is not in the site.`,
+            message: `${written} names a post that is not in the site.`,
             fix: 'Check the file name (as Jekyll writes it: 2017-01-18-title), or upload that post.',
             severity: 'error',
           });
           return '';
         }
-        const path = new URL(url).pathname + new URL(url).hash;
         // As in Jekyll 4, link includes the base path and post_url does not (authors prefix site.baseurl).
-        return kind === 'post_url' && basePath !== '' ? path.slice(basePath.length) : path;
+        const path = sitePath(url);
+        return basePath !== '' ? path.slice(basePath.length) : path;
       }
     };
   engine.registerTag('link', referenceTag('link'));
@@ -278,38 +322,37 @@ const registerJekyll = (engine: Liquid, context: TemplateContext, problems: Body
   );
 };
 
-/** A tag this site cannot run (a Jekyll plugin's): renders nothing, with a warning. */
-const registerSilentTag = (engine: Liquid, name: string, problems: BodyProblem[]): void => {
-  const { Tag } = loadLiquid();
-  engine.registerTag(
-    name,
-    class extends Tag {
-      constructor(token: TagToken, remain: TopLevelToken[], liquid: Liquid) {
-        super(token, remain, liquid);
-        problems.push({
-          line: token.getPosition()[0] ?? 1,
-          message: `The Liquid tag {% ${name} %} comes from a Jekyll plugin this site does not run, so it renders nothing.`,
-          fix: 'Replace it with the text or link it stood for, or remove it.',
-          severity: 'warning',
-        });
-      }
-      render(): string {
-        return '';
-      }
-    },
-  );
-};
-
-const liquidSyntaxProblem = (error: unknown, source: string): BodyProblem => {
+/** What stopped the Liquid: a budget it ran out of, or Liquid that cannot be read. */
+const liquidProblem = (error: unknown, source: string, limits: LiquidLimits): BodyProblem => {
   const message = describeError(error);
-  const line = Number(/line:(\d+)/.exec(message)?.[1] ?? 1);
+  const line = Math.min(Number(/line:(\d+)/.exec(message)?.[1] ?? 1), source.split('\n').length);
+  const limit = limitOf(error);
+  if (limit) {
+    return {
+      line,
+      message: `The Liquid in this post goes beyond what one post may use: ${limit.reason ?? LIMIT_REASONS[limit.limit](limits)}. The post is not published.`,
+      fix: 'Loop over fewer items, stop an include that includes itself, or write the repeated text out: each post’s Liquid has a budget, so that one post cannot hold up the others.',
+      severity: 'error',
+    };
+  }
   const what = message.replace(/,?\s*line:\d+,?\s*(col:\d+)?/, '').replace(/\s+$/, '');
   return {
-    line: Math.min(line, source.split('\n').length),
+    line,
     message: `The Liquid in this post cannot be read: ${what}.`,
     fix: 'Correct the Liquid on that line (every {% if %}, {% for %} and {% raw %} needs its end tag); to show template code as is, put it in a code block or between {% raw %} and {% endraw %}.',
     severity: 'error',
   };
+};
+
+const LIMIT_REASONS: Record<keyof LiquidLimits, (limits: LiquidLimits) => string> = {
+  parseCharacters: (limits) =>
+    `the post and its includes hold more than ${limits.parseCharacters.toLocaleString('en')} characters of Liquid`,
+  memoryUnits: (limits) =>
+    `its ranges and filters build more than ${limits.memoryUnits.toLocaleString('en')} items or characters (a loop over a huge range, or text doubled again and again)`,
+  renderSteps: (limits) => `it takes more than ${limits.renderSteps.toLocaleString('en')} steps`,
+  outputCharacters: (limits) => `it writes more than ${limits.outputCharacters.toLocaleString('en')} characters`,
+  includeDepth: (limits) => `includes go more than ${limits.includeDepth} deep`,
+  renderMilliseconds: (limits) => `it takes longer than ${limits.renderMilliseconds} ms to render`,
 };
 
 // ---------------------------------------------------------------- code, kept as written

@@ -2,7 +2,7 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import { describeError } from '../../errors.ts';
 import type { Problem } from '../../types.ts';
 import { splitFrontMatter } from '../front-matter.ts';
-import type { ContentContext } from './template-context.ts';
+import type { ContentContext, HugoAddressing } from './template-context.ts';
 
 /**
  * The files a migrated Hugo or Jekyll site keeps beside its posts, and what they give the posts: Jekyll's
@@ -65,9 +65,11 @@ export const readContentContext = (
       case 'hugo-config': {
         const read = readHugoConfig(file.path, file.text);
         problems.push(...read.problems);
-        const params = read.data.params;
-        if (params && typeof params === 'object') content.params = { ...content.params, ...lowerKeys(params) };
-        content.hugo = { ...content.hugo, ...read.data };
+        const settings = lowerKeys(read.data);
+        const params = settings.params;
+        if (params && typeof params === 'object') content.params = { ...content.params, ...(params as object) };
+        content.hugo = hugoAddressing(settings, content.hugo);
+        content.hugoConfig = { ...content.hugoConfig, ...read.data };
         content.generator ??= 'hugo';
         break;
       }
@@ -122,6 +124,30 @@ const readHugoConfig = (path: string, text: string): { data: Record<string, unkn
       ],
     };
   }
+};
+
+/**
+ * Where a Hugo site's pages live, from its (lower-cased) settings: merged over what an earlier config file said.
+ * @example hugoAddressing({ baseurl: 'https://a.example/', uglyurls: true }).uglyURLs // true
+ */
+const hugoAddressing = (settings: Record<string, unknown>, earlier?: HugoAddressing): HugoAddressing => {
+  const folders = [settings.contentdir];
+  const languages = settings.languages;
+  if (languages && typeof languages === 'object') {
+    for (const language of Object.values(languages)) {
+      if (language && typeof language === 'object') folders.push((language as Record<string, unknown>).contentdir);
+    }
+  }
+  const contentDirs = folders
+    .filter((folder): folder is string => typeof folder === 'string' && folder.trim() !== '')
+    .map((folder) => folder.trim().replace(/^\.?\/+|\/+$/g, ''));
+  const baseURL = typeof settings.baseurl === 'string' ? settings.baseurl : earlier?.baseURL;
+  const uglyURLs = typeof settings.uglyurls === 'boolean' ? settings.uglyurls : earlier?.uglyURLs;
+  return {
+    ...(baseURL === undefined ? {} : { baseURL }),
+    ...(uglyURLs === undefined ? {} : { uglyURLs }),
+    contentDirs: [...new Set([...(earlier?.contentDirs ?? []), ...contentDirs])],
+  };
 };
 
 /** Hugo reads param names case-insensitively; it keeps them lower-cased. */

@@ -12,8 +12,10 @@ export interface ContentContext {
   params: Record<string, unknown>;
   /** Jekyll's `_config.yml`, as `site.*` in Liquid. */
   jekyll: Record<string, unknown>;
+  /** What the Hugo config says about where the site's pages live (for links to pages that are not posts). */
+  hugo?: HugoAddressing;
   /** Hugo's whole config (`markup`, `enableEmoji`, …) as written, when the site has one. */
-  hugo?: Record<string, unknown>;
+  hugoConfig?: Record<string, unknown>;
   /** Shortcode name (`note`, `blog/quote`) to its template source (`templates/shortcodes/<name>.html`). */
   shortcodes: Record<string, string>;
   /** Jekyll include name (`note.html`) to its source (`_includes/note.html`). */
@@ -26,12 +28,22 @@ export interface ContentContext {
   sources?: string[];
 }
 
+/** The Hugo settings that decide a page's address. */
+export interface HugoAddressing {
+  /** `baseURL`, as written. */
+  baseURL?: string;
+  /** `uglyURLs: true` gives `/docs/install.html` instead of `/docs/install/`. */
+  uglyURLs?: boolean;
+  /** The content folders (`contentDir`, also per language), relative to the site root; `content` by default. */
+  contentDirs: string[];
+}
+
 export const EMPTY_CONTENT: ContentContext = { params: {}, jekyll: {}, shortcodes: {} };
 
 /** Everything a template in a post body can see. */
 export interface TemplateContext {
   site: Pick<SiteConfig, 'baseUrl' | 'title' | 'description' | 'iframeHosts'> &
-    Partial<Pick<SiteConfig, 'language' | 'timeZone'>>;
+    Partial<Pick<SiteConfig, 'language' | 'timeZone' | 'siteUrl'>>;
   /** The post's title, for `{{ page.title }}` and `.Page.Title`. */
   pageTitle: string;
   /** The post's source path and front matter, for page variables. */

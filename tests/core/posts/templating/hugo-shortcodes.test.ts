@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderGoTemplate, SafeHtml } from '../../../../functions/core/posts/templating/go-template.ts';
 import { expandHugoShortcodes } from '../../../../functions/core/posts/templating/hugo-shortcodes.ts';
 import { parseShortcodes } from '../../../../functions/core/posts/templating/shortcode-syntax.ts';
-import type { TemplateContext } from '../../../../functions/core/posts/templating/template-context.ts';
+import type { ContentContext, TemplateContext } from '../../../../functions/core/posts/templating/template-context.ts';
 
 const context = (shortcodes: Record<string, string> = {}): TemplateContext => ({
   site: { baseUrl: 'https://notes.example/', title: 'Notes', description: '', iframeHosts: [] },
@@ -92,13 +92,50 @@ describe('expandHugoShortcodes', () => {
     expect(result.markdown).toBe('<aside class="tip"><b>&lt;T&gt;</b>Hi</aside>');
   });
 
-  it('resolves ref against the known posts and reports a missing target', () => {
+  it('resolves ref against the known posts', () => {
     // Prepare, Act
     const found = expandHugoShortcodes('[o]({{< ref "other-post.md" >}})', context(), []);
-    const missing = expandHugoShortcodes('[o]({{< ref "nowhere" >}})', context(), []);
     // Assess
+    expect(found.problems).toEqual([]);
     expect(found.markdown).toBe('[o](https://notes.example/posts/other-post/)');
-    expect(missing.problems[0]?.message).toContain('"nowhere"');
+  });
+
+  it('links ref and relref to a page that is not a post on the site, absolute, warning once per target', () => {
+    // Prepare
+    const site = context();
+    site.content = { ...(site.content as ContentContext), hugo: { baseURL: 'https://ada.example/', contentDirs: [] } };
+    const body = '[a]({{< relref "downloads" >}})\n[b]({{< ref "/docs/install" >}}) [c]({{< relref "downloads" >}})';
+    // Act
+    const result = expandHugoShortcodes(body, site, []);
+    // Assess
+    expect(result.markdown).toBe(
+      '[a](https://ada.example/downloads/)\n[b](https://ada.example/docs/install/) [c](https://ada.example/downloads/)',
+    );
+    expect(result.problems.map(({ line, severity, message }) => ({ line, severity, message }))).toEqual([
+      {
+        line: 1,
+        severity: 'warning',
+        message:
+          '{{< relref "downloads" >}} is not a post: linked to its page on your site, https://ada.example/downloads/.',
+      },
+      {
+        line: 2,
+        severity: 'warning',
+        message:
+          '{{< ref "/docs/install" >}} is not a post: linked to its page on your site, https://ada.example/docs/install/.',
+      },
+    ]);
+  });
+
+  it('links relref in a site template to a page that is not a post, with a warning', () => {
+    // Prepare
+    const site = context({ more: '<a href="{{ relref . "/about" }}">{{ .Inner }}</a>' });
+    // Act
+    const result = expandHugoShortcodes('{{< more >}}About{{< /more >}}', site, []);
+    // Assess
+    expect(result.markdown).toBe('<a href="https://notes.example/about/">About</a>');
+    expect(result.problems).toEqual([expect.objectContaining({ severity: 'warning', line: 1 })]);
+    expect(result.problems[0]?.message).toMatch(/templates\/shortcodes\/more\.html is not a post.*not known/);
   });
 
   it('keeps an unknown shortcode an error naming it', () => {

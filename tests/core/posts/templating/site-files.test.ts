@@ -42,6 +42,24 @@ describe('site files', () => {
     expect(content.generator).toBe('jekyll');
   });
 
+  it('reads where a Hugo site puts its pages: baseURL, uglyURLs and every content folder, keys in any case', () => {
+    // Prepare
+    const files = [
+      {
+        path: 'config.yaml',
+        text: 'baseURL: https://grpc.example/\nuglyurls: true\nlanguages:\n  en:\n    contentDir: content/en\n  fr:\n    contentDir: content/fr/\n',
+      },
+    ];
+    // Act
+    const { content } = readContentContext(files);
+    // Assess
+    expect(content.hugo).toEqual({
+      baseURL: 'https://grpc.example/',
+      uglyURLs: true,
+      contentDirs: ['content/en', 'content/fr'],
+    });
+  });
+
   it.each([
     ['_config.yml', 'title: [unclosed\n', /_config\.yml/],
     ['hugo.toml', '[params\nx = 1\n', /Hugo settings cannot be read/],
