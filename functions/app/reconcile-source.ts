@@ -161,7 +161,9 @@ const computeRecord = async (
 ): Promise<SourceRecord> => {
   const version = (previous?.version ?? 0) + 1;
   if (mayHoldLiquid(bytes)) await preloadLiquid();
-  const parsed = parsePost({ sourcePath, bytes }, deps.site, siteFiles);
+  // A post without a date keeps the date it was first published with.
+  const undatedAt = previous?.post ? new Date(previous.post.date) : now;
+  const parsed = parsePost({ sourcePath, bytes, undatedAt }, deps.site, siteFiles);
   let post = parsed.post;
   if (!post || hasErrors(parsed.problems))
     return rejectedRecord(sourcePath, version, etag, previous, parsed.problems, now);

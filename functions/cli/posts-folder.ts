@@ -2,7 +2,7 @@
  * Reading the author's side for the CLI: the site settings file and a folder of posts, as the build, lint and
  * digest preview commands all need them.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listFiles } from '../adapters/list-files.ts';
 import { ConfigError, describeError } from '../core/errors.ts';
@@ -53,10 +53,10 @@ export const readFolder = async (
   }
   const postPaths = paths.filter((path) => sourceKindOf(path) === 'post');
   const assets = paths.filter((path) => sourceKindOf(path) === 'asset');
-  const posts = await mapLimit(postPaths, IO_CONCURRENCY, async (sourcePath) => ({
-    sourcePath,
-    bytes: await readFile(join(dir, sourcePath)),
-  }));
+  const posts = await mapLimit(postPaths, IO_CONCURRENCY, async (sourcePath) => {
+    const [bytes, info] = await Promise.all([readFile(join(dir, sourcePath)), stat(join(dir, sourcePath))]);
+    return { sourcePath, bytes, modifiedAt: info.mtime };
+  });
   const siteFiles = await mapLimit(
     paths.filter((path) => sourceKindOf(path) === 'site-file'),
     IO_CONCURRENCY,

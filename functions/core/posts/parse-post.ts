@@ -30,7 +30,16 @@ const SUMMARY_LENGTH = 300;
  * @example parsePost({ sourcePath: '2024/hello.md', bytes }, site).post?.url // 'https://notes.example/posts/hello/'
  */
 export const parsePost = (
-  input: { sourcePath: string; bytes: Uint8Array },
+  input: {
+    sourcePath: string;
+    bytes: Uint8Array;
+    /**
+     * The date of a post that has none in its front matter or file name: Hugo builds such a post (dated year 1),
+     * so it publishes here too, dated when its file last changed (the CLI) or when it was first published (the
+     * bucket), with a warning. Without it, a post with no date is rejected.
+     */
+    undatedAt?: Date;
+  },
   site: SiteConfig,
   content: ContentContext = EMPTY_CONTENT,
 ): ParseResult => {
@@ -76,8 +85,19 @@ export const parsePost = (
     });
   }
   const fileName = file.slice(file.lastIndexOf('/') + 1);
-  const date = fields?.date ?? fields?.publishAt ?? dateFromFileName(fileName, site.timeZone);
-  if (fields && !date && !problems.some((p) => p.field && /date/i.test(p.field))) {
+  let date = fields?.date ?? fields?.publishAt ?? dateFromFileName(fileName, site.timeZone);
+  const dateProblem = problems.some((p) => p.field && /date/i.test(p.field));
+  if (fields && !date && !dateProblem && input.undatedAt) {
+    date = input.undatedAt;
+    problems.push({
+      file,
+      field: 'date',
+      message: `The post has no date, so it is dated ${date.toISOString()}, when its file last changed or was first published.`,
+      fix: 'Add a date: field such as date: 2024-11-14 to choose the date yourself.',
+      severity: 'warning',
+    });
+  }
+  if (fields && !date && !dateProblem) {
     problems.push({
       file,
       field: 'date',

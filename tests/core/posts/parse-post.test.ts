@@ -515,3 +515,43 @@ describe('parsePost on posts as Hugo and Jekyll read them', () => {
     expect(result.post?.html).toMatch(/^<hr[^>]*>\n<h2[^>]*>title: Spaced<\/h2>/);
   });
 });
+
+describe('parsePost on a post without a date', () => {
+  it('dates it when its file last changed, as Hugo would build it, and says so', () => {
+    // Prepare
+    const undatedAt = new Date('2025-02-03T04:05:06Z');
+    // Act
+    const result = parsePost(
+      {
+        sourcePath: 'blog/undated.md',
+        bytes: new TextEncoder().encode('---\ntitle: Undated\n---\nText.\n'),
+        undatedAt,
+      },
+      makeSite(),
+    );
+    // Assess
+    expect(result.post?.date).toEqual(undatedAt);
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        field: 'date',
+        severity: 'warning',
+        message: expect.stringContaining('2025-02-03T04:05:06.000Z'),
+      }),
+    ]);
+  });
+
+  it('still rejects a date it cannot read, rather than putting another in its place', () => {
+    // Act
+    const result = parsePost(
+      {
+        sourcePath: 'blog/bad-date.md',
+        bytes: new TextEncoder().encode('---\ntitle: Bad\ndate: someday\n---\nText.\n'),
+        undatedAt: new Date('2025-02-03T04:05:06Z'),
+      },
+      makeSite(),
+    );
+    // Assess
+    expect(result.post).toBeUndefined();
+    expect(errorsOf(result)).toEqual([expect.objectContaining({ field: 'date' })]);
+  });
+});
