@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { createDynamoDigestStore } from '../functions/adapters/dynamo-digest-store.ts';
-import { createDynamoPostIndex } from '../functions/adapters/dynamo-post-index.ts';
 import { createDynamoSendingPause } from '../functions/adapters/dynamo-sending-pause.ts';
+import { createDynamoSourceIndex } from '../functions/adapters/dynamo-source-index.ts';
 import { createDynamoSubscriberStore } from '../functions/adapters/dynamo-subscriber-store.ts';
+import { openStateTable } from '../functions/adapters/dynamo-table.ts';
 import type { Logger } from '../functions/app/logger.ts';
 import { planDigests } from '../functions/app/plan-digest.ts';
-import type { RecipientBatch } from '../functions/app/ports.ts';
+import type { RecipientBatch, SourceIndex } from '../functions/app/ports.ts';
 import { type SenderDeps, sendRecipientBatch } from '../functions/app/send-digest.ts';
 import type { SendQuota } from '../functions/core/digest/pacing.ts';
 import { type CompiledDigest, compileDigestMail } from '../functions/core/mail/digest-mail.ts';
@@ -150,8 +151,8 @@ export const measureSendRate = async (): Promise<SendRateMeasurement> => {
     const { client, tableName } = standIns;
     const subscribers = createDynamoSubscriberStore({ tableName, client });
     const digests = createDynamoDigestStore({ tableName, client, shards: subscribers.shards });
-    const index = createDynamoPostIndex({ tableName, client });
-    await seedDigest({ site, posts, recipients, subscribers, digests, index });
+    const sources = createDynamoSourceIndex(openStateTable({ tableName, client }));
+    await seedDigest({ site, posts, recipients, subscribers, digests, sources });
 
     const queue: RecipientBatch[] = [];
     const warnings: string[] = [];
@@ -165,7 +166,7 @@ export const measureSendRate = async (): Promise<SendRateMeasurement> => {
       {
         pause,
         digests,
-        index,
+        sources,
         subscribers,
         queue: { send: async (batches) => void queue.push(...batches) },
         site,
@@ -253,11 +254,11 @@ const seedDigest = async (input: {
   recipients: number;
   subscribers: ReturnType<typeof createDynamoSubscriberStore>;
   digests: ReturnType<typeof createDynamoDigestStore>;
-  index: ReturnType<typeof createDynamoPostIndex>;
+  sources: SourceIndex;
 }): Promise<void> => {
   for (const [i, post] of input.posts.entries()) {
     const slug = `post-${i + 1}`;
-    await input.index.putSource({
+    await input.sources.putSource({
       sourcePath: post.sourcePath,
       version: 1,
       status: 'published',

@@ -19,18 +19,19 @@ import type {
   CompiledForSending,
   DigestRecord,
   DigestStore,
-  PostIndex,
   QueuedPost,
   RecipientBatch,
   RecipientQueue,
   SendingPause,
+  SourceIndex,
   SubscriberStore,
 } from './ports.ts';
 import { finishIfDone } from './send-digest.ts';
 
 export interface PlannerDeps {
   digests: DigestStore;
-  index: Pick<PostIndex, 'getSource'>;
+  /** Whether a queued post is still published, and what it says now. */
+  sources: Pick<SourceIndex, 'getSource'>;
   subscribers: Pick<SubscriberStore, 'list' | 'shards'>;
   queue: RecipientQueue;
   site: SiteConfig;
@@ -101,7 +102,7 @@ export type NextDigest =
  * earlier run left unfinished are not in it: they carry on with the posts they already hold.
  */
 export const previewNextDigest = async (
-  deps: Pick<PlannerDeps, 'digests' | 'index' | 'site' | 'pause' | 'compile' | 'now'>,
+  deps: Pick<PlannerDeps, 'digests' | 'sources' | 'site' | 'pause' | 'compile' | 'now'>,
 ): Promise<NextDigest> => {
   const pause = await deps.pause.get();
   if (pause.paused) {
@@ -240,7 +241,7 @@ const compile = (
 
 /** The queued posts that are still published, each as the digest shows it, in the ledger's order. */
 const stillPublished = async (
-  deps: Pick<PlannerDeps, 'index'>,
+  deps: Pick<PlannerDeps, 'sources'>,
   queued: readonly QueuedPost[],
 ): Promise<{ entry: QueuedPost; post: DigestPost }[]> =>
   (await Promise.all(queued.map((entry) => publishedPost(deps, entry)))).filter(
@@ -249,10 +250,10 @@ const stillPublished = async (
 
 /** The post as the digest shows it, or undefined when it is no longer published (deleted or withdrawn). */
 const publishedPost = async (
-  deps: Pick<PlannerDeps, 'index'>,
+  deps: Pick<PlannerDeps, 'sources'>,
   entry: QueuedPost,
 ): Promise<{ entry: QueuedPost; post: DigestPost } | undefined> => {
-  const source = await deps.index.getSource(entry.sourcePath);
+  const source = await deps.sources.getSource(entry.sourcePath);
   const post = source?.post;
   if (source?.status !== 'published' || !post || post.id !== entry.feedId) return undefined;
   return { entry, post: toDigestPost(post) };

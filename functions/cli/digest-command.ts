@@ -7,9 +7,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
-import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
 import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
+import { createDynamoSourceIndex } from '../adapters/dynamo-source-index.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
+import { openStateTable } from '../adapters/dynamo-table.ts';
 import { loadMailTemplates } from '../adapters/mail-templates.ts';
 import { parseInWorkers } from '../adapters/parse-in-workers.ts';
 import { silentLogger } from '../app/logger.ts';
@@ -149,16 +150,16 @@ const stores = ({ standIns }: Connection) => {
       client: standIns.dynamo,
       shards: subscribers.shards,
     }),
-    index: createDynamoPostIndex({ tableName: standIns.tableName, client: standIns.dynamo }),
+    sources: createDynamoSourceIndex(openStateTable({ tableName: standIns.tableName, client: standIns.dynamo })),
   };
 };
 
 const dryRun = async (site: SiteConfig, connection: Connection, io: Io): Promise<number> => {
   try {
-    const { subscribers, digests, index } = stores(connection);
+    const { subscribers, digests, sources } = stores(connection);
     const titles: string[] = [];
     for (const entry of await digests.listQueued('')) {
-      const source = await index.getSource(entry.sourcePath);
+      const source = await sources.getSource(entry.sourcePath);
       if (source?.status === 'published' && source.post?.id === entry.feedId) titles.push(source.post.title);
     }
     let recipients = 0;

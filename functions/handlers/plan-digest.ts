@@ -1,7 +1,8 @@
 import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
-import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
 import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
+import { createDynamoSourceIndex } from '../adapters/dynamo-source-index.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
+import { openStateTable } from '../adapters/dynamo-table.ts';
 import { loadMailTemplates } from '../adapters/mail-templates.ts';
 import { createSqsRecipientQueue } from '../adapters/sqs-recipient-queue.ts';
 import { createJsonLogger } from '../app/logger.ts';
@@ -19,7 +20,7 @@ const mailTemplates = await loadMailTemplates(new URL('./mail', import.meta.url)
 
 export const handler: PlanHandler = createPlanHandler({
   digests: createDynamoDigestStore({ tableName: environment.tableName, shards: subscribers.shards }),
-  index: createDynamoPostIndex({ tableName: environment.tableName }),
+  sources: createDynamoSourceIndex(openStateTable({ tableName: environment.tableName })),
   subscribers,
   queue: createSqsRecipientQueue({ queueUrl: environment.queueUrl }),
   pause: createDynamoSendingPause({ tableName: environment.tableName }),

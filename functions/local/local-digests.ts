@@ -5,9 +5,10 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
-import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
 import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
+import { createDynamoSourceIndex } from '../adapters/dynamo-source-index.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
+import { openStateTable } from '../adapters/dynamo-table.ts';
 import type { Logger } from '../app/logger.ts';
 import { type NextDigest, type PlannerDeps, type PlanResult, previewNextDigest } from '../app/plan-digest.ts';
 import type { DigestStore, Mailer, RecipientBatch } from '../app/ports.ts';
@@ -51,7 +52,7 @@ export const createLocalDigests = (options: {
   const queue: RecipientBatch[] = [];
   const plannerDeps: PlannerDeps = {
     digests,
-    index: createDynamoPostIndex({ tableName: standIns.tableName, client }),
+    sources: createDynamoSourceIndex(openStateTable({ tableName: standIns.tableName, client })),
     subscribers,
     queue: { send: async (batches) => void queue.push(...batches) },
     pause: createDynamoSendingPause({ tableName: standIns.tableName, client }),

@@ -1,15 +1,16 @@
 import { createDynamoDigestStore } from '../../functions/adapters/dynamo-digest-store.ts';
-import { createDynamoPostIndex } from '../../functions/adapters/dynamo-post-index.ts';
 import { createDynamoSendingPause } from '../../functions/adapters/dynamo-sending-pause.ts';
+import { createDynamoSourceIndex } from '../../functions/adapters/dynamo-source-index.ts';
 import { createDynamoSubscriberStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
+import { openStateTable } from '../../functions/adapters/dynamo-table.ts';
 import { type PlannerDeps, planDigests } from '../../functions/app/plan-digest.ts';
 import type {
   CompiledForSending,
   DigestStore,
   Mailer,
   OutgoingMessage,
-  PostIndex,
   RecipientBatch,
+  SourceIndex,
   SubscriberStore,
 } from '../../functions/app/ports.ts';
 import { type BatchResult, type SenderDeps, sendRecipientBatch } from '../../functions/app/send-digest.ts';
@@ -32,7 +33,7 @@ export class Crash extends Error {
  */
 export interface DigestHarness {
   standIns: StandIns;
-  index: PostIndex;
+  sources: SourceIndex;
   subscribers: SubscriberStore;
   digests: DigestStore;
   /** Every batch put on the queue, in order (duplicates included). */
@@ -75,7 +76,7 @@ export const startDigestHarness = async (
   const client = standIns.dynamo;
   const subscribers = createDynamoSubscriberStore({ tableName: standIns.tableName, client });
   const digests = createDynamoDigestStore({ tableName: standIns.tableName, client, shards: subscribers.shards });
-  const index = createDynamoPostIndex({ tableName: standIns.tableName, client });
+  const sources = createDynamoSourceIndex(openStateTable({ tableName: standIns.tableName, client }));
   const queued: RecipientBatch[] = [];
   const sent: OutgoingMessage[] = [];
   const logs: LogLine[] = [];
@@ -96,7 +97,7 @@ export const startDigestHarness = async (
 
   const planner = (overrides: Partial<PlannerDeps> = {}): PlannerDeps => ({
     digests,
-    index,
+    sources,
     subscribers,
     queue: { send: async (batches) => void queued.push(...batches) },
     pause: createDynamoSendingPause({ tableName: standIns.tableName, client }),
@@ -133,7 +134,7 @@ export const startDigestHarness = async (
 
   const harness: DigestHarness = {
     standIns,
-    index,
+    sources,
     subscribers,
     digests,
     queued,
@@ -174,8 +175,8 @@ export const startDigestHarness = async (
         authors: [],
         ...fields,
       };
-      const previous = await index.getSource(sourcePath);
-      await index.putSource({
+      const previous = await sources.getSource(sourcePath);
+      await sources.putSource({
         sourcePath,
         version: (previous?.version ?? 0) + 1,
         status: options.status ?? 'published',

@@ -1,0 +1,84 @@
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Claim, NameClaims } from '../app/ports.ts';
+import { ConflictError } from '../core/errors.ts';
+import type { StateTable } from './dynamo-table.ts';
+
+/**
+ * Unique names in the state table:
+ *
+ * | pk      | sk                               | what                                                        |
+ * |---------|----------------------------------|-------------------------------------------------------------|
+ * | `CLAIM` | `slug:…` / `id:…` / `feedid:…`   | the source holding the name and the feed id it was first published with |
+ */
+const claimKey = (name: string) => ({ pk: 'CLAIM', sk: name });
+
+export const createDynamoNameClaims = (table: StateTable): NameClaims => {
+  const TableName = table.name;
+
+  const getClaim = async (name: string): Promise<Claim | undefined> => {
+    const { Item } = await table.doc.send(new GetCommand({ TableName, Key: claimKey(name), ConsistentRead: true }));
+    return Item ? toClaim(Item) : undefined;
+  };
+
+  return {
+    async claim(name, owner, postId) {
+      const claimed = await table.updateIf(claimKey(name), {
+        UpdateExpression: 'SET #owner = :owner, postId = if_not_exists(postId, :postId) REMOVE retiredAt',
+        ConditionExpression: 'attribute_not_exists(pk) OR #owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': owner, ':postId': postId ?? null },
+        ReturnValues: 'ALL_NEW',
+      });
+      if (claimed) return toClaim(claimed);
+      const current = await getClaim(name);
+      if (!current) throw new ConflictError(`claim ${name} vanished while being taken; the event will be retried`);
+      return current;
+    },
+
+    async transferClaim(name, from, to, newPostId) {
+      const moved = await table.updateIf(claimKey(name), {
+        UpdateExpression: `SET #owner = :to${newPostId === undefined ? '' : ', postId = :postId'} REMOVE retiredAt`,
+        ConditionExpression: '#owner = :from',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: {
+          ':from': from,
+          ':to': to,
+          ...(newPostId === undefined ? {} : { ':postId': newPostId }),
+        },
+      });
+      return moved !== undefined;
+    },
+
+    async retireClaim(name, owner, at) {
+      await table.updateIf(claimKey(name), {
+        UpdateExpression: 'SET retiredAt = if_not_exists(retiredAt, :at)',
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': owner, ':at': at },
+      });
+    },
+
+    async releaseClaim(name, owner) {
+      await table.applied(() =>
+        table.doc.send(
+          new DeleteCommand({
+            TableName,
+            Key: claimKey(name),
+            ConditionExpression: '#owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        ),
+      );
+    },
+
+    getClaim,
+  };
+};
+
+const toClaim = (item: Record<string, unknown>): Claim => ({
+  name: String(item.sk),
+  owner: String(item.owner),
+  ...(typeof item.postId === 'string' ? { postId: item.postId } : {}),
+  ...(typeof item.retiredAt === 'string' ? { retiredAt: item.retiredAt } : {}),
+});

@@ -1,0 +1,108 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+
+/**
+ * The state table: one DynamoDB table (pk/sk strings, plus the local secondary index `byDate`) that holds the
+ * publisher's post index, the digests and the subscriber list. Each adapter owns some rows and documents them:
+ *
+ * | pk                            | rows                                              | adapter                       |
+ * |-------------------------------|---------------------------------------------------|-------------------------------|
+ * | `SRC`                         | one record per source file                        | dynamo-source-index.ts        |
+ * | `CLAIM`                       | unique names                                      | dynamo-name-claims.ts         |
+ * | `DIRTY`                       | outputs to re-render                              | dynamo-dirty-marks.ts         |
+ * | `SITE`                        | revision counters and the render lease            | dynamo-render-lock.ts         |
+ * | `MONTH`                       | archive months (and `byDate` over `SRC`)          | dynamo-post-archive.ts        |
+ * | `DUE`                         | scheduled posts and expiries                      | dynamo-due-entries.ts         |
+ * | `MAILQ`, `DIGEST`, `BATCH#…`, `DELIV#…` | the digests                             | dynamo-digest-store.ts        |
+ * | `SUB#<shard>`                 | subscribers                                       | dynamo-subscriber-store.ts    |
+ * | `SENDING`                     | the digest sending pause                          | dynamo-sending-pause.ts       |
+ *
+ * `StateTable` is how every adapter reaches it: one document client, and the few ways of calling it they all share
+ * (conditional writes, strongly consistent queries a page at a time).
+ */
+export interface StateTable {
+  /** The table's name, as the stack (or the stand-in) created it. */
+  readonly name: string;
+  readonly doc: DynamoDBDocumentClient;
+  /** Runs a conditional write: true when it applied, false when its condition did not hold. */
+  applied(write: () => Promise<unknown>): Promise<boolean>;
+  /** An UpdateItem applied only if its condition holds: the attributes it returned, or undefined when it did not. */
+  updateIf(
+    Key: Record<string, unknown>,
+    input: Omit<UpdateCommandInput, 'TableName' | 'Key'>,
+  ): Promise<Record<string, unknown> | undefined>;
+  /** A strongly consistent query, a non-empty page at a time. */
+  queryPages(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Record<string, unknown>[]>;
+  /** Every item of a strongly consistent query (at most `Limit`, when given: reading stops once it has them). */
+  queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]>;
+}
+
+export interface StateTableOptions {
+  tableName: string;
+  client?: DynamoDBClient;
+}
+
+/** The local secondary index over `SRC` rows that lists published posts by date (see dynamo-post-archive.ts). */
+export const BY_DATE_INDEX = 'byDate';
+
+/** The table layout the stack and the local stand-in both create. */
+export const STATE_TABLE_KEYS = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  byDateIndex: BY_DATE_INDEX,
+  byDateKey: 'byDate',
+} as const;
+
+export const openStateTable = (options: StateTableOptions): StateTable => {
+  const doc = DynamoDBDocumentClient.from(options.client ?? new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const TableName = options.tableName;
+
+  const applied = async (write: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await write();
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  };
+
+  async function* queryPages(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Record<string, unknown>[]> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await doc.send(new QueryCommand({ TableName, ConsistentRead: true, ...input, ExclusiveStartKey }));
+      if (page.Items?.length) yield page.Items;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  return {
+    name: TableName,
+    doc,
+    applied,
+    updateIf: async (Key, input) => {
+      let attributes: Record<string, unknown> = {};
+      const done = await applied(async () => {
+        attributes = (await doc.send(new UpdateCommand({ TableName, Key, ...input }))).Attributes ?? {};
+      });
+      return done ? attributes : undefined;
+    },
+    queryPages,
+    queryAll: async (input) => {
+      const items: Record<string, unknown>[] = [];
+      for await (const page of queryPages(input)) {
+        items.push(...page);
+        if (input.Limit !== undefined && items.length >= input.Limit) break;
+      }
+      return input.Limit === undefined ? items : items.slice(0, input.Limit);
+    },
+  };
+};
