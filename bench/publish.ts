@@ -1,11 +1,10 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createDynamoDigestStore } from '../functions/adapters/dynamo-digest-store.ts';
 import { createDynamoDirtyMarks } from '../functions/adapters/dynamo-dirty-marks.ts';
+import { createDynamoMailQueue } from '../functions/adapters/dynamo-mail-queue.ts';
 import { createDynamoNameClaims } from '../functions/adapters/dynamo-name-claims.ts';
 import { createDynamoPostArchive } from '../functions/adapters/dynamo-post-archive.ts';
 import { createDynamoRenderLock } from '../functions/adapters/dynamo-render-lock.ts';
 import { createDynamoSourceIndex } from '../functions/adapters/dynamo-source-index.ts';
-import { SHARD_NAMES } from '../functions/adapters/dynamo-subscriber-store.ts';
 import { openStateTable } from '../functions/adapters/dynamo-table.ts';
 import { createS3ContentStore } from '../functions/adapters/s3-content-store.ts';
 import { silentLogger } from '../functions/app/logger.ts';
@@ -103,11 +102,7 @@ export const measureIncrementalPublish = async (
         log: silentLogger,
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
         // As deployed: a published post also waits in the digest ledger (one more DynamoDB write).
-        mailQueue: createDynamoDigestStore({
-          tableName: standIns.tableName,
-          client: standIns.dynamo,
-          shards: SHARD_NAMES,
-        }),
+        mailQueue: createDynamoMailQueue(table),
       },
       'posts/',
     );

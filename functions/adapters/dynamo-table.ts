@@ -19,7 +19,9 @@ import {
  * | `SITE`                        | revision counters and the render lease            | dynamo-render-lock.ts         |
  * | `MONTH`                       | archive months (and `byDate` over `SRC`)          | dynamo-post-archive.ts        |
  * | `DUE`                         | scheduled posts and expiries                      | dynamo-due-entries.ts         |
- * | `MAILQ`, `DIGEST`, `BATCH#…`, `DELIV#…` | the digests                             | dynamo-digest-store.ts        |
+ * | `MAILQ`                       | posts waiting for (or assigned to) a digest       | dynamo-mail-queue.ts          |
+ * | `DIGEST`, `BATCH#<digest>`    | digest records and their batch tallies            | dynamo-digest-ledger.ts       |
+ * | `DELIV#<digest>#<shard>`      | delivery claims                                   | dynamo-deliveries.ts          |
  * | `SUB#<shard>`                 | subscribers                                       | dynamo-subscriber-store.ts    |
  * | `SENDING`                     | the digest sending pause                          | dynamo-sending-pause.ts       |
  *

@@ -183,13 +183,20 @@ export interface QueuedPost {
   digestId?: string;
 }
 
-/** The publisher's side of the digest ledger: "this post is out; mail it once". */
+/**
+ * Published posts on their way into a digest: "this post is out; mail it once". The publisher queues them, the
+ * planner takes them; one entry per feed id, kept for good as the marker that the post was mailed.
+ */
 export interface MailQueue {
   /**
    * Idempotent per feed id: a post already queued keeps its place (a rename updates the file it is read from), and
    * one already in a digest is left alone, so edits and renames never mail it again.
    */
   queuePost(entry: { feedId: string; sourcePath: string; queuedAt: string }): Promise<void>;
+  /** Posts not yet in a digest, and those already assigned to `digestId` (so a retried plan sees its own). */
+  listQueued(digestId: string): Promise<QueuedPost[]>;
+  /** Assigns a queued post to a digest unless another digest has it; true when it is (now) this digest's. */
+  assignPost(feedId: string, digestId: string): Promise<boolean>;
 }
 
 /**
@@ -304,12 +311,8 @@ export interface RecipientQueue {
   send(batches: readonly RecipientBatch[]): Promise<void>;
 }
 
-/** The digest ledger, the digest records and the delivery claims. */
-export interface DigestStore extends MailQueue {
-  /** Posts not yet in a digest, and those already assigned to `digestId` (so a retried plan sees its own). */
-  listQueued(digestId: string): Promise<QueuedPost[]>;
-  /** Assigns a queued post to a digest unless another digest has it; true when it is (now) this digest's. */
-  assignPost(feedId: string, digestId: string): Promise<boolean>;
+/** The digests: one record each (what it carries, where its fan-out got to), and the tallies of its batches. */
+export interface DigestLedger {
   /** Creates the record unless it exists; returns the stored record either way. */
   openDigest(record: DigestRecord): Promise<DigestRecord>;
   getDigest(id: string): Promise<DigestRecord | undefined>;
@@ -335,7 +338,10 @@ export interface DigestStore extends MailQueue {
   listDigests(limit: number): Promise<DigestRecord[]>;
   /** Digests still `planning` or `queueing`: left so by a run that stopped (without their compiled mail). */
   listUnfinished(): Promise<DigestRecord[]>;
+}
 
+/** The delivery claims: one per recipient of a digest, what makes each send happen exactly once. */
+export interface Deliveries {
   /**
    * Takes the delivery for `owner`: when none exists, or it is `claimed` with an expired lease. Otherwise returns
    * the delivery as it stands (someone else's, or already settled).

@@ -6,8 +6,8 @@ import { type RenderDeps, renderUntil } from './render-site.ts';
 
 export type PublishDeps = RenderDeps &
   ReconcileDeps & {
-    /** The digest ledger; absent where no mail is sent (the CLI build, publisher-only tests). */
-    mailQueue?: MailQueue;
+    /** Where published posts wait for the next digest; absent where no mail is sent (the CLI build, some tests). */
+    mailQueue?: Pick<MailQueue, 'queuePost'>;
   };
 
 /** What the timer's run needs: the publisher's ports, and the list of sources that come due. */

@@ -1,11 +1,10 @@
-import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
 import { createDynamoDirtyMarks } from '../adapters/dynamo-dirty-marks.ts';
 import { createDynamoDueEntries } from '../adapters/dynamo-due-entries.ts';
+import { createDynamoMailQueue } from '../adapters/dynamo-mail-queue.ts';
 import { createDynamoNameClaims } from '../adapters/dynamo-name-claims.ts';
 import { createDynamoPostArchive } from '../adapters/dynamo-post-archive.ts';
 import { createDynamoRenderLock } from '../adapters/dynamo-render-lock.ts';
 import { createDynamoSourceIndex } from '../adapters/dynamo-source-index.ts';
-import { SHARD_NAMES as SHARDS } from '../adapters/dynamo-subscriber-store.ts';
 import { openStateTable } from '../adapters/dynamo-table.ts';
 import { createS3ContentStore } from '../adapters/s3-content-store.ts';
 import { loadSiteTemplates } from '../adapters/site-templates.ts';
@@ -32,7 +31,7 @@ export const createDeployedDeps = async (environment: PublisherEnvironment): Pro
     archive: createDynamoPostArchive(table),
     dueEntries: createDynamoDueEntries(table),
     // Published posts wait here for the next digest (see functions/app/plan-digest.ts).
-    mailQueue: createDynamoDigestStore({ tableName: environment.tableName, shards: SHARDS }),
+    mailQueue: createDynamoMailQueue(table),
     site: environment.site,
     now: () => new Date(),
     log: createJsonLogger(),

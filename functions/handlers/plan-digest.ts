@@ -1,4 +1,5 @@
-import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
+import { createDynamoDigestLedger } from '../adapters/dynamo-digest-ledger.ts';
+import { createDynamoMailQueue } from '../adapters/dynamo-mail-queue.ts';
 import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
 import { createDynamoSourceIndex } from '../adapters/dynamo-source-index.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
@@ -16,11 +17,13 @@ import { readPlannerEnvironment } from './environment.ts';
  */
 const environment = readPlannerEnvironment();
 const subscribers = createDynamoSubscriberStore({ tableName: environment.tableName });
+const table = openStateTable({ tableName: environment.tableName });
 const mailTemplates = await loadMailTemplates(new URL('./mail', import.meta.url).pathname);
 
 export const handler: PlanHandler = createPlanHandler({
-  digests: createDynamoDigestStore({ tableName: environment.tableName, shards: subscribers.shards }),
-  sources: createDynamoSourceIndex(openStateTable({ tableName: environment.tableName })),
+  mailQueue: createDynamoMailQueue(table),
+  ledger: createDynamoDigestLedger(table),
+  sources: createDynamoSourceIndex(table),
   subscribers,
   queue: createSqsRecipientQueue({ queueUrl: environment.queueUrl }),
   pause: createDynamoSendingPause({ tableName: environment.tableName }),

@@ -1,4 +1,6 @@
-import { createDynamoDigestStore } from '../../functions/adapters/dynamo-digest-store.ts';
+import { createDynamoDeliveries } from '../../functions/adapters/dynamo-deliveries.ts';
+import { createDynamoDigestLedger } from '../../functions/adapters/dynamo-digest-ledger.ts';
+import { createDynamoMailQueue } from '../../functions/adapters/dynamo-mail-queue.ts';
 import { createDynamoSendingPause } from '../../functions/adapters/dynamo-sending-pause.ts';
 import { createDynamoSourceIndex } from '../../functions/adapters/dynamo-source-index.ts';
 import { createDynamoSubscriberStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
@@ -6,8 +8,10 @@ import { openStateTable } from '../../functions/adapters/dynamo-table.ts';
 import { type PlannerDeps, planDigests } from '../../functions/app/plan-digest.ts';
 import type {
   CompiledForSending,
-  DigestStore,
+  Deliveries,
+  DigestLedger,
   Mailer,
+  MailQueue,
   OutgoingMessage,
   RecipientBatch,
   SourceIndex,
@@ -35,7 +39,9 @@ export interface DigestHarness {
   standIns: StandIns;
   sources: SourceIndex;
   subscribers: SubscriberStore;
-  digests: DigestStore;
+  mailQueue: MailQueue;
+  ledger: DigestLedger;
+  deliveries: Deliveries;
   /** Every batch put on the queue, in order (duplicates included). */
   queued: RecipientBatch[];
   /** Every message handed to the mailer that it accepted. */
@@ -75,8 +81,11 @@ export const startDigestHarness = async (
   const standIns = await startStandIns();
   const client = standIns.dynamo;
   const subscribers = createDynamoSubscriberStore({ tableName: standIns.tableName, client });
-  const digests = createDynamoDigestStore({ tableName: standIns.tableName, client, shards: subscribers.shards });
-  const sources = createDynamoSourceIndex(openStateTable({ tableName: standIns.tableName, client }));
+  const table = openStateTable({ tableName: standIns.tableName, client });
+  const mailQueue = createDynamoMailQueue(table);
+  const ledger = createDynamoDigestLedger(table);
+  const deliveries = createDynamoDeliveries(table, { shards: subscribers.shards });
+  const sources = createDynamoSourceIndex(table);
   const queued: RecipientBatch[] = [];
   const sent: OutgoingMessage[] = [];
   const logs: LogLine[] = [];
@@ -96,7 +105,8 @@ export const startDigestHarness = async (
   let invocation = 0;
 
   const planner = (overrides: Partial<PlannerDeps> = {}): PlannerDeps => ({
-    digests,
+    mailQueue,
+    ledger,
     sources,
     subscribers,
     queue: { send: async (batches) => void queued.push(...batches) },
@@ -108,7 +118,8 @@ export const startDigestHarness = async (
     ...overrides,
   });
   const sender = (overrides: Partial<SenderDeps> = {}): SenderDeps => ({
-    digests,
+    ledger,
+    deliveries,
     subscribers,
     mailer,
     // As SES counts them: what this harness sent is part of the last 24 hours.
@@ -136,7 +147,9 @@ export const startDigestHarness = async (
     standIns,
     sources,
     subscribers,
-    digests,
+    mailQueue,
+    ledger,
+    deliveries,
     queued,
     sent,
     logs,
@@ -185,7 +198,7 @@ export const startDigestHarness = async (
         problems: [],
       });
       if ((options.status ?? 'published') === 'published') {
-        await digests.queuePost({ feedId: post.id, sourcePath, queuedAt: options.at ?? clock.now.toISOString() });
+        await mailQueue.queuePost({ feedId: post.id, sourcePath, queuedAt: options.at ?? clock.now.toISOString() });
       }
     },
     addSubscribers: async (count, status = 'confirmed', prefix = 'reader') => {
