@@ -14,6 +14,7 @@
  */
 import { type DigestContent, type DigestPost, toDigestPost } from '../core/digest/digest-content.ts';
 import type { SiteConfig } from '../core/types.ts';
+import { finishIfDone } from './digest-ledger.ts';
 import type { Logger } from './logger.ts';
 import type {
   CompiledForSending,
@@ -27,7 +28,6 @@ import type {
   SourceIndex,
   SubscriberStore,
 } from './ports.ts';
-import { finishIfDone } from './send-digest.ts';
 
 export interface PlannerDeps {
   /** The posts waiting for a digest. */

@@ -25,6 +25,7 @@ import { describeError, MailBlockedError, MailRejectedError, MailThrottledError 
 import { apiUrl } from '../core/subscribers/links.ts';
 import { signToken } from '../core/subscribers/tokens.ts';
 import type { SiteConfig } from '../core/types.ts';
+import { finishIfDone } from './digest-ledger.ts';
 import type { Logger } from './logger.ts';
 import type {
   BatchTally,
@@ -240,18 +241,3 @@ const claimOf = (deps: SenderDeps, digestId: string, key: string, leaseMs: numbe
   leaseUntil: new Date(deps.now().getTime() + leaseMs).toISOString(),
   now: deps.now().toISOString(),
 });
-
-/**
- * Marks a digest finished once every batch queued for it has a complete tally, with the sums of those tallies.
- * Cheap: one small item per 100 recipients, read when a batch completes.
- */
-export const finishIfDone = async (
-  ledger: Pick<DigestLedger, 'getDigest' | 'batchTallies' | 'finishDigest'>,
-  id: string,
-  now: Date,
-): Promise<void> => {
-  const record = await ledger.getDigest(id);
-  if (record?.status !== 'sending') return;
-  const { batches, totals } = await ledger.batchTallies(id);
-  if (batches >= record.batches) await ledger.finishDigest(id, totals, now.toISOString());
-};
