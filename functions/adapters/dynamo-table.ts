@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
@@ -6,6 +7,8 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { StoredRecordError } from '../core/errors.ts';
 
 /**
  * The state table: one DynamoDB table (pk/sk strings, plus the local secondary index `byDate`) that holds the
@@ -43,6 +46,11 @@ export interface StateTable {
   queryPages(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<Record<string, unknown>[]>;
   /** Every item of a strongly consistent query (at most `Limit`, when given: reading stops once it has them). */
   queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]>;
+  /**
+   * An item read back, as `schema` says it must be; StoredRecordError naming the table, the record (`key`, by
+   * default the item's own pk and sk) and every field that does not match.
+   */
+  parse<S extends z.ZodType>(schema: S, item: Record<string, unknown>, key?: { pk: unknown; sk: unknown }): z.output<S>;
 }
 
 export interface StateTableOptions {
@@ -98,6 +106,20 @@ export const openStateTable = (options: StateTableOptions): StateTable => {
       return done ? attributes : undefined;
     },
     queryPages,
+    parse: (schema, item, key = { pk: item.pk, sk: item.sk }) => {
+      const result = schema.safeParse(item);
+      if (result.success) return result.data;
+      const record = `(${String(key.pk)}, ${String(key.sk)})`;
+      const fields = result.error.issues.map((issue) => issue.path.join('.'));
+      const problems = result.error.issues.map(
+        (issue) => `field "${issue.path.join('.')}": ${issue.message.replace(/^Invalid (input|option): /, '')}`,
+      );
+      throw new StoredRecordError(
+        { table: TableName, record, fields },
+        `state table ${TableName}, record ${record}: ${problems.join('; ')}`,
+        { cause: result.error },
+      );
+    },
     queryAll: async (input) => {
       const items: Record<string, unknown>[] = [];
       for await (const page of queryPages(input)) {
@@ -108,3 +130,37 @@ export const openStateTable = (options: StateTableOptions): StateTable => {
     },
   };
 };
+
+/*
+ * How the adapters store what does not fit an attribute of its own: JSON text, and gzipped JSON in a binary
+ * attribute (for what could approach DynamoDB's 400 KB item limit). Read back through a schema, so a field inside
+ * is named in the error as `attribute.field`.
+ */
+
+/** A string attribute holding JSON, read as `schema` says. */
+export const jsonText = <S extends z.ZodType>(schema: S) =>
+  z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        context.issues.push({ code: 'custom', message: 'expected JSON text', input: text });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+/** A binary attribute holding gzipped JSON, read as `schema` says. */
+export const gzippedJson = <S extends z.ZodType>(schema: S) =>
+  z
+    .instanceof(Uint8Array)
+    .transform((bytes, context) => {
+      try {
+        return JSON.parse(gunzipSync(bytes).toString('utf8'));
+      } catch {
+        context.issues.push({ code: 'custom', message: 'expected gzipped JSON', input: bytes });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
