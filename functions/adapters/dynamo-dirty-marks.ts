@@ -1,4 +1,5 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { DirtyMarks } from '../app/ports.ts';
 import type { StateTable } from './dynamo-table.ts';
 
@@ -9,6 +10,8 @@ import type { StateTable } from './dynamo-table.ts';
  * |---------|-------------|--------------------------------------------------------|
  * | `DIRTY` | output key  | an output to re-render, with the token of the latest change |
  */
+const markItemSchema = z.object({ sk: z.string(), token: z.string() });
+
 export interface DynamoDirtyMarksOptions {
   /** Random tokens for dirty marks (injectable for tests). */
   token?: () => string;
@@ -29,7 +32,10 @@ export const createDynamoDirtyMarks = (table: StateTable, options: DynamoDirtyMa
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': 'DIRTY' },
       });
-      return items.map((item) => ({ key: String(item.sk), token: String(item.token) }));
+      return items.map((item) => {
+        const { sk, token } = table.parse(markItemSchema, item);
+        return { key: sk, token };
+      });
     },
 
     async clearDirty(mark) {

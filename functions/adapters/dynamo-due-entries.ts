@@ -1,4 +1,5 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { DueEntries } from '../app/ports.ts';
 import type { StateTable } from './dynamo-table.ts';
 
@@ -19,13 +20,18 @@ export const dueEntryItem = (sourcePath: string, dueAt: string): Record<string, 
 
 const dueEntryKey = (sourcePath: string, dueAt: string) => ({ pk: 'DUE', sk: `${dueAt}#${sourcePath}` });
 
+const dueItemSchema = z.object({ sourcePath: z.string(), dueAt: z.string() });
+
 export const createDynamoDueEntries = (table: StateTable): DueEntries => ({
   async listDue(at) {
     const items = await table.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk <= :at',
       ExpressionAttributeValues: { ':pk': 'DUE', ':at': `${at}#\u{10ffff}` },
     });
-    return items.map((item) => ({ sourcePath: String(item.sourcePath), dueAt: String(item.dueAt) }));
+    return items.map((item) => {
+      const { sourcePath, dueAt } = table.parse(dueItemSchema, item);
+      return { sourcePath, dueAt };
+    });
   },
 
   async clearDue(sourcePath, dueAt) {

@@ -1,4 +1,5 @@
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { Claim, NameClaims } from '../app/ports.ts';
 import { ConflictError } from '../core/errors.ts';
 import type { StateTable } from './dynamo-table.ts';
@@ -6,18 +7,26 @@ import type { StateTable } from './dynamo-table.ts';
 /**
  * Unique names in the state table:
  *
- * | pk      | sk                               | what                                                        |
- * |---------|----------------------------------|-------------------------------------------------------------|
- * | `CLAIM` | `slug:…` / `id:…` / `feedid:…`   | the source holding the name and the feed id it was first published with |
+ * | pk      | sk                             | what                                                                |
+ * |---------|--------------------------------|---------------------------------------------------------------------|
+ * | `CLAIM` | `slug:…` / `id:…` / `feedid:…` | the source that holds the name, and the feed id it first came with  |
  */
 const claimKey = (name: string) => ({ pk: 'CLAIM', sk: name });
+
+/** `postId` is NULL when the name was first claimed without one (a claim before the post had its id). */
+const claimItemSchema = z.object({
+  sk: z.string(),
+  owner: z.string(),
+  postId: z.string().nullable().exactOptional(),
+  retiredAt: z.string().exactOptional(),
+});
 
 export const createDynamoNameClaims = (table: StateTable): NameClaims => {
   const TableName = table.name;
 
   const getClaim = async (name: string): Promise<Claim | undefined> => {
     const { Item } = await table.doc.send(new GetCommand({ TableName, Key: claimKey(name), ConsistentRead: true }));
-    return Item ? toClaim(Item) : undefined;
+    return Item ? toClaim(table, Item) : undefined;
   };
 
   return {
@@ -29,7 +38,7 @@ export const createDynamoNameClaims = (table: StateTable): NameClaims => {
         ExpressionAttributeValues: { ':owner': owner, ':postId': postId ?? null },
         ReturnValues: 'ALL_NEW',
       });
-      if (claimed) return toClaim(claimed);
+      if (claimed) return toClaim(table, claimed);
       const current = await getClaim(name);
       if (!current) throw new ConflictError(`claim ${name} vanished while being taken; the event will be retried`);
       return current;
@@ -76,9 +85,12 @@ export const createDynamoNameClaims = (table: StateTable): NameClaims => {
   };
 };
 
-const toClaim = (item: Record<string, unknown>): Claim => ({
-  name: String(item.sk),
-  owner: String(item.owner),
-  ...(typeof item.postId === 'string' ? { postId: item.postId } : {}),
-  ...(typeof item.retiredAt === 'string' ? { retiredAt: item.retiredAt } : {}),
-});
+const toClaim = (table: StateTable, item: Record<string, unknown>): Claim => {
+  const stored = table.parse(claimItemSchema, item);
+  return {
+    name: stored.sk,
+    owner: stored.owner,
+    ...(typeof stored.postId === 'string' ? { postId: stored.postId } : {}),
+    ...(stored.retiredAt !== undefined ? { retiredAt: stored.retiredAt } : {}),
+  };
+};

@@ -1,9 +1,10 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { PostArchive } from '../app/ports.ts';
-import type { MonthRef } from '../core/types.ts';
+import type { ArchiveEntry, MonthRef } from '../core/types.ts';
 import { postSummaryOf, publishedPostOf } from './dynamo-source-index.ts';
-import { BY_DATE_INDEX, type StateTable } from './dynamo-table.ts';
+import { BY_DATE_INDEX, gzippedJson, type StateTable } from './dynamo-table.ts';
 
 /**
  * The archive in the state table: its months, and the published posts read by date through `byDate` (the local
@@ -13,6 +14,22 @@ import { BY_DATE_INDEX, type StateTable } from './dynamo-table.ts';
  * |---------|-----------|-------------------------------------------------------------|
  * | `MONTH` | `YYYY-MM` | post count and archive entries (gzipped) per archive month  |
  */
+/** In the order toArchiveEntry writes them: the renderer compares a stored month with a new one as text. */
+const archiveEntrySchema = z.looseObject({
+  slug: z.string(),
+  sourcePath: z.string(),
+  title: z.string(),
+  date: z.string(),
+  updated: z.string().exactOptional(),
+  tags: z.array(z.string()),
+} satisfies Record<keyof ArchiveEntry, z.ZodType>) satisfies z.ZodType<ArchiveEntry>;
+
+const monthItemSchema = z.object({
+  sk: z.string(),
+  count: z.number(),
+  posts: gzippedJson(z.array(archiveEntrySchema)).exactOptional(),
+});
+
 export const createDynamoPostArchive = (table: StateTable): PostArchive => ({
   async newestPosts(limit) {
     const items = await table.queryAll({
@@ -22,7 +39,7 @@ export const createDynamoPostArchive = (table: StateTable): PostArchive => ({
       ScanIndexForward: false,
       Limit: limit,
     });
-    return items.map(publishedPostOf);
+    return items.map((item) => publishedPostOf(table, item));
   },
 
   async postsInMonth(month) {
@@ -34,12 +51,13 @@ export const createDynamoPostArchive = (table: StateTable): PostArchive => ({
       IndexName: BY_DATE_INDEX,
       KeyConditionExpression: 'pk = :pk AND byDate BETWEEN :from AND :to',
       FilterExpression: '#month = :month',
-      ProjectionExpression: 'summary',
+      // The key too, so that a damaged summary is reported with its record.
+      ProjectionExpression: 'sk, summary',
       ExpressionAttributeNames: { '#month': 'month' },
       ExpressionAttributeValues: { ':pk': 'SRC', ':from': from, ':to': to, ':month': month },
       ScanIndexForward: false,
     });
-    return items.map(postSummaryOf);
+    return items.map((item) => postSummaryOf(table, item));
   },
 
   async listMonths() {
@@ -48,8 +66,9 @@ export const createDynamoPostArchive = (table: StateTable): PostArchive => ({
       ExpressionAttributeValues: { ':pk': 'MONTH' },
     });
     return items.map((item): MonthRef => {
-      const ref: MonthRef = { month: String(item.sk), count: Number(item.count) };
-      if (item.posts instanceof Uint8Array) ref.posts = JSON.parse(gunzipSync(item.posts).toString('utf8'));
+      const stored = table.parse(monthItemSchema, item);
+      const ref: MonthRef = { month: stored.sk, count: stored.count };
+      if (stored.posts !== undefined) ref.posts = stored.posts;
       return ref;
     });
   },

@@ -1,4 +1,5 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { RenderLock, SiteState } from '../app/ports.ts';
 import type { StateTable } from './dynamo-table.ts';
 
@@ -11,16 +12,25 @@ import type { StateTable } from './dynamo-table.ts';
  */
 const SITE_STATE = { pk: 'SITE', sk: 'STATE' };
 
+/** Absent until the first change is counted; the lock's attributes only while it is held. */
+const siteStateSchema = z.object({
+  revision: z.number().default(0),
+  renderedRevision: z.number().default(0),
+  lockOwner: z.string().exactOptional(),
+  lockUntil: z.number().exactOptional(),
+});
+
 export const createDynamoRenderLock = (table: StateTable): RenderLock => {
   const getSiteState = async (): Promise<SiteState> => {
     const { Item } = await table.doc.send(
       new GetCommand({ TableName: table.name, Key: SITE_STATE, ConsistentRead: true }),
     );
+    const stored = table.parse(siteStateSchema, Item ?? {}, SITE_STATE);
     return {
-      revision: Number(Item?.revision ?? 0),
-      renderedRevision: Number(Item?.renderedRevision ?? 0),
-      ...(typeof Item?.lockOwner === 'string' ? { lockOwner: Item.lockOwner } : {}),
-      ...(typeof Item?.lockUntil === 'number' ? { lockUntil: Item.lockUntil } : {}),
+      revision: stored.revision,
+      renderedRevision: stored.renderedRevision,
+      ...(stored.lockOwner !== undefined ? { lockOwner: stored.lockOwner } : {}),
+      ...(stored.lockUntil !== undefined ? { lockUntil: stored.lockUntil } : {}),
     };
   };
 

@@ -1,26 +1,25 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { SourceIndex, SourceRecord } from '../app/ports.ts';
-import { ConflictError, FeedmailError } from '../core/errors.ts';
-import type { PostSummary, PublishedPost } from '../core/types.ts';
+import { ConflictError } from '../core/errors.ts';
+import type { Author, PostSummary, Problem, PublishedPost } from '../core/types.ts';
 import { dueEntryItem } from './dynamo-due-entries.ts';
-import type { StateTable } from './dynamo-table.ts';
+import { gzippedJson, jsonText, type StateTable } from './dynamo-table.ts';
 
 /**
  * One record per source file in the state table:
  *
  * | pk    | sk           | what                                                                            |
  * |-------|--------------|---------------------------------------------------------------------------------|
- * | `SRC` | source path  | status, claims, problems, and the published post: `summary` (JSON), `body` (gzipped JSON); `byDate` set only while published |
+ * | `SRC` | source path  | status, claims, problems (JSON); the post as `summary` (JSON) and `body` (gzip) |
+ *
+ * `byDate` (`<date>#<source path>`) is set only while the post is published.
  *
  * All published posts share one partition so that `byDate` (an LSI, the only index DynamoDB reads with strong
  * consistency) lists the newest posts in one query whatever the total (see dynamo-post-archive.ts). A blog's write
  * rate is far below a partition's limits.
  */
-export class IndexStoreError extends FeedmailError {
-  override name = 'IndexStoreError';
-}
-
 export const createDynamoSourceIndex = (table: StateTable): SourceIndex => {
   const TableName = table.name;
   return {
@@ -28,7 +27,7 @@ export const createDynamoSourceIndex = (table: StateTable): SourceIndex => {
       const { Item } = await table.doc.send(
         new GetCommand({ TableName, Key: { pk: 'SRC', sk: sourcePath }, ConsistentRead: true }),
       );
-      return Item ? toSourceRecord(Item) : undefined;
+      return Item ? toSourceRecord(table, Item) : undefined;
     },
 
     async getSources(sourcePaths) {
@@ -45,7 +44,7 @@ export const createDynamoSourceIndex = (table: StateTable): SourceIndex => {
             new BatchGetCommand({ RequestItems: { [TableName]: { Keys: keys, ConsistentRead: true } } }),
           );
           for (const item of page.Responses?.[TableName] ?? []) {
-            const record = toSourceRecord(item);
+            const record = toSourceRecord(table, item);
             found.set(record.sourcePath, record);
           }
           keys = page.UnprocessedKeys?.[TableName]?.Keys ?? [];
@@ -111,32 +110,99 @@ const capProblems = (problems: SourceRecord['problems']): SourceRecord['problems
   ];
 };
 
-const toSourceRecord = (item: Record<string, unknown>): SourceRecord => {
+/*
+ * Reading back. The JSON inside `summary`, `body` and `problems` keeps what it holds (the fields below are checked,
+ * others pass through) and its order, as the code compares some of it as text (an edit that reads the same).
+ */
+
+const authorSchema = z.looseObject({
+  name: z.string(),
+  email: z.string().exactOptional(),
+  url: z.string().exactOptional(),
+} satisfies Record<keyof Author, z.ZodType>) satisfies z.ZodType<Author>;
+
+const postSummarySchema = z.looseObject({
+  id: z.string(),
+  sourcePath: z.string(),
+  slug: z.string(),
+  url: z.string(),
+  title: z.string(),
+  date: z.string(),
+  updated: z.string().exactOptional(),
+  summary: z.string(),
+  tags: z.array(z.string()),
+  categories: z.array(z.string()),
+  authors: z.array(authorSchema),
+  image: z.string().exactOptional(),
+} satisfies Record<keyof PostSummary, z.ZodType>) satisfies z.ZodType<PostSummary>;
+
+const bodySchema = z.looseObject({ html: z.string(), excerptHtml: z.string().exactOptional() });
+
+const problemSchema = z.looseObject({
+  file: z.string(),
+  line: z.number().exactOptional(),
+  field: z.string().exactOptional(),
+  message: z.string(),
+  fix: z.string(),
+  severity: z.enum(['error', 'warning']),
+} satisfies Record<keyof Problem, z.ZodType>) satisfies z.ZodType<Problem>;
+
+/** A `SRC` item's post: a summary and, beside it, the gzipped bodies (one is never stored without the other). */
+const postAttributes = {
+  summary: jsonText(postSummarySchema),
+  body: gzippedJson(bodySchema),
+};
+
+const sourceItemSchema = z
+  .object({
+    sk: z.string(),
+    version: z.number(),
+    status: z.enum(['published', 'scheduled', 'draft', 'expired', 'rejected', 'deleted']),
+    etag: z.string().exactOptional(),
+    month: z.string().exactOptional(),
+    dueAt: z.string().exactOptional(),
+    claims: z.array(z.string()).default([]),
+    formerClaims: z.array(z.string()).exactOptional(),
+    problems: jsonText(z.array(problemSchema)).default([]),
+    summary: postAttributes.summary.exactOptional(),
+    body: postAttributes.body.exactOptional(),
+  })
+  .refine((item) => item.summary === undefined || item.body !== undefined, {
+    path: ['body'],
+    message: "missing: a post's body is stored beside its summary",
+  });
+
+const toSourceRecord = (table: StateTable, item: Record<string, unknown>): SourceRecord => {
+  const stored = table.parse(sourceItemSchema, item);
   const record: SourceRecord = {
-    sourcePath: String(item.sk),
-    version: Number(item.version),
-    status: item.status as SourceRecord['status'],
-    claims: Array.isArray(item.claims) ? item.claims.map(String) : [],
-    ...(Array.isArray(item.formerClaims) && item.formerClaims.length > 0
-      ? { formerClaims: item.formerClaims.map(String) }
+    sourcePath: stored.sk,
+    version: stored.version,
+    status: stored.status,
+    claims: stored.claims,
+    ...(stored.formerClaims !== undefined && stored.formerClaims.length > 0
+      ? { formerClaims: stored.formerClaims }
       : {}),
-    problems: typeof item.problems === 'string' ? JSON.parse(item.problems) : [],
+    problems: stored.problems,
   };
-  if (typeof item.etag === 'string') record.etag = item.etag;
-  if (typeof item.month === 'string') record.month = item.month;
-  if (typeof item.dueAt === 'string') record.dueAt = item.dueAt;
-  if (typeof item.summary === 'string') record.post = publishedPostOf(item);
+  if (stored.etag !== undefined) record.etag = stored.etag;
+  if (stored.month !== undefined) record.month = stored.month;
+  if (stored.dueAt !== undefined) record.dueAt = stored.dueAt;
+  if (stored.summary !== undefined && stored.body !== undefined) record.post = joinPost(stored.summary, stored.body);
   return record;
 };
 
-/** The post of a `SRC` item (read from the table or the `byDate` index), bodies included. */
-export const publishedPostOf = (item: Record<string, unknown>): PublishedPost => {
-  const summary = postSummaryOf(item);
-  if (!(item.body instanceof Uint8Array)) throw new IndexStoreError(`post ${summary.sourcePath} has no stored body`);
-  const body = JSON.parse(gunzipSync(item.body).toString('utf8')) as { html: string; excerptHtml?: string };
-  return { ...summary, html: body.html, ...(body.excerptHtml !== undefined ? { excerptHtml: body.excerptHtml } : {}) };
+const joinPost = (summary: PostSummary, body: z.output<typeof bodySchema>): PublishedPost => ({
+  ...summary,
+  html: body.html,
+  ...(body.excerptHtml !== undefined ? { excerptHtml: body.excerptHtml } : {}),
+});
+
+/** The post of a published `SRC` item (read from the table or the `byDate` index), bodies included. */
+export const publishedPostOf = (table: StateTable, item: Record<string, unknown>): PublishedPost => {
+  const { summary, body } = table.parse(z.object(postAttributes), item);
+  return joinPost(summary, body);
 };
 
-/** The post of a `SRC` item without its bodies (all a month's list needs, so all it reads). */
-export const postSummaryOf = (item: Record<string, unknown>): PostSummary =>
-  JSON.parse(String(item.summary)) as PostSummary;
+/** The post of a `SRC` item without its bodies (all a month's list needs, so all it reads: `sk` and `summary`). */
+export const postSummaryOf = (table: StateTable, item: Record<string, unknown>): PostSummary =>
+  table.parse(z.object({ summary: postAttributes.summary }), item, { pk: 'SRC', sk: item.sk }).summary;
