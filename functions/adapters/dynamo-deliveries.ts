@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { Deliveries, Delivery } from '../app/ports.ts';
 import { shardOf } from './dynamo-subscriber-store.ts';
 import type { StateTable } from './dynamo-table.ts';
@@ -17,13 +18,23 @@ export interface DynamoDeliveriesOptions {
   shards: readonly string[];
 }
 
-const toDelivery = (item: Record<string, unknown>): Delivery => {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as unknown as Delivery;
-};
+const deliverySchema = z.looseObject({
+  digestId: z.string(),
+  key: z.string(),
+  state: z.enum(['claimed', 'sending', 'sent', 'failed', 'skipped', 'uncertain']),
+  owner: z.string(),
+  leaseUntil: z.string().exactOptional(),
+  at: z.string(),
+  messageId: z.string().exactOptional(),
+  reason: z.string().exactOptional(),
+} satisfies Record<keyof Delivery, z.ZodType>) satisfies z.ZodType<Delivery>;
 
 export const createDynamoDeliveries = (table: StateTable, options: DynamoDeliveriesOptions): Deliveries => {
   const TableName = table.name;
+  const toDelivery = (item: Record<string, unknown>): Delivery => {
+    const { pk: _pk, sk: _sk, ...delivery } = table.parse(deliverySchema, item);
+    return delivery;
+  };
   const update = async (Key: Record<string, unknown>, input: Parameters<StateTable['updateIf']>[1]) =>
     (await table.updateIf(Key, input)) !== undefined;
 

@@ -1,7 +1,8 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { BatchTally, CompiledForSending, DigestLedger, DigestRecord, DigestStatus } from '../app/ports.ts';
-import type { StateTable } from './dynamo-table.ts';
+import { gzippedJson, type StateTable } from './dynamo-table.ts';
 
 /**
  * The digests in the state table:
@@ -33,13 +34,43 @@ const RECORD_FIELDS = [
   'finishedAt',
 ] as const satisfies readonly (keyof DigestRecord)[];
 
-const toRecord = (item: Item): DigestRecord => {
-  const { pk: _pk, sk: _sk, compiledGz, ...rest } = item;
-  const record = rest as unknown as DigestRecord;
-  return compiledGz instanceof Uint8Array
-    ? { ...record, compiled: JSON.parse(gunzipSync(compiledGz).toString('utf8')) as CompiledForSending }
-    : record;
-};
+const compiledSchema = z.looseObject({
+  entry: z.string(),
+  subject: z.string(),
+  html: z.string(),
+  text: z.string(),
+  placeholders: z.array(z.string()),
+} satisfies Record<keyof CompiledForSending, z.ZodType>) satisfies z.ZodType<CompiledForSending>;
+
+/**
+ * A digest item: the record's fields, with the compiled mail gzipped in `compiledGz`. Attributes besides (such as
+ * `batchRuns`) come along as they always have.
+ */
+const digestItemSchema = z.looseObject({
+  id: z.string(),
+  status: z.enum(['planning', 'queueing', 'sending', 'sent', 'empty', 'waiting']),
+  createdAt: z.string(),
+  feedIds: z.array(z.string()),
+  subject: z.string().exactOptional(),
+  compiledGz: gzippedJson(compiledSchema).exactOptional(),
+  shardsQueued: z.array(z.string()),
+  recipients: z.number(),
+  batches: z.number(),
+  sent: z.number(),
+  failed: z.number(),
+  skipped: z.number(),
+  uncertain: z.number(),
+  startedAt: z.string().exactOptional(),
+  finishedAt: z.string().exactOptional(),
+} satisfies Record<Exclude<keyof DigestRecord, 'compiled'> | 'compiledGz', z.ZodType>);
+
+/** A batch's tally: each count as stored, 0 when absent. */
+const tallySchema = z.object({
+  sent: z.number().default(0),
+  failed: z.number().default(0),
+  skipped: z.number().default(0),
+  uncertain: z.number().default(0),
+} satisfies Record<keyof BatchTally, z.ZodType>);
 
 /** Splits `compiled` out into a gzipped binary attribute: a digest's HTML stays far below the 400 KB item limit. */
 const storable = (fields: Partial<DigestRecord>): Item => {
@@ -49,6 +80,11 @@ const storable = (fields: Partial<DigestRecord>): Item => {
 
 export const createDynamoDigestLedger = (table: StateTable): DigestLedger => {
   const TableName = table.name;
+  /** The record of a digest item; `key` names it when the item was read without its pk and sk (a projection). */
+  const toRecord = (item: Item, key?: { pk: unknown; sk: unknown }): DigestRecord => {
+    const { pk: _pk, sk: _sk, compiledGz, ...record } = table.parse(digestItemSchema, item, key);
+    return compiledGz !== undefined ? { ...record, compiled: compiledGz } : record;
+  };
   const update = async (Key: Item, input: Parameters<StateTable['updateIf']>[1]): Promise<boolean> =>
     (await table.updateIf(Key, input)) !== undefined;
 
@@ -68,7 +104,7 @@ export const createDynamoDigestLedger = (table: StateTable): DigestLedger => {
       ProjectionExpression: RECORD_FIELDS.map((_, i) => `#r${i}`).join(', '),
       ExpressionAttributeNames: Object.fromEntries(RECORD_FIELDS.map((name, i) => [`#r${i}`, name])),
     })) {
-      records.push(...page.map(toRecord));
+      records.push(...page.map((item) => toRecord(item, { pk: DIGESTS, sk: item.id })));
     }
     return records;
   };
@@ -141,7 +177,8 @@ export const createDynamoDigestLedger = (table: StateTable): DigestLedger => {
       })) {
         for (const item of page) {
           batches++;
-          for (const name of Object.keys(totals) as (keyof BatchTally)[]) totals[name] += Number(item[name] ?? 0);
+          const tally = table.parse(tallySchema, item);
+          for (const name of Object.keys(totals) as (keyof BatchTally)[]) totals[name] += tally[name];
         }
       }
       return { batches, totals };

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { MailQueue, QueuedPost } from '../app/ports.ts';
 import type { StateTable } from './dynamo-table.ts';
 
@@ -12,6 +13,14 @@ import type { StateTable } from './dynamo-table.ts';
  * ever published: a few hundred bytes each, read once per digest.
  */
 const MAIL_QUEUE = 'MAILQ';
+
+/** An entry as queuePost and assignPost leave it (its pk and sk come along, as they always have). */
+const queuedPostSchema = z.looseObject({
+  feedId: z.string(),
+  sourcePath: z.string(),
+  queuedAt: z.string(),
+  digestId: z.string().exactOptional(),
+} satisfies Record<keyof QueuedPost, z.ZodType>) satisfies z.ZodType<QueuedPost>;
 
 export const createDynamoMailQueue = (table: StateTable): MailQueue => ({
   queuePost: async ({ feedId, sourcePath, queuedAt }) => {
@@ -34,7 +43,7 @@ export const createDynamoMailQueue = (table: StateTable): MailQueue => ({
       FilterExpression: 'attribute_not_exists(digestId) OR digestId = :digest',
       ExpressionAttributeValues: { ':pk': MAIL_QUEUE, ':digest': digestId },
     })) {
-      for (const item of page) posts.push(item as unknown as QueuedPost);
+      for (const item of page) posts.push(table.parse(queuedPostSchema, item));
     }
     return posts;
   },
