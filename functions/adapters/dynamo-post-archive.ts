@@ -14,7 +14,10 @@ import { BY_DATE_INDEX, gzippedJson, type StateTable } from './dynamo-table.ts';
  * |---------|-----------|-------------------------------------------------------------|
  * | `MONTH` | `YYYY-MM` | post count and archive entries (gzipped) per archive month  |
  */
-/** In the order toArchiveEntry writes them: the renderer compares a stored month with a new one as text. */
+/**
+ * The fields in the order toArchiveEntry writes them, as zod returns them in the schema's order and the renderer
+ * compares a stored month with a new one as text (a difference would only cost a rewrite of the month).
+ */
 const archiveEntrySchema = z.looseObject({
   slug: z.string(),
   sourcePath: z.string(),

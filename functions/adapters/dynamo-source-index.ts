@@ -111,8 +111,9 @@ const capProblems = (problems: SourceRecord['problems']): SourceRecord['problems
 };
 
 /*
- * Reading back. The JSON inside `summary`, `body` and `problems` keeps what it holds (the fields below are checked,
- * others pass through) and its order, as the code compares some of it as text (an edit that reads the same).
+ * Reading back. The JSON inside `summary`, `body` and `problems` keeps what it holds: the fields below are checked,
+ * others pass through. zod returns the fields in the schema's order, so each schema lists them in the order the code
+ * writes them: some of it is compared as text (the authors, when an upload is checked for reading the same).
  */
 
 const authorSchema = z.looseObject({
