@@ -10,13 +10,16 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { createDynamoDigestStore } from '../functions/adapters/dynamo-digest-store.ts';
-import { createDynamoPostIndex } from '../functions/adapters/dynamo-post-index.ts';
+import { createDynamoDeliveries } from '../functions/adapters/dynamo-deliveries.ts';
+import { createDynamoDigestLedger } from '../functions/adapters/dynamo-digest-ledger.ts';
+import { createDynamoMailQueue } from '../functions/adapters/dynamo-mail-queue.ts';
 import { createDynamoSendingPause } from '../functions/adapters/dynamo-sending-pause.ts';
+import { createDynamoSourceIndex } from '../functions/adapters/dynamo-source-index.ts';
 import { createDynamoSubscriberStore } from '../functions/adapters/dynamo-subscriber-store.ts';
+import { openStateTable } from '../functions/adapters/dynamo-table.ts';
 import type { Logger } from '../functions/app/logger.ts';
 import { planDigests } from '../functions/app/plan-digest.ts';
-import type { RecipientBatch } from '../functions/app/ports.ts';
+import type { MailQueue, RecipientBatch, SourceIndex } from '../functions/app/ports.ts';
 import { type SenderDeps, sendRecipientBatch } from '../functions/app/send-digest.ts';
 import type { SendQuota } from '../functions/core/digest/pacing.ts';
 import { type CompiledDigest, compileDigestMail } from '../functions/core/mail/digest-mail.ts';
@@ -149,9 +152,12 @@ export const measureSendRate = async (): Promise<SendRateMeasurement> => {
   try {
     const { client, tableName } = standIns;
     const subscribers = createDynamoSubscriberStore({ tableName, client });
-    const digests = createDynamoDigestStore({ tableName, client, shards: subscribers.shards });
-    const index = createDynamoPostIndex({ tableName, client });
-    await seedDigest({ site, posts, recipients, subscribers, digests, index });
+    const table = openStateTable({ tableName, client });
+    const mailQueue = createDynamoMailQueue(table);
+    const ledger = createDynamoDigestLedger(table);
+    const deliveries = createDynamoDeliveries(table, { shards: subscribers.shards });
+    const sources = createDynamoSourceIndex(table);
+    await seedDigest({ site, posts, recipients, subscribers, mailQueue, sources });
 
     const queue: RecipientBatch[] = [];
     const warnings: string[] = [];
@@ -164,8 +170,9 @@ export const measureSendRate = async (): Promise<SendRateMeasurement> => {
     const [plan] = await planDigests(
       {
         pause,
-        digests,
-        index,
+        mailQueue,
+        ledger,
+        sources,
         subscribers,
         queue: { send: async (batches) => void queue.push(...batches) },
         site,
@@ -183,7 +190,8 @@ export const measureSendRate = async (): Promise<SendRateMeasurement> => {
     const quota: SendQuota = { maxSendRate: SEND_RATE, max24HourSend: -1, sentLast24Hours: 0 };
     const tokenKey = new TextEncoder().encode(TOKEN_KEY);
     const deps = (owner: string): SenderDeps => ({
-      digests,
+      ledger,
+      deliveries,
       subscribers,
       mailer: ses,
       quota: async () => quota,
@@ -214,11 +222,11 @@ export const measureSendRate = async (): Promise<SendRateMeasurement> => {
       }
     }
 
-    const deliveries = new Map<string, string>();
-    for await (const page of digests.listDeliveries(plan.id)) {
-      for (const delivery of page) deliveries.set(delivery.key, delivery.state);
+    const states = new Map<string, string>();
+    for await (const page of deliveries.listDeliveries(plan.id)) {
+      for (const delivery of page) states.set(delivery.key, delivery.state);
     }
-    const record = await digests.getDigest(plan.id);
+    const record = await ledger.getDigest(plan.id);
     const accepted = ses.accepted;
     const first = accepted[0]?.at ?? 0;
     const last = accepted.at(-1)?.at ?? 0;
@@ -238,7 +246,7 @@ export const measureSendRate = async (): Promise<SendRateMeasurement> => {
         skipped: record?.skipped ?? 0,
         uncertain: record?.uncertain ?? 0,
       },
-      notSent: recipients - [...deliveries.values()].filter((state) => state === 'sent').length,
+      notSent: recipients - [...states.values()].filter((state) => state === 'sent').length,
     };
   } finally {
     await standIns.close();
@@ -252,12 +260,12 @@ const seedDigest = async (input: {
   posts: ReturnType<typeof digestInput>['posts'];
   recipients: number;
   subscribers: ReturnType<typeof createDynamoSubscriberStore>;
-  digests: ReturnType<typeof createDynamoDigestStore>;
-  index: ReturnType<typeof createDynamoPostIndex>;
+  mailQueue: Pick<MailQueue, 'queuePost'>;
+  sources: SourceIndex;
 }): Promise<void> => {
   for (const [i, post] of input.posts.entries()) {
     const slug = `post-${i + 1}`;
-    await input.index.putSource({
+    await input.sources.putSource({
       sourcePath: post.sourcePath,
       version: 1,
       status: 'published',
@@ -278,7 +286,7 @@ const seedDigest = async (input: {
       claims: [],
       problems: [],
     });
-    await input.digests.queuePost({
+    await input.mailQueue.queuePost({
       feedId: post.feedId,
       sourcePath: post.sourcePath,
       queuedAt: new Date(DIGEST_NOW.getTime() - (10 - i) * 60_000).toISOString(),

@@ -1,7 +1,11 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createDynamoDigestStore } from '../functions/adapters/dynamo-digest-store.ts';
-import { createDynamoPostIndex } from '../functions/adapters/dynamo-post-index.ts';
-import { SHARD_NAMES } from '../functions/adapters/dynamo-subscriber-store.ts';
+import { createDynamoDirtyMarks } from '../functions/adapters/dynamo-dirty-marks.ts';
+import { createDynamoMailQueue } from '../functions/adapters/dynamo-mail-queue.ts';
+import { createDynamoNameClaims } from '../functions/adapters/dynamo-name-claims.ts';
+import { createDynamoPostArchive } from '../functions/adapters/dynamo-post-archive.ts';
+import { createDynamoRenderLock } from '../functions/adapters/dynamo-render-lock.ts';
+import { createDynamoSourceIndex } from '../functions/adapters/dynamo-source-index.ts';
+import { openStateTable } from '../functions/adapters/dynamo-table.ts';
 import { createS3ContentStore } from '../functions/adapters/s3-content-store.ts';
 import { silentLogger } from '../functions/app/logger.ts';
 import type { SourceRecord } from '../functions/app/ports.ts';
@@ -35,7 +39,10 @@ export const measureIncrementalPublish = async (
   const standIns = await startStandIns();
   try {
     const counts = { s3: 0, dynamo: 0 };
-    const index = createDynamoPostIndex({ tableName: standIns.tableName, client: standIns.dynamo });
+    const table = openStateTable({ tableName: standIns.tableName, client: standIns.dynamo });
+    const sources = createDynamoSourceIndex(table);
+    const claims = createDynamoNameClaims(table);
+    const archive = createDynamoPostArchive(table);
     const content = createS3ContentStore({ bucket: standIns.bucket, client: standIns.s3 });
 
     const files = Array.from({ length: existing }, (_, i) => {
@@ -59,13 +66,13 @@ export const measureIncrementalPublish = async (
           claims: [`slug:${post.slug}`],
           problems: [],
         };
-        await index.putSource(record);
-        await index.claim(`slug:${post.slug}`, post.sourcePath, post.id);
+        await sources.putSource(record);
+        await claims.claim(`slug:${post.slug}`, post.sourcePath, post.id);
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
     for (const [month, posts] of months)
-      await index.putMonth({ month, count: posts.length, posts: posts.sort(compareEntries) });
+      await archive.putMonth({ month, count: posts.length, posts: posts.sort(compareEntries) });
 
     standIns.s3.middlewareStack.add(
       (next) => (args) => {
@@ -85,17 +92,17 @@ export const measureIncrementalPublish = async (
     const handler = createPublishHandler(
       {
         content,
-        index,
+        sources,
+        claims,
+        dirtyMarks: createDynamoDirtyMarks(table),
+        renderLock: createDynamoRenderLock(table),
+        archive,
         site,
         now: () => new Date('2026-11-21T00:00:00Z'),
         log: silentLogger,
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
         // As deployed: a published post also waits in the digest ledger (one more DynamoDB write).
-        mailQueue: createDynamoDigestStore({
-          tableName: standIns.tableName,
-          client: standIns.dynamo,
-          shards: SHARD_NAMES,
-        }),
+        mailQueue: createDynamoMailQueue(table),
       },
       'posts/',
     );

@@ -55,10 +55,10 @@ interface PartitionGrant {
 }
 
 /**
- * What the digest planner does (functions/adapters/dynamo-digest-store.ts): list the ledger's waiting posts (Query)
- * and assign them to a digest (conditional UpdateItem); create the digest record once per slot (conditional PutItem),
- * read it, follow its progress (UpdateItem) and find unfinished immediate digests (Query); read the published posts'
- * records (GetItem); list each `SUB#` partition's confirmed subscribers (Query).
+ * What the digest planner does (functions/adapters/dynamo-mail-queue.ts and dynamo-digest-ledger.ts): list the
+ * mail queue's waiting posts (Query) and assign them to a digest (conditional UpdateItem); create the digest record once
+ * per slot (conditional PutItem), read it, follow its progress (UpdateItem) and find unfinished immediate digests
+ * (Query); read the published posts' records (GetItem); list each `SUB#` partition's confirmed subscribers (Query).
  */
 const DIGEST_PLANNING: readonly PartitionGrant[] = [
   {

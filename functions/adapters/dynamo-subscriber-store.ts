@@ -1,16 +1,11 @@
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import type { SubscriberStore } from '../app/ports.ts';
 import { ConflictError } from '../core/errors.ts';
 import type { Subscriber, SubscriberStatus } from '../core/subscribers/subscriber.ts';
+import { openStateTable } from './dynamo-table.ts';
 
 /**
  * The subscriber list in the state table, spread over a fixed number of partitions:
@@ -36,10 +31,34 @@ export const SHARD_NAMES: readonly string[] = Array.from({ length: SUBSCRIBER_SH
   String(i).padStart(2, '0'),
 );
 
-const toSubscriber = (item: Record<string, unknown>): Subscriber => {
-  const { pk: _pk, sk: _sk, ...record } = item;
-  return record as unknown as Subscriber;
-};
+/** How an address reached the list (SubscribeVia). */
+const subscribeVia = z.union([z.enum(['form', 'api', 'feedback']), z.templateLiteral(['import:', z.string()])], {
+  error: 'expected one of "form"|"api"|"feedback"|"import:<file>"',
+});
+
+/** A subscriber as this store writes it; attributes it does not know are kept as they are. */
+const subscriberSchema = z.looseObject({
+  key: z.string(),
+  address: z.string(),
+  name: z.string().exactOptional(),
+  status: z.enum(['pending', 'confirmed', 'unsubscribed', 'suppressed']),
+  subscribedAt: z.string(),
+  subscribedVia: subscribeVia,
+  confirmedAt: z.string().exactOptional(),
+  confirmedVia: z.enum(['link', 'import-attested']).exactOptional(),
+  welcomedAt: z.string().exactOptional(),
+  unsubscribedAt: z.string().exactOptional(),
+  unsubscribedVia: z.enum(['one-click', 'page', 'cli', 'import']).exactOptional(),
+  suppressedAt: z.string().exactOptional(),
+  suppressedReason: z.enum(['bounce', 'complaint', 'import']).exactOptional(),
+  suppressedDetail: z.string().exactOptional(),
+  confirmNonce: z.string().exactOptional(),
+  confirmSentAt: z.string().exactOptional(),
+  confirmSends: z.array(z.string()).exactOptional(),
+  request: z.looseObject({ at: z.string(), via: subscribeVia, name: z.string().exactOptional() }).exactOptional(),
+  softBounces: z.array(z.string()).exactOptional(),
+  version: z.number(),
+} satisfies Record<keyof Subscriber, z.ZodType>) satisfies z.ZodType<Subscriber>;
 
 export interface DynamoSubscriberStoreOptions {
   tableName: string;
@@ -47,10 +66,14 @@ export interface DynamoSubscriberStoreOptions {
 }
 
 export const createDynamoSubscriberStore = (options: DynamoSubscriberStoreOptions): SubscriberStore => {
-  const doc = DynamoDBDocumentClient.from(options.client ?? new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const table = openStateTable(options);
+  const { doc } = table;
   const TableName = options.tableName;
+
+  const toSubscriber = (item: Record<string, unknown>): Subscriber => {
+    const { pk: _pk, sk: _sk, ...record } = table.parse(subscriberSchema, item);
+    return record;
+  };
 
   const conflictOnCondition = async (write: () => Promise<unknown>, what: string): Promise<void> => {
     try {

@@ -14,27 +14,31 @@
  */
 import { type DigestContent, type DigestPost, toDigestPost } from '../core/digest/digest-content.ts';
 import type { SiteConfig } from '../core/types.ts';
+import { finishIfDone } from './digest-ledger.ts';
 import type { Logger } from './logger.ts';
 import type {
   CompiledForSending,
+  DigestLedger,
   DigestRecord,
-  DigestStore,
-  PostIndex,
+  MailQueue,
   QueuedPost,
   RecipientBatch,
   RecipientQueue,
   SendingPause,
+  SourceIndex,
   SubscriberStore,
 } from './ports.ts';
-import { finishIfDone } from './send-digest.ts';
 
 export interface PlannerDeps {
-  digests: DigestStore;
-  index: Pick<PostIndex, 'getSource'>;
+  /** The posts waiting for a digest. */
+  mailQueue: Pick<MailQueue, 'listQueued' | 'assignPost'>;
+  ledger: DigestLedger;
+  /** Whether a queued post is still published, and what it says now. */
+  sources: Pick<SourceIndex, 'getSource'>;
   subscribers: Pick<SubscriberStore, 'list' | 'shards'>;
   queue: RecipientQueue;
   site: SiteConfig;
-  /** The reputation switch: while it is on, no digest is planned (the posts wait in the ledger). */
+  /** The reputation switch: while it is on, no digest is planned (the posts wait in the mail queue). */
   pause: Pick<SendingPause, 'get'>;
   /** Compiles the digest's mail once (MJML); senders only substitute per recipient. */
   compile(content: DigestContent): Promise<CompiledForSending>;
@@ -69,7 +73,7 @@ export const planDigests = async (
     return [];
   }
   const results: PlanResult[] = [];
-  for (const record of await deps.digests.listUnfinished()) {
+  for (const record of await deps.ledger.listUnfinished()) {
     results.push(await resume(deps, record));
   }
   if (deps.site.digest.cadence !== 'immediate') {
@@ -80,8 +84,8 @@ export const planDigests = async (
     }
     return results;
   }
-  for (const post of await deps.digests.listQueued('')) {
-    // Only a post that is out gets a digest of its own: one deleted or withdrawn meanwhile waits in the ledger.
+  for (const post of await deps.mailQueue.listQueued('')) {
+    // Only a post that is out gets a digest of its own: one deleted or withdrawn meanwhile waits in the mail queue.
     if (!(await publishedPost(deps, post))) continue;
     results.push(await planDigest(deps, `post:${post.feedId}`, (candidate) => candidate.feedId === post.feedId));
   }
@@ -101,7 +105,7 @@ export type NextDigest =
  * earlier run left unfinished are not in it: they carry on with the posts they already hold.
  */
 export const previewNextDigest = async (
-  deps: Pick<PlannerDeps, 'digests' | 'index' | 'site' | 'pause' | 'compile' | 'now'>,
+  deps: Pick<PlannerDeps, 'mailQueue' | 'sources' | 'site' | 'pause' | 'compile' | 'now'>,
 ): Promise<NextDigest> => {
   const pause = await deps.pause.get();
   if (pause.paused) {
@@ -111,11 +115,11 @@ export const previewNextDigest = async (
       ...(pause.since === undefined ? {} : { since: pause.since }),
     };
   }
-  const published = await stillPublished(deps, await deps.digests.listQueued(''));
+  const published = await stillPublished(deps, await deps.mailQueue.listQueued(''));
   const first = published[0];
   if (first === undefined) return { status: 'empty' };
   const { cadence, minPosts } = deps.site.digest;
-  // Immediate cadence mails each post on its own, in the ledger's order.
+  // Immediate cadence mails each post on its own, in the mail queue's order.
   const chosen = cadence === 'immediate' ? [first] : published;
   if (cadence !== 'immediate' && chosen.length < minPosts) return { status: 'waiting', posts: chosen.length, minPosts };
   const id = cadence === 'immediate' ? `post:${first.entry.feedId}` : digestIdFor(undefined, deps.now());
@@ -150,7 +154,7 @@ const planDigest = async (
   id: string,
   selects: (post: QueuedPost) => boolean,
 ): Promise<PlanResult> => {
-  let record = await deps.digests.openDigest({
+  let record = await deps.ledger.openDigest({
     id,
     status: 'planning',
     createdAt: deps.now().toISOString(),
@@ -167,8 +171,8 @@ const planDigest = async (
   if (record.status === 'queueing') record = await queueRecipients(deps, record);
   else if (record.status === 'sending') {
     // Its batches may all have completed while a crashed run still held it in `queueing`.
-    await finishIfDone(deps.digests, record.id, deps.now());
-    record = (await deps.digests.getDigest(record.id)) as DigestRecord;
+    await finishIfDone(deps.ledger, record.id, deps.now());
+    record = (await deps.ledger.getDigest(record.id)) as DigestRecord;
   }
   deps.log.info('digest planned', {
     digestId: id,
@@ -184,7 +188,7 @@ const choosePosts = async (
   record: DigestRecord,
   selects: (post: QueuedPost) => boolean,
 ): Promise<DigestRecord> => {
-  const published = await stillPublished(deps, (await deps.digests.listQueued(record.id)).filter(selects));
+  const published = await stillPublished(deps, (await deps.mailQueue.listQueued(record.id)).filter(selects));
   const resumed = published.some(({ entry }) => entry.digestId === record.id);
   const immediate = record.id.startsWith('post:');
   const status =
@@ -194,7 +198,7 @@ const choosePosts = async (
         ? 'waiting'
         : undefined;
   if (status) {
-    await deps.digests.updateDigest(record.id, 'planning', { status });
+    await deps.ledger.updateDigest(record.id, 'planning', { status });
     return { ...record, status };
   }
   // Compiled before any post is taken: a mail that cannot be compiled leaves its posts free for the next digest.
@@ -202,10 +206,10 @@ const choosePosts = async (
   let compiled = await compile(deps, record.id, posts);
   const mine: DigestPost[] = [];
   for (const { entry, post } of published) {
-    if (await deps.digests.assignPost(entry.feedId, record.id)) mine.push(post);
+    if (await deps.mailQueue.assignPost(entry.feedId, record.id)) mine.push(post);
   }
   if (mine.length === 0) {
-    await deps.digests.updateDigest(record.id, 'planning', { status: 'empty' });
+    await deps.ledger.updateDigest(record.id, 'planning', { status: 'empty' });
     return { ...record, status: 'empty' };
   }
   if (mine.length !== posts.length) {
@@ -220,9 +224,9 @@ const choosePosts = async (
     compiled,
     startedAt: deps.now().toISOString(),
   };
-  if (!(await deps.digests.updateDigest(record.id, 'planning', fields))) {
+  if (!(await deps.ledger.updateDigest(record.id, 'planning', fields))) {
     // A concurrent planner of the same slot got there first (with the same posts): carry on from what it stored.
-    return (await deps.digests.getDigest(record.id)) as DigestRecord;
+    return (await deps.ledger.getDigest(record.id)) as DigestRecord;
   }
   return { ...record, ...fields };
 };
@@ -238,9 +242,9 @@ const compile = (
   return deps.compile({ id, posts: shown, more: sorted.length - shown.length });
 };
 
-/** The queued posts that are still published, each as the digest shows it, in the ledger's order. */
+/** The queued posts that are still published, each as the digest shows it, in the mail queue's order. */
 const stillPublished = async (
-  deps: Pick<PlannerDeps, 'index'>,
+  deps: Pick<PlannerDeps, 'sources'>,
   queued: readonly QueuedPost[],
 ): Promise<{ entry: QueuedPost; post: DigestPost }[]> =>
   (await Promise.all(queued.map((entry) => publishedPost(deps, entry)))).filter(
@@ -249,10 +253,10 @@ const stillPublished = async (
 
 /** The post as the digest shows it, or undefined when it is no longer published (deleted or withdrawn). */
 const publishedPost = async (
-  deps: Pick<PlannerDeps, 'index'>,
+  deps: Pick<PlannerDeps, 'sources'>,
   entry: QueuedPost,
 ): Promise<{ entry: QueuedPost; post: DigestPost } | undefined> => {
-  const source = await deps.index.getSource(entry.sourcePath);
+  const source = await deps.sources.getSource(entry.sourcePath);
   const post = source?.post;
   if (source?.status !== 'published' || !post || post.id !== entry.feedId) return undefined;
   return { entry, post: toDigestPost(post) };
@@ -283,10 +287,10 @@ const queueRecipients = async (deps: PlannerDeps, record: DigestRecord): Promise
     }
     if (keys.length > 0) close();
     if (batches.length > sentUpTo) await deps.queue.send(batches.slice(sentUpTo));
-    await deps.digests.recordShardQueued(record.id, shard, count, batches.length);
+    await deps.ledger.recordShardQueued(record.id, shard, count, batches.length);
   }
-  await deps.digests.updateDigest(record.id, 'queueing', { status: 'sending' });
+  await deps.ledger.updateDigest(record.id, 'queueing', { status: 'sending' });
   // Every batch may already be done (or there were none): then nobody else would finish the digest.
-  await finishIfDone(deps.digests, record.id, deps.now());
-  return (await deps.digests.getDigest(record.id)) as DigestRecord;
+  await finishIfDone(deps.ledger, record.id, deps.now());
+  return (await deps.ledger.getDigest(record.id)) as DigestRecord;
 };

@@ -78,14 +78,25 @@ export interface SiteState {
   lockUntil?: number;
 }
 
-/** The post index and coordination state (one DynamoDB table in the stack). */
-export interface PostIndex {
+/*
+ * The post index: what the publisher remembers between invocations (one DynamoDB table in the stack, shared with the
+ * digests and the subscriber list). Each port below is one kind of record in it, with the calls its users make.
+ */
+
+/** One record per source file: what it published, what it claims, and why it was rejected. */
+export interface SourceIndex {
   getSource(sourcePath: string): Promise<SourceRecord | undefined>;
   /** The records of several sources at once (strongly consistent), in the order asked; missing ones are left out. */
   getSources(sourcePaths: string[]): Promise<SourceRecord[]>;
-  /** Writes a record if the stored version is still `record.version - 1` (or absent for version 1); else ConflictError. */
+  /**
+   * Writes a record if the stored version is still `record.version - 1` (or absent for version 1); else
+   * ConflictError. A record with a `dueAt` also goes on the due list (see DueEntries).
+   */
   putSource(record: SourceRecord): Promise<void>;
+}
 
+/** Unique names (slugs, author ids, feed ids), each held by one source. */
+export interface NameClaims {
   /** Takes `name` for `owner` unless another owner holds it; returns the claim as stored after the attempt. */
   claim(name: string, owner: string, postId: string | undefined): Promise<Claim>;
   /** Moves a claim from `from` to `to`, keeping its post id unless `newPostId` is given; false when `from` no longer holds it. */
@@ -94,12 +105,18 @@ export interface PostIndex {
   /** Marks a deleted owner's claim as retired at `at` (kept, so a rename can still take it over). */
   retireClaim(name: string, owner: string, at: string): Promise<void>;
   getClaim(name: string): Promise<Claim | undefined>;
+}
 
+/** The outputs (feeds, pages) a change made stale, until a renderer has written them again. */
+export interface DirtyMarks {
   markDirty(keys: string[]): Promise<void>;
   listDirty(): Promise<DirtyMark[]>;
   /** Removes a mark unless it was re-marked since it was listed. */
   clearDirty(mark: DirtyMark): Promise<void>;
+}
 
+/** The site revision (changes counted, changes rendered) and the lock one renderer holds at a time. */
+export interface RenderLock {
   getSiteState(): Promise<SiteState>;
   /** Increments the site revision and returns the new value. */
   bumpRevision(): Promise<number>;
@@ -111,7 +128,10 @@ export interface PostIndex {
   markRendered(owner: string, revision: number, nowMs: number, leaseMs: number): Promise<boolean>;
   /** Releases the lock if `owner` still holds it. */
   unlock(owner: string): Promise<void>;
+}
 
+/** The published posts as lists show them: the newest, and the archive's months. */
+export interface PostArchive {
   /** Newest published posts, newest first. */
   newestPosts(limit: number): Promise<PublishedPost[]>;
   /** Published posts of one month, newest first, without bodies. */
@@ -119,8 +139,11 @@ export interface PostIndex {
   listMonths(): Promise<MonthRef[]>;
   /** Stores a month's post count and archive entries; a count of 0 removes the month. */
   putMonth(month: MonthRef): Promise<void>;
+}
 
-  /** Sources whose state changes at or before `at` (scheduled posts coming due, posts expiring). */
+/** Sources whose state changes at a known time (scheduled posts coming due, posts expiring), for the timer. */
+export interface DueEntries {
+  /** Sources whose state changes at or before `at`. */
   listDue(at: string): Promise<{ sourcePath: string; dueAt: string }[]>;
   /** Forgets a due entry once it has been acted on. */
   clearDue(sourcePath: string, dueAt: string): Promise<void>;
@@ -160,13 +183,20 @@ export interface QueuedPost {
   digestId?: string;
 }
 
-/** The publisher's side of the digest ledger: "this post is out; mail it once". */
+/**
+ * Published posts on their way into a digest: "this post is out; mail it once". The publisher queues them, the
+ * planner takes them; one entry per feed id, kept for good as the marker that the post was mailed.
+ */
 export interface MailQueue {
   /**
    * Idempotent per feed id: a post already queued keeps its place (a rename updates the file it is read from), and
    * one already in a digest is left alone, so edits and renames never mail it again.
    */
   queuePost(entry: { feedId: string; sourcePath: string; queuedAt: string }): Promise<void>;
+  /** Posts not yet in a digest, and those already assigned to `digestId` (so a retried plan sees its own). */
+  listQueued(digestId: string): Promise<QueuedPost[]>;
+  /** Assigns a queued post to a digest unless another digest has it; true when it is (now) this digest's. */
+  assignPost(feedId: string, digestId: string): Promise<boolean>;
 }
 
 /**
@@ -281,12 +311,8 @@ export interface RecipientQueue {
   send(batches: readonly RecipientBatch[]): Promise<void>;
 }
 
-/** The digest ledger, the digest records and the delivery claims. */
-export interface DigestStore extends MailQueue {
-  /** Posts not yet in a digest, and those already assigned to `digestId` (so a retried plan sees its own). */
-  listQueued(digestId: string): Promise<QueuedPost[]>;
-  /** Assigns a queued post to a digest unless another digest has it; true when it is (now) this digest's. */
-  assignPost(feedId: string, digestId: string): Promise<boolean>;
+/** The digests: one record each (what it carries, where its fan-out got to), and the tallies of its batches. */
+export interface DigestLedger {
   /** Creates the record unless it exists; returns the stored record either way. */
   openDigest(record: DigestRecord): Promise<DigestRecord>;
   getDigest(id: string): Promise<DigestRecord | undefined>;
@@ -312,7 +338,10 @@ export interface DigestStore extends MailQueue {
   listDigests(limit: number): Promise<DigestRecord[]>;
   /** Digests still `planning` or `queueing`: left so by a run that stopped (without their compiled mail). */
   listUnfinished(): Promise<DigestRecord[]>;
+}
 
+/** The delivery claims: one per recipient of a digest, what makes each send happen exactly once. */
+export interface Deliveries {
   /**
    * Takes the delivery for `owner`: when none exists, or it is `claimed` with an expired lease. Otherwise returns
    * the delivery as it stands (someone else's, or already settled).

@@ -1,14 +1,17 @@
 import { sourceKindOf } from '../core/posts/source-kind.ts';
 import type { Problem } from '../core/types.ts';
-import type { MailQueue, PostIndex, SourceStatus } from './ports.ts';
+import type { DueEntries, MailQueue, SourceStatus } from './ports.ts';
 import { type ReconcileDeps, type ReconcileOutcome, reconcileSource } from './reconcile-source.ts';
 import { type RenderDeps, renderUntil } from './render-site.ts';
 
 export type PublishDeps = RenderDeps &
-  Pick<ReconcileDeps, 'siteContent'> & {
-    /** The digest ledger; absent where no mail is sent (the CLI build, publisher-only tests). */
-    mailQueue?: MailQueue;
+  ReconcileDeps & {
+    /** Where published posts wait for the next digest; absent where no mail is sent (the CLI build, some tests). */
+    mailQueue?: Pick<MailQueue, 'queuePost'>;
   };
+
+/** What the timer's run needs: the publisher's ports, and the list of sources that come due. */
+export type PublishDueDeps = PublishDeps & { dueEntries: DueEntries };
 
 export type PublishResult =
   | { kind: 'post'; sourcePath: string; status: SourceStatus; problems: Problem[]; changed: boolean }
@@ -68,8 +71,8 @@ const reparseAll = async (sourcePath: string, deps: PublishDeps): Promise<Publis
 /**
  * Publishes scheduled posts that came due and withdraws expired ones; run on a timer (every few minutes).
  */
-export const publishDue = async (deps: PublishDeps): Promise<{ sourcePath: string; status: SourceStatus }[]> => {
-  const due = await deps.index.listDue(deps.now().toISOString());
+export const publishDue = async (deps: PublishDueDeps): Promise<{ sourcePath: string; status: SourceStatus }[]> => {
+  const due = await deps.dueEntries.listDue(deps.now().toISOString());
   const results: { sourcePath: string; status: SourceStatus }[] = [];
   const outcomes: ReconcileOutcome[] = [];
   for (const entry of due) {
@@ -80,7 +83,7 @@ export const publishDue = async (deps: PublishDeps): Promise<{ sourcePath: strin
   await makePublic(due.length > 0, deps);
   for (const outcome of outcomes) await queueForDigest(outcome, deps);
   // Last: until its due entry is gone, a crashed run leaves the post for the next run to publish and queue.
-  for (const entry of due) await deps.index.clearDue(entry.sourcePath, entry.dueAt);
+  for (const entry of due) await deps.dueEntries.clearDue(entry.sourcePath, entry.dueAt);
   return results;
 };
 
@@ -103,12 +106,12 @@ const queueForDigest = async (outcome: ReconcileOutcome, deps: PublishDeps): Pro
  * work is pending: it may be the retry of one that crashed before its change went public.
  */
 const makePublic = async (changed: boolean, deps: PublishDeps): Promise<void> => {
-  if (!changed && !(await hasPendingWork(deps.index))) return;
-  await renderUntil(await deps.index.bumpRevision(), deps);
+  if (!changed && !(await hasPendingWork(deps))) return;
+  await renderUntil(await deps.renderLock.bumpRevision(), deps);
 };
 
-const hasPendingWork = async (index: PostIndex): Promise<boolean> => {
-  const state = await index.getSiteState();
+const hasPendingWork = async (deps: Pick<PublishDeps, 'renderLock' | 'dirtyMarks'>): Promise<boolean> => {
+  const state = await deps.renderLock.getSiteState();
   if (state.renderedRevision < state.revision) return true;
-  return (await index.listDirty()).length > 0;
+  return (await deps.dirtyMarks.listDirty()).length > 0;
 };

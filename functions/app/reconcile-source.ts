@@ -16,12 +16,15 @@ import { formatReport, hasErrors } from '../core/problems.ts';
 import type { Post, Problem, PublishedPost, SiteConfig } from '../core/types.ts';
 import { FEEDS_KEY, monthKey, postKey } from './dirty-keys.ts';
 import type { Logger } from './logger.ts';
-import type { Claim, ContentStore, PostIndex, SourceRecord, SourceStatus } from './ports.ts';
+import type { Claim, ContentStore, DirtyMarks, NameClaims, SourceIndex, SourceRecord, SourceStatus } from './ports.ts';
 import type { SiteContent } from './site-content.ts';
 
 export interface ReconcileDeps {
   content: ContentStore;
-  index: PostIndex;
+  sources: SourceIndex;
+  claims: NameClaims;
+  /** Marks the outputs a change makes stale (the renderer clears them). */
+  dirtyMarks: Pick<DirtyMarks, 'markDirty'>;
   site: SiteConfig;
   now: () => Date;
   log: Logger;
@@ -51,7 +54,7 @@ const MAX_ATTEMPTS = 8;
 export const reconcileSource = async (sourcePath: string, deps: ReconcileDeps): Promise<ReconcileOutcome> => {
   const siteFiles = await deps.siteContent?.();
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const previous = await deps.index.getSource(sourcePath);
+    const previous = await deps.sources.getSource(sourcePath);
     const object = withSiteVersion(await deps.content.readSource(sourcePath), siteFiles);
     const now = deps.now();
 
@@ -77,9 +80,9 @@ export const reconcileSource = async (sourcePath: string, deps: ReconcileDeps): 
     const next: SourceRecord = given.length > 0 ? { ...computed, formerClaims: given } : computed;
 
     // Mark before writing, so a crash right after the write still leaves the outputs known to be stale...
-    await deps.index.markDirty(dirtyKeys(previous, next, deps.site));
+    await deps.dirtyMarks.markDirty(dirtyKeys(previous, next, deps.site));
     try {
-      await deps.index.putSource(next);
+      await deps.sources.putSource(next);
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       await releaseUnrecorded(sourcePath, next.claims, previous, deps);
@@ -87,7 +90,7 @@ export const reconcileSource = async (sourcePath: string, deps: ReconcileDeps): 
     }
     // And mark again after: a renderer that listed (and cleared) the first marks before the write rendered the
     // old state. The second marks carry new tokens, so no such renderer can clear them.
-    await deps.index.markDirty(dirtyKeys(previous, next, deps.site));
+    await deps.dirtyMarks.markDirty(dirtyKeys(previous, next, deps.site));
     await settleFormerClaims(next, now, deps);
     if (hasErrors(next.problems)) {
       const located = next.problems.map((problem) => ({ ...problem, file: `posts/${problem.file}` }));
@@ -114,8 +117,8 @@ export const reconcileSource = async (sourcePath: string, deps: ReconcileDeps): 
  */
 const settleFormerClaims = async (record: SourceRecord, now: Date, deps: ReconcileDeps): Promise<void> => {
   for (const name of record.formerClaims ?? []) {
-    if (record.status === 'deleted') await deps.index.retireClaim(name, record.sourcePath, now.toISOString());
-    else await deps.index.releaseClaim(name, record.sourcePath);
+    if (record.status === 'deleted') await deps.claims.retireClaim(name, record.sourcePath, now.toISOString());
+    else await deps.claims.releaseClaim(name, record.sourcePath);
   }
 };
 
@@ -128,8 +131,8 @@ const releaseUnrecorded = async (
 ): Promise<void> => {
   const fresh = taken.filter((name) => !previous?.claims.includes(name));
   if (fresh.length === 0) return;
-  const winner = await deps.index.getSource(sourcePath);
-  for (const name of fresh) if (!winner?.claims.includes(name)) await deps.index.releaseClaim(name, sourcePath);
+  const winner = await deps.sources.getSource(sourcePath);
+  for (const name of fresh) if (!winner?.claims.includes(name)) await deps.claims.releaseClaim(name, sourcePath);
 };
 
 /**
@@ -262,14 +265,14 @@ const claimNames = async (
   const ids = new Map<string, string | undefined>();
   const held: string[] = [];
   const take = async (name: string, postId: string): Promise<Claim> => {
-    let claim = await deps.index.claim(name, me, postId);
+    let claim = await deps.claims.claim(name, me, postId);
     if (claim.owner !== me && !(await deps.content.sourceExists(claim.owner))) {
       const formerOwner = claim.owner;
       const stale =
         claim.retiredAt !== undefined && deps.now().getTime() - Date.parse(claim.retiredAt) > RENAME_WINDOW_MS;
       // A slug or author id of a post deleted long ago is free again, with a new feed id; that feed id is not.
       if (stale && name.startsWith('feedid:')) return claim;
-      if (await deps.index.transferClaim(name, formerOwner, me, stale ? postId : undefined)) {
+      if (await deps.claims.transferClaim(name, formerOwner, me, stale ? postId : undefined)) {
         claim = { ...claim, owner: me, ...(stale ? { postId } : {}) };
         // Retire the vanished file now rather than when its late deletion event comes, so the two never both publish.
         await reconcileSource(formerOwner, deps);
@@ -279,7 +282,7 @@ const claimNames = async (
     return claim;
   };
   const giveBack = async () => {
-    for (const name of held) if (!previous?.claims.includes(name)) await deps.index.releaseClaim(name, me);
+    for (const name of held) if (!previous?.claims.includes(name)) await deps.claims.releaseClaim(name, me);
   };
 
   // The plain slug, or the dated one when another post has it. A post that already has its dated slug keeps it even

@@ -24,11 +24,17 @@ import {
 import type { MonthRef, PostSummary, PublicFile, PublishedPost, SiteConfig } from '../core/types.ts';
 import { FEEDS_KEY, monthOfKey, postKey, slugOfKey, tagKey, tagOfKey } from './dirty-keys.ts';
 import type { Logger } from './logger.ts';
-import type { ContentStore, DirtyMark, PostIndex } from './ports.ts';
+import type { ContentStore, DirtyMark, DirtyMarks, NameClaims, PostArchive, RenderLock, SourceIndex } from './ports.ts';
 
 export interface RenderDeps {
   content: ContentStore;
-  index: PostIndex;
+  /** Post pages and tag feeds are rendered from the source records. */
+  sources: Pick<SourceIndex, 'getSource' | 'getSources'>;
+  /** Which source holds a slug (its post page). */
+  claims: Pick<NameClaims, 'getClaim'>;
+  dirtyMarks: DirtyMarks;
+  renderLock: RenderLock;
+  archive: PostArchive;
   site: SiteConfig;
   now: () => Date;
   log: Logger;
@@ -75,9 +81,9 @@ export const renderUntil = async (revision: number, deps: RenderDeps): Promise<v
   let pause = 25;
   let target = revision;
   for (;;) {
-    const state = await deps.index.getSiteState();
+    const state = await deps.renderLock.getSiteState();
     if (state.renderedRevision >= target) return;
-    if (await deps.index.tryLock(deps.owner, deps.now().getTime(), leaseMs)) {
+    if (await deps.renderLock.tryLock(deps.owner, deps.now().getTime(), leaseMs)) {
       const remarked = await renderPass(deps, leaseMs, deadline);
       if (remarked !== undefined) target = Math.max(target, remarked);
       continue;
@@ -98,30 +104,30 @@ export const renderUntil = async (revision: number, deps: RenderDeps): Promise<v
  * because another renderer may have written newer files that its late writes overwrote.
  */
 const renderPass = async (deps: RenderDeps, leaseMs: number, deadline: number): Promise<number | undefined> => {
-  const { revision } = await deps.index.getSiteState();
-  const marks = await deps.index.listDirty();
+  const { revision } = await deps.renderLock.getSiteState();
+  const marks = await deps.dirtyMarks.listDirty();
   const checkpoint = async (): Promise<void> => {
     if (deps.now().getTime() > deadline) throw new PassInterrupted('out of time');
-    if (!(await deps.index.renewLease(deps.owner, deps.now().getTime(), leaseMs)))
+    if (!(await deps.renderLock.renewLease(deps.owner, deps.now().getTime(), leaseMs)))
       throw new PassInterrupted('lease lost');
   };
   try {
     const reachedMore = await renderMarks(marks, deps, checkpoint);
-    if (!(await deps.index.markRendered(deps.owner, revision, deps.now().getTime(), leaseMs))) {
+    if (!(await deps.renderLock.markRendered(deps.owner, revision, deps.now().getTime(), leaseMs))) {
       throw new PassInterrupted('lease lost');
     }
-    await deps.index.unlock(deps.owner);
+    await deps.renderLock.unlock(deps.owner);
     // The neighbours and tags this change reached were marked during the pass: count them, and wait for them too.
-    return reachedMore ? deps.index.bumpRevision() : undefined;
+    return reachedMore ? deps.renderLock.bumpRevision() : undefined;
   } catch (error) {
     if (!(error instanceof PassInterrupted)) throw error;
     if (error.reason === 'out of time') {
-      await deps.index.unlock(deps.owner);
+      await deps.renderLock.unlock(deps.owner);
       throw new ConflictError('rendering did not finish in time; progress is kept and the event will be retried');
     }
     deps.log.warn('render lease ran out mid-render; rendering its outputs again', { owner: deps.owner, revision });
-    await deps.index.markDirty([...new Set(marks.map((mark) => mark.key))]);
-    return deps.index.bumpRevision();
+    await deps.dirtyMarks.markDirty([...new Set(marks.map((mark) => mark.key))]);
+    return deps.renderLock.bumpRevision();
   }
 };
 
@@ -140,14 +146,14 @@ export const renderMarks = async (
   checkpoint: () => Promise<void> = async () => {},
 ): Promise<boolean> => {
   if (marks.length === 0) return false;
-  const stored = await deps.index.listMonths();
+  const stored = await deps.archive.listMonths();
   const dirtyMonths = new Set(marks.map((mark) => monthOfKey(mark.key)).filter((month) => month !== undefined));
   // Months stored before entries were kept are read once, as if dirty, to fill their entries in.
   for (const ref of stored) if (!ref.posts) dirtyMonths.add(ref.month);
   const months = new Map(stored.map((ref) => [ref.month, ref]));
   const postsByMonth = new Map<string, PostSummary[]>();
   for (const month of dirtyMonths) {
-    const posts = await deps.index.postsInMonth(month);
+    const posts = await deps.archive.postsInMonth(month);
     postsByMonth.set(month, posts);
     if (posts.length === 0) months.delete(month);
     else months.set(month, { month, count: posts.length, posts: posts.map(toArchiveEntry) });
@@ -164,14 +170,14 @@ export const renderMarks = async (
     ...[...reached.posts].filter((slug) => !postSlugs.has(slug)).map(postKey),
     ...[...reached.tags].filter((tag) => !tagSlugs.has(tag)).map(tagKey),
   ];
-  if (more.length > 0) await deps.index.markDirty(more);
+  if (more.length > 0) await deps.dirtyMarks.markDirty(more);
 
   // Month pages link to their neighbours: when a month appears or disappears, the neighbours change too.
   const monthsToRender = new Set(dirtyMonths);
   for (const month of changedMonths)
     for (const neighbour of neighbouringMonths(month, monthList)) monthsToRender.add(neighbour);
   for (const month of monthsToRender) {
-    const posts = postsByMonth.get(month) ?? (months.has(month) ? await deps.index.postsInMonth(month) : []);
+    const posts = postsByMonth.get(month) ?? (months.has(month) ? await deps.archive.postsInMonth(month) : []);
     await checkpoint();
     if (posts.length === 0) {
       await deps.content.deletePublic(monthPagePath(month));
@@ -191,7 +197,7 @@ export const renderMarks = async (
         return renderPostPage(slug, monthList, neighboursOf(entries, slug), deps);
       }),
     );
-    for (const mark of chunk) await deps.index.clearDirty(mark);
+    for (const mark of chunk) await deps.dirtyMarks.clearDirty(mark);
   }
 
   const tags = groupByTag(entries);
@@ -202,7 +208,7 @@ export const renderMarks = async (
 
   if (marks.some((mark) => mark.key === FEEDS_KEY) || changedMonths.length > 0) {
     const limit = Math.max(deps.site.feedSize, deps.site.pageSize);
-    const newest = uniqueById(await deps.index.newestPosts(limit), deps);
+    const newest = uniqueById(await deps.archive.newestPosts(limit), deps);
     await checkpoint();
     for (const file of renderFeedFiles(newest.slice(0, deps.site.feedSize), deps.site, deps.now())) {
       await deps.content.writePublic(file);
@@ -220,9 +226,9 @@ export const renderMarks = async (
   // the neighbours of a month that appeared or disappeared, and finds the same outputs reached.
   const before = new Map(stored.map((ref) => [ref.month, ref]));
   for (const [month, ref] of months)
-    if (JSON.stringify(before.get(month)) !== JSON.stringify(ref)) await deps.index.putMonth(ref);
-  for (const month of storedKeys) if (!months.has(month)) await deps.index.putMonth({ month, count: 0 });
-  for (const mark of marks) if (slugOfKey(mark.key) === undefined) await deps.index.clearDirty(mark);
+    if (JSON.stringify(before.get(month)) !== JSON.stringify(ref)) await deps.archive.putMonth(ref);
+  for (const month of storedKeys) if (!months.has(month)) await deps.archive.putMonth({ month, count: 0 });
+  for (const mark of marks) if (slugOfKey(mark.key) === undefined) await deps.dirtyMarks.clearDirty(mark);
   return more.length > 0;
 };
 
@@ -232,8 +238,8 @@ const renderPostPage = async (
   neighbours: Neighbours,
   deps: RenderDeps,
 ): Promise<void> => {
-  const claim = await deps.index.getClaim(`slug:${slug}`);
-  const record = claim ? await deps.index.getSource(claim.owner) : undefined;
+  const claim = await deps.claims.getClaim(`slug:${slug}`);
+  const record = claim ? await deps.sources.getSource(claim.owner) : undefined;
   if (record?.status === 'published' && record.post?.slug === slug) {
     await deps.content.writePublic(renderPostFile(record.post, months, deps.site, neighbours));
   } else {
@@ -247,7 +253,7 @@ const renderTag = async (slug: string, group: TagGroup | undefined, deps: Render
     for (const path of tagFilePaths(slug)) await deps.content.deletePublic(path);
     return;
   }
-  const records = await deps.index.getSources(
+  const records = await deps.sources.getSources(
     group.entries.slice(0, deps.site.feedSize).map((entry) => entry.sourcePath),
   );
   const newest = uniqueById(

@@ -25,12 +25,14 @@ import { describeError, MailBlockedError, MailRejectedError, MailThrottledError 
 import { apiUrl } from '../core/subscribers/links.ts';
 import { signToken } from '../core/subscribers/tokens.ts';
 import type { SiteConfig } from '../core/types.ts';
+import { finishIfDone } from './digest-ledger.ts';
 import type { Logger } from './logger.ts';
 import type {
   BatchTally,
   CompiledForSending,
+  Deliveries,
+  DigestLedger,
   DigestRecord,
-  DigestStore,
   Mailer,
   OutgoingMessage,
   RecipientBatch,
@@ -39,7 +41,8 @@ import type {
 } from './ports.ts';
 
 export interface SenderDeps {
-  digests: DigestStore;
+  ledger: DigestLedger;
+  deliveries: Deliveries;
   subscribers: Pick<SubscriberStore, 'get'>;
   mailer: Mailer;
   /** SES GetSendQuota, read once per batch. */
@@ -92,7 +95,7 @@ const unsubscribeLink = (deps: Pick<SenderDeps, 'site' | 'tokenKey'>, key: strin
 
 export const sendRecipientBatch = async (deps: SenderDeps, batch: RecipientBatch): Promise<BatchResult> => {
   const result: BatchResult = { sent: 0, failed: 0, skipped: 0, uncertain: 0, alreadyDone: 0, retryLater: [] };
-  const digest = await deps.digests.getDigest(batch.digestId);
+  const digest = await deps.ledger.getDigest(batch.digestId);
   if (!digest?.compiled) {
     // Cannot happen in order (batches are queued after the mail is compiled); retrying is the safe answer.
     deps.log.error('digest batch for an unknown or unplanned digest', { digestId: batch.digestId });
@@ -134,9 +137,9 @@ export const sendRecipientBatch = async (deps: SenderDeps, batch: RecipientBatch
     const { sent, failed, skipped, uncertain } = result;
     // Summing every tally after every batch would read the digest's tallies once per batch (quadratic in the list's
     // size); the run count, taken before the tally is stored, says when the last ones may be in.
-    const runs = await deps.digests.countBatchRun(digest.id);
-    await deps.digests.recordBatch(digest.id, batch.batchId, { sent, failed, skipped, uncertain });
-    if (runs >= digest.batches || digest.status !== 'sending') await finishIfDone(deps.digests, digest.id, deps.now());
+    const runs = await deps.ledger.countBatchRun(digest.id);
+    await deps.ledger.recordBatch(digest.id, batch.batchId, { sent, failed, skipped, uncertain });
+    if (runs >= digest.batches || digest.status !== 'sending') await finishIfDone(deps.ledger, digest.id, deps.now());
   } else if (allowance <= 0) {
     deps.log.warn('daily sending quota reached; the rest of the batch waits', {
       digestId: digest.id,
@@ -160,25 +163,25 @@ const sendOne = async (
 ): Promise<OneOutcome> => {
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const lease = () => new Date(deps.now().getTime() + leaseMs).toISOString();
-  const { taken, delivery } = await deps.digests.claimDelivery(claimOf(deps, digest.id, key, leaseMs));
+  const { taken, delivery } = await deps.deliveries.claimDelivery(claimOf(deps, digest.id, key, leaseMs));
   if (!taken) {
     if (delivery.state === 'claimed') return { state: 'retry-later' };
     if (delivery.state !== 'sending') return { state: delivery.state, earlier: true };
     // Left `sending` by a sender that died during the SES call: settle it as uncertain, never resend it. A
     // `sending` younger than a lease may still be in flight elsewhere: look again later.
-    const abandoned = await deps.digests.settleAbandoned(
+    const abandoned = await deps.deliveries.settleAbandoned(
       digest.id,
       key,
       new Date(deps.now().getTime() - leaseMs).toISOString(),
       deps.now().toISOString(),
     );
     if (abandoned) return { state: 'uncertain' };
-    const now = await deps.digests.claimDelivery({ ...claimOf(deps, digest.id, key, leaseMs) });
+    const now = await deps.deliveries.claimDelivery({ ...claimOf(deps, digest.id, key, leaseMs) });
     return now.delivery.state === 'uncertain' ? { state: 'uncertain', earlier: true } : { state: 'retry-later' };
   }
 
-  const settle = (outcome: Parameters<DigestStore['settleDelivery']>[3]) =>
-    deps.digests.settleDelivery(digest.id, key, deps.owner, outcome, deps.now().toISOString());
+  const settle = (outcome: Parameters<Deliveries['settleDelivery']>[3]) =>
+    deps.deliveries.settleDelivery(digest.id, key, deps.owner, outcome, deps.now().toISOString());
 
   // Read at its turn, not at planning: whoever unsubscribed or bounced since is not mailed.
   const subscriber = await deps.subscribers.get(key);
@@ -196,7 +199,7 @@ const sendOne = async (
   for (let attempt = 0; ; attempt++) {
     const wait = pacer.reserve(deps.now().getTime());
     if (wait > 0) await deps.sleep(wait);
-    if (!(await deps.digests.markSending(digest.id, key, deps.owner, deps.now().toISOString()))) {
+    if (!(await deps.deliveries.markSending(digest.id, key, deps.owner, deps.now().toISOString()))) {
       // The lease ran out during a long back-off and another sender took the recipient over.
       return { state: 'retry-later' };
     }
@@ -211,7 +214,7 @@ const sendOne = async (
       }
       if (error instanceof MailThrottledError || error instanceof MailBlockedError) {
         // SES answered, so the message was not sent: hand the claim back.
-        await deps.digests.releaseDelivery(digest.id, key, deps.owner, lease());
+        await deps.deliveries.releaseDelivery(digest.id, key, deps.owner, lease());
         if (error instanceof MailBlockedError) throw error;
         // Throttled again and again (or the daily quota is spent): stop the batch rather than hammer SES.
         if (attempt >= (deps.maxThrottleRetries ?? 6)) return { state: 'stop' };
@@ -238,14 +241,3 @@ const claimOf = (deps: SenderDeps, digestId: string, key: string, leaseMs: numbe
   leaseUntil: new Date(deps.now().getTime() + leaseMs).toISOString(),
   now: deps.now().toISOString(),
 });
-
-/**
- * Marks a digest finished once every batch queued for it has a complete tally, with the sums of those tallies.
- * Cheap: one small item per 100 recipients, read when a batch completes.
- */
-export const finishIfDone = async (digests: DigestStore, id: string, now: Date): Promise<void> => {
-  const record = await digests.getDigest(id);
-  if (record?.status !== 'sending') return;
-  const { batches, totals } = await digests.batchTallies(id);
-  if (batches >= record.batches) await digests.finishDigest(id, totals, now.toISOString());
-};

@@ -6,10 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
-import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
+import { createDynamoDigestLedger } from '../adapters/dynamo-digest-ledger.ts';
+import { createDynamoMailQueue } from '../adapters/dynamo-mail-queue.ts';
 import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
+import { createDynamoSourceIndex } from '../adapters/dynamo-source-index.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
+import { openStateTable } from '../adapters/dynamo-table.ts';
 import { loadMailTemplates } from '../adapters/mail-templates.ts';
 import { parseInWorkers } from '../adapters/parse-in-workers.ts';
 import { silentLogger } from '../app/logger.ts';
@@ -141,24 +143,21 @@ const connect = async (
 };
 
 const stores = ({ standIns }: Connection) => {
-  const subscribers = createDynamoSubscriberStore({ tableName: standIns.tableName, client: standIns.dynamo });
+  const table = openStateTable({ tableName: standIns.tableName, client: standIns.dynamo });
   return {
-    subscribers,
-    digests: createDynamoDigestStore({
-      tableName: standIns.tableName,
-      client: standIns.dynamo,
-      shards: subscribers.shards,
-    }),
-    index: createDynamoPostIndex({ tableName: standIns.tableName, client: standIns.dynamo }),
+    subscribers: createDynamoSubscriberStore({ tableName: standIns.tableName, client: standIns.dynamo }),
+    mailQueue: createDynamoMailQueue(table),
+    ledger: createDynamoDigestLedger(table),
+    sources: createDynamoSourceIndex(table),
   };
 };
 
 const dryRun = async (site: SiteConfig, connection: Connection, io: Io): Promise<number> => {
   try {
-    const { subscribers, digests, index } = stores(connection);
+    const { subscribers, mailQueue, sources } = stores(connection);
     const titles: string[] = [];
-    for (const entry of await digests.listQueued('')) {
-      const source = await index.getSource(entry.sourcePath);
+    for (const entry of await mailQueue.listQueued('')) {
+      const source = await sources.getSource(entry.sourcePath);
       if (source?.status === 'published' && source.post?.id === entry.feedId) titles.push(source.post.title);
     }
     let recipients = 0;
@@ -203,7 +202,7 @@ const sendLocally = async (site: SiteConfig, cwd: string, io: Io): Promise<numbe
     // An empty slot sent nothing; this minute's digest finished by an earlier send sent nothing now.
     const withPosts = plans.filter((plan) => plan.status !== 'empty');
     for (const plan of withPosts) {
-      const record = await local.digests.getDigest(plan.id);
+      const record = await local.ledger.getDigest(plan.id);
       if (record?.finishedAt !== undefined && record.finishedAt < started) {
         io.out(`No new posts since digest ${record.id} (finished ${record.finishedAt}): nothing to send.`);
       } else io.out(describePlan(record, plan.status));
@@ -247,13 +246,13 @@ const resume = async (connection: Connection, io: Io): Promise<number> => {
 
 const status = async (connection: Connection, id: string | undefined, io: Io): Promise<number> => {
   try {
-    const { digests } = stores(connection);
+    const { ledger } = stores(connection);
     const pause = await pauseOf(connection).get();
     if (pause.paused) {
       io.out(`Sending is PAUSED since ${pause.since ?? '?'}: ${pause.reason ?? ''}`);
       io.out('  Deal with the cause, then: npm run cli -- digest resume');
     }
-    const records = id ? [await digests.getDigest(id)].filter((r) => r !== undefined) : await digests.listDigests(10);
+    const records = id ? [await ledger.getDigest(id)].filter((r) => r !== undefined) : await ledger.listDigests(10);
     if (records.length === 0) {
       io.out(id ? `No digest ${id}.` : 'No digests yet.');
       return id ? 1 : 0;
@@ -261,7 +260,7 @@ const status = async (connection: Connection, id: string | undefined, io: Io): P
     for (const stored of records) {
       // While a digest is sending, its counts are the completed batches' tallies so far.
       const record =
-        stored.status === 'sending' ? { ...stored, ...(await digests.batchTallies(stored.id)).totals } : stored;
+        stored.status === 'sending' ? { ...stored, ...(await ledger.batchTallies(stored.id)).totals } : stored;
       io.out(describePlan(record, record.status));
       io.out(
         `  subject: ${record.subject ?? '-'}; started ${record.startedAt ?? '-'}; finished ${record.finishedAt ?? '-'}`,

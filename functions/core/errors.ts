@@ -13,6 +13,29 @@ export class ConflictError extends FeedmailError {
   override name = 'ConflictError';
 }
 
+/**
+ * A record read back from a store does not have the shape this code writes: damaged by hand, or written by
+ * something else. The message names the table, the record and every field that is wrong; `cause` keeps the
+ * validation error.
+ */
+export class StoredRecordError extends FeedmailError {
+  override name = 'StoredRecordError';
+  readonly table: string;
+  readonly record: string;
+  readonly fields: readonly string[];
+
+  constructor(
+    where: { table: string; record: string; fields: readonly string[] },
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.table = where.table;
+    this.record = where.record;
+    this.fields = where.fields;
+  }
+}
+
 /** SES (or the stand-in) refused a message for good: a bad address, an unverified sender. Not retried. */
 export class MailRejectedError extends FeedmailError {
   override name = 'MailRejectedError';

@@ -1,7 +1,9 @@
-import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
-import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
+import { createDynamoDigestLedger } from '../adapters/dynamo-digest-ledger.ts';
+import { createDynamoMailQueue } from '../adapters/dynamo-mail-queue.ts';
 import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
+import { createDynamoSourceIndex } from '../adapters/dynamo-source-index.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
+import { openStateTable } from '../adapters/dynamo-table.ts';
 import { loadMailTemplates } from '../adapters/mail-templates.ts';
 import { createSqsRecipientQueue } from '../adapters/sqs-recipient-queue.ts';
 import { createJsonLogger } from '../app/logger.ts';
@@ -15,11 +17,13 @@ import { readPlannerEnvironment } from './environment.ts';
  */
 const environment = readPlannerEnvironment();
 const subscribers = createDynamoSubscriberStore({ tableName: environment.tableName });
+const table = openStateTable({ tableName: environment.tableName });
 const mailTemplates = await loadMailTemplates(new URL('./mail', import.meta.url).pathname);
 
 export const handler: PlanHandler = createPlanHandler({
-  digests: createDynamoDigestStore({ tableName: environment.tableName, shards: subscribers.shards }),
-  index: createDynamoPostIndex({ tableName: environment.tableName }),
+  mailQueue: createDynamoMailQueue(table),
+  ledger: createDynamoDigestLedger(table),
+  sources: createDynamoSourceIndex(table),
   subscribers,
   queue: createSqsRecipientQueue({ queueUrl: environment.queueUrl }),
   pause: createDynamoSendingPause({ tableName: environment.tableName }),

@@ -1,7 +1,9 @@
 import { SESClient } from '@aws-sdk/client-ses';
-import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
+import { createDynamoDeliveries } from '../adapters/dynamo-deliveries.ts';
+import { createDynamoDigestLedger } from '../adapters/dynamo-digest-ledger.ts';
 import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
+import { openStateTable } from '../adapters/dynamo-table.ts';
 import { readSecretKey } from '../adapters/secret-key.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
 import { createSesSendQuota } from '../adapters/ses-send-quota.ts';
@@ -16,13 +18,15 @@ import { readSenderEnvironment } from './environment.ts';
  */
 const environment = readSenderEnvironment();
 const subscribers = createDynamoSubscriberStore({ tableName: environment.tableName });
+const table = openStateTable({ tableName: environment.tableName });
 // No SDK retries for SendRawEmail: a retry after a lost answer could send twice. The sender retries throttling
 // itself, where it knows the message was not accepted.
 // A bounded wait, too: a call still open at the Lambda timeout would leave its recipient uncertain.
 const ses = new SESClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
 
 export const handler: SendHandler = createSendHandler({
-  digests: createDynamoDigestStore({ tableName: environment.tableName, shards: subscribers.shards }),
+  ledger: createDynamoDigestLedger(table),
+  deliveries: createDynamoDeliveries(table, { shards: subscribers.shards }),
   subscribers,
   mailer: createSesMailer({ client: ses, configurationSetName: environment.configurationSet }),
   quota: createSesSendQuota(new SESClient({})),

@@ -4,13 +4,16 @@
  * SES replaced by the outbox. The stand-in's sending rate is generous; the quota never runs out.
  */
 import type { SQSEvent } from 'aws-lambda';
-import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
-import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
+import { createDynamoDeliveries } from '../adapters/dynamo-deliveries.ts';
+import { createDynamoDigestLedger } from '../adapters/dynamo-digest-ledger.ts';
+import { createDynamoMailQueue } from '../adapters/dynamo-mail-queue.ts';
 import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
+import { createDynamoSourceIndex } from '../adapters/dynamo-source-index.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
+import { openStateTable } from '../adapters/dynamo-table.ts';
 import type { Logger } from '../app/logger.ts';
 import { type NextDigest, type PlannerDeps, type PlanResult, previewNextDigest } from '../app/plan-digest.ts';
-import type { DigestStore, Mailer, RecipientBatch } from '../app/ports.ts';
+import type { DigestLedger, Mailer, MailQueue, RecipientBatch } from '../app/ports.ts';
 import { compileDigestMail } from '../core/mail/digest-mail.ts';
 import { buildDigestMessage } from '../core/mail/digest-message.ts';
 import { personalizeMail } from '../core/mail/personalize.ts';
@@ -26,7 +29,8 @@ const LOCAL_QUOTA = { maxSendRate: 50, max24HourSend: -1, sentLast24Hours: 0 };
 const MAX_RECEIVES = 5;
 
 export interface LocalDigests {
-  digests: DigestStore;
+  mailQueue: MailQueue;
+  ledger: DigestLedger;
   /**
    * The digest the next run would send, from the real planner's choice and without changing anything, as a sample
    * reader would get it (for `/_outbox/next`); or why there is none.
@@ -47,11 +51,14 @@ export const createLocalDigests = (options: {
   const { standIns, site, log } = options;
   const client = standIns.dynamo;
   const subscribers = createDynamoSubscriberStore({ tableName: standIns.tableName, client });
-  const digests = createDynamoDigestStore({ tableName: standIns.tableName, client, shards: subscribers.shards });
+  const table = openStateTable({ tableName: standIns.tableName, client });
+  const mailQueue = createDynamoMailQueue(table);
+  const ledger = createDynamoDigestLedger(table);
   const queue: RecipientBatch[] = [];
   const plannerDeps: PlannerDeps = {
-    digests,
-    index: createDynamoPostIndex({ tableName: standIns.tableName, client }),
+    mailQueue,
+    ledger,
+    sources: createDynamoSourceIndex(table),
     subscribers,
     queue: { send: async (batches) => void queue.push(...batches) },
     pause: createDynamoSendingPause({ tableName: standIns.tableName, client }),
@@ -62,7 +69,8 @@ export const createLocalDigests = (options: {
   };
   const plan = createPlanHandler(plannerDeps);
   const send = createSendHandler({
-    digests,
+    ledger,
+    deliveries: createDynamoDeliveries(table, { shards: subscribers.shards }),
     subscribers,
     mailer: options.mailer,
     quota: async () => LOCAL_QUOTA,
@@ -78,7 +86,8 @@ export const createLocalDigests = (options: {
   });
 
   return {
-    digests,
+    mailQueue,
+    ledger,
     preview: async () => describeNext(await previewNextDigest(plannerDeps), site),
     run: async (scheduledTime) => {
       const plans = await plan(scheduledTime ? { scheduledTime } : {});

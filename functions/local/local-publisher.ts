@@ -1,5 +1,10 @@
 import type { S3Event } from 'aws-lambda';
-import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
+import { createDynamoDirtyMarks } from '../adapters/dynamo-dirty-marks.ts';
+import { createDynamoNameClaims } from '../adapters/dynamo-name-claims.ts';
+import { createDynamoPostArchive } from '../adapters/dynamo-post-archive.ts';
+import { createDynamoRenderLock } from '../adapters/dynamo-render-lock.ts';
+import { createDynamoSourceIndex } from '../adapters/dynamo-source-index.ts';
+import { openStateTable } from '../adapters/dynamo-table.ts';
 import { createS3ContentStore } from '../adapters/s3-content-store.ts';
 import { type Logger, silentLogger } from '../app/logger.ts';
 import type { MailQueue } from '../app/ports.ts';
@@ -28,6 +33,7 @@ export const startLocalPublisher = (
   site: SiteConfig,
   options: { staticFiles?: PublicFile[]; log?: Logger; mailQueue?: MailQueue } = {},
 ): LocalPublisher => {
+  const table = openStateTable({ tableName: standIns.tableName, client: standIns.dynamo });
   const handler = createPublishHandler(
     {
       content: createS3ContentStore({
@@ -36,7 +42,11 @@ export const startLocalPublisher = (
         postsPrefix: POSTS_PREFIX,
         sitePrefix: SITE_PREFIX,
       }),
-      index: createDynamoPostIndex({ tableName: standIns.tableName, client: standIns.dynamo }),
+      sources: createDynamoSourceIndex(table),
+      claims: createDynamoNameClaims(table),
+      dirtyMarks: createDynamoDirtyMarks(table),
+      renderLock: createDynamoRenderLock(table),
+      archive: createDynamoPostArchive(table),
       site,
       now: () => new Date(),
       log: options.log ?? silentLogger,

@@ -99,7 +99,7 @@ export const startLocalSite = async (options: {
   const publisher = startLocalPublisher(standIns, site, {
     staticFiles: await loadSiteTemplates(join(options.root, 'templates', 'site')),
     log,
-    mailQueue: digests.digests,
+    mailQueue: digests.mailQueue,
   });
   const upload = async (path: string): Promise<void> => {
     const body = await readFile(join(postsDir, path));

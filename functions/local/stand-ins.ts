@@ -7,7 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
-import { STATE_TABLE_KEYS } from '../adapters/dynamo-post-index.ts';
+import { STATE_TABLE_KEYS } from '../adapters/dynamo-table.ts';
 
 /**
  * In-process stand-ins for S3 (s3rver) and DynamoDB (dynalite), spoken to over real HTTP by the real SDK clients.

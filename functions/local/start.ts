@@ -55,7 +55,7 @@ const main = async (): Promise<void> => {
   const readers = await local.importSubscribers(join(root, 'content', 'subscribers.csv'));
   const { plans } = await local.digests.run();
   for (const plan of plans) {
-    const record = await local.digests.digests.getDigest(plan.id);
+    const record = await local.digests.ledger.getDigest(plan.id);
     console.log(
       `Digest:    "${record?.subject ?? plan.id}", ${plan.posts} posts, sent to ${record?.sent ?? 0} of ${readers} sample readers (content/subscribers.csv) into the outbox`,
     );

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoSendingPause } from '../../functions/adapters/dynamo-sending-pause.ts';
 import { previewNextDigest } from '../../functions/app/plan-digest.ts';
-import type { DigestStore, Mailer } from '../../functions/app/ports.ts';
+import type { Deliveries, Mailer } from '../../functions/app/ports.ts';
 import type { DigestContent } from '../../functions/core/digest/digest-content.ts';
 import {
   MailBlockedError,
@@ -37,10 +37,10 @@ describe('digest planning and sending', () => {
     expect([...received.keys()].sort()).toEqual([...keys].sort());
   };
 
-  /** The store with one method made to crash on its `nth` call (before the call, or after it applied). */
-  const crashingStore = (method: keyof DigestStore, nth: number, when: 'before' | 'after' = 'before'): DigestStore => {
+  /** The delivery claims with one method made to crash on its `nth` call (before the call, or after it applied). */
+  const crashingStore = (method: keyof Deliveries, nth: number, when: 'before' | 'after' = 'before'): Deliveries => {
     let calls = 0;
-    return new Proxy(h.digests, {
+    return new Proxy(h.deliveries, {
       get(target, name, receiver) {
         const original = Reflect.get(target, name, receiver) as (...args: unknown[]) => Promise<unknown>;
         if (name !== method) return original;
@@ -68,7 +68,7 @@ describe('digest planning and sending', () => {
 
     expectEachOnce(confirmed);
     expect(plan).toMatchObject({ status: 'sending', posts: 2, recipients: 250 });
-    const record = await h.digests.getDigest(plan?.id as string);
+    const record = await h.ledger.getDigest(plan?.id as string);
     expect(record).toMatchObject({ status: 'sent', recipients: 250, sent: 250, failed: 0, skipped: 0, uncertain: 0 });
     expect(record?.finishedAt).toBeDefined();
     expect(h.queued).toEqual([]);
@@ -84,7 +84,7 @@ describe('digest planning and sending', () => {
     await h.drain();
 
     expectEachOnce(confirmed);
-    expect((await h.digests.listDigests(10)).map((d) => d.id)).toEqual(['2026-11-23T07:00Z']);
+    expect((await h.ledger.listDigests(10)).map((d) => d.id)).toEqual(['2026-11-23T07:00Z']);
   });
 
   it('mails each subscriber once when SQS delivers every batch twice, even concurrently', async () => {
@@ -97,16 +97,16 @@ describe('digest planning and sending', () => {
     for (const batch of batches) await h.send(batch);
 
     expectEachOnce(confirmed);
-    const record = await h.digests.getDigest('2026-11-23T07:00Z');
+    const record = await h.ledger.getDigest('2026-11-23T07:00Z');
     expect(record).toMatchObject({ status: 'sent', sent: 300 });
   });
 
-  /** Sends every queued batch once through `digests`; returns the batches that crashed (SQS redelivers those). */
-  const sendAll = async (digests: DigestStore) => {
+  /** Sends every queued batch once through `deliveries`; returns the batches that crashed (SQS redelivers those). */
+  const sendAll = async (deliveries: Deliveries) => {
     const crashed = [];
     for (const batch of h.queued.splice(0)) {
       try {
-        await h.send(batch, { digests });
+        await h.send(batch, { deliveries });
       } catch (error) {
         if (!(error instanceof Crash)) throw error;
         crashed.push(batch);
@@ -129,7 +129,7 @@ describe('digest planning and sending', () => {
     expect(early.flatMap((r) => r.retryLater)).toHaveLength(1);
     expect(afterLease.map((r) => r.sent - r.alreadyDone)).toEqual([1]);
     expectEachOnce(confirmed);
-    expect(await h.digests.getDigest('2026-11-23T07:00Z')).toMatchObject({ status: 'sent', sent: 40, uncertain: 0 });
+    expect(await h.ledger.getDigest('2026-11-23T07:00Z')).toMatchObject({ status: 'sent', sent: 40, uncertain: 0 });
   });
 
   it('never resends a message SES accepted just before its sender died, and counts it uncertain', async () => {
@@ -144,7 +144,7 @@ describe('digest planning and sending', () => {
     expect(crashed).toHaveLength(1);
     expectEachOnce(confirmed);
     expect(retried.map((r) => r.uncertain)).toEqual([1]);
-    expect(await h.digests.getDigest('2026-11-23T07:00Z')).toMatchObject({
+    expect(await h.ledger.getDigest('2026-11-23T07:00Z')).toMatchObject({
       status: 'sent',
       sent: 39,
       uncertain: 1,
@@ -168,7 +168,7 @@ describe('digest planning and sending', () => {
     await h.drain();
 
     expectEachOnce(confirmed);
-    expect(await h.digests.getDigest('2026-11-23T07:00Z')).toMatchObject({
+    expect(await h.ledger.getDigest('2026-11-23T07:00Z')).toMatchObject({
       status: 'sent',
       recipients: 800,
       sent: 800,
@@ -218,7 +218,7 @@ describe('digest planning and sending', () => {
 
     expect(attempts.get('reader3@example.org')).toBe(1);
     expect(attempts.get('reader4@example.org')).toBe(1);
-    expect(await h.digests.getDigest('2026-11-23T07:00Z')).toMatchObject({
+    expect(await h.ledger.getDigest('2026-11-23T07:00Z')).toMatchObject({
       status: 'sent',
       sent: 8,
       failed: 1,
@@ -239,7 +239,7 @@ describe('digest planning and sending', () => {
     for (const batch of batches) await h.send(batch);
 
     expectEachOnce(confirmed);
-    expect(await h.digests.getDigest('2026-11-23T07:00Z')).toMatchObject({ status: 'sent', sent: 12, failed: 0 });
+    expect(await h.ledger.getDigest('2026-11-23T07:00Z')).toMatchObject({ status: 'sent', sent: 12, failed: 0 });
   });
 
   it('holds every batch back while the reputation switch is on, and sends them once it is off', async () => {
@@ -281,7 +281,7 @@ describe('digest planning and sending', () => {
     await h.drain();
 
     expect(h.receivedBy().has('reader0@example.org')).toBe(false);
-    expect(await h.digests.getDigest('2026-11-23T07:00Z')).toMatchObject({ sent: 19, skipped: 1, status: 'sent' });
+    expect(await h.ledger.getDigest('2026-11-23T07:00Z')).toMatchObject({ sent: 19, skipped: 1, status: 'sent' });
   });
 
   it('stops at the daily quota and leaves the rest for later', async () => {
@@ -339,7 +339,7 @@ describe('which posts a digest carries', () => {
     await h.close();
   });
 
-  const carried = async (id: string) => (await h.digests.getDigest(id))?.feedIds;
+  const carried = async (id: string) => (await h.ledger.getDigest(id))?.feedIds;
 
   it('mails each post once: edits and duplicate events never queue it again', async () => {
     await h.publish({ id: 'one', title: 'First' });
@@ -409,9 +409,9 @@ describe('which posts a digest carries', () => {
     await h.publish({ id: 'two', date: '2026-11-21T08:00:00.000Z' });
     const ready = await previewNextDigest(recording);
     const shown = await previewNextDigest(recording);
-    const before = await h.digests.listQueued('');
+    const before = await h.mailQueue.listQueued('');
     const batchesBefore = h.queued.length;
-    const digestsBefore = await h.digests.listDigests(10);
+    const digestsBefore = await h.ledger.listDigests(10);
 
     const [plan] = await h.plan({ scheduledTime: '2026-11-23T07:00:00Z' }, waitsForTwo);
 

@@ -49,7 +49,7 @@ describe('a 10,000-subscriber digest', () => {
     expect(received.size).toBe(10_000);
     expect([...received.values()].every((n) => n === 1)).toBe(true);
     expect([...received.keys()].sort()).toEqual([...confirmed].sort());
-    expect(await h.digests.getDigest(plan?.id as string)).toMatchObject({
+    expect(await h.ledger.getDigest(plan?.id as string)).toMatchObject({
       status: 'sent',
       recipients: 10_000,
       sent: 10_000,

@@ -1,6 +1,6 @@
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ContentStore, PostIndex } from '../../functions/app/ports.ts';
+import type { ContentStore, NameClaims, SourceIndex } from '../../functions/app/ports.ts';
 import { s3Event } from '../support/events.ts';
 import { createGate } from '../support/gate.ts';
 import { type Harness, postText, startHarness } from '../support/publisher-harness.ts';
@@ -238,17 +238,17 @@ describe('publish handler', () => {
     await publish('a.md', postText({ title: 'A', slug: 'x' }));
     await harness.upload('a.md', postText({ title: 'A', slug: 'y' }));
     let failed = false;
-    const flaky: PostIndex = {
-      ...harness.index,
+    const flaky: NameClaims = {
+      ...harness.index.claims,
       releaseClaim: async (name, owner) => {
         if (!failed) {
           failed = true;
           throw new Error('simulated crash before releasing the old slug');
         }
-        await harness.index.releaseClaim(name, owner);
+        await harness.index.claims.releaseClaim(name, owner);
       },
     };
-    await expect(harness.handler({ index: flaky })(s3Event('created', 'posts/a.md'))).rejects.toThrow();
+    await expect(harness.handler({ claims: flaky })(s3Event('created', 'posts/a.md'))).rejects.toThrow();
     await harness.handler()(s3Event('created', 'posts/a.md'));
 
     // Act
@@ -321,9 +321,9 @@ describe('publish handler', () => {
       const page = (await harness.readPublic(`archive/${month}/index.html`)) ?? '';
       expect(new Set(page.match(/Post \d+/g)).size).toBe(4);
     }
-    const state = await harness.index.getSiteState();
+    const state = await harness.index.renderLock.getSiteState();
     expect(state.renderedRevision).toBe(state.revision);
-    expect(await harness.index.listDirty()).toEqual([]);
+    expect(await harness.index.dirtyMarks.listDirty()).toEqual([]);
   });
 
   it('rejects a broken post with a report beside it and a structured log line, and publishes the rest', async () => {
@@ -469,7 +469,7 @@ describe('publish handler', () => {
     // Act
     await publishDue({
       content: harness.content,
-      index: harness.index,
+      ...harness.index,
       site: harness.site,
       now: () => new Date('2099-01-01T00:05:00Z'),
       log: { info() {}, warn() {}, error() {} },
@@ -520,17 +520,17 @@ describe('publish handler', () => {
     await harness.upload('early.md', postText({ title: 'Early', date: '2024-11-01T00:00:00Z' }));
     await harness.upload('late.md', postText({ title: 'Late', date: '2024-11-02T00:00:00Z' }));
     const gate = createGate();
-    const holding: PostIndex = {
-      ...harness.index,
+    const holding: SourceIndex = {
+      ...harness.index.sources,
       putSource: async (record) => {
         await gate.pass();
-        await harness.index.putSource(record);
+        await harness.index.sources.putSource(record);
       },
     };
 
     // Act: `late` marks its outputs and stalls before writing its record; `early` publishes meanwhile, rendering
     // (and clearing) late's marks without late's record; then late's write lands.
-    const late = harness.handler({ index: holding })(s3Event('created', 'posts/late.md'));
+    const late = harness.handler({ sources: holding })(s3Event('created', 'posts/late.md'));
     await gate.reached;
     await harness.handler()(s3Event('created', 'posts/early.md'));
     gate.open();
@@ -547,13 +547,13 @@ describe('publish handler', () => {
 
     // Act: no time at all to render on the first attempt; Lambda retries the event.
     await expect(harness.handler({ waitMs: 0 })(s3Event('created', 'posts/slow.md'))).rejects.toThrow();
-    const lockAfterFailure = (await harness.index.getSiteState()).lockOwner;
+    const lockAfterFailure = (await harness.index.renderLock.getSiteState()).lockOwner;
     await harness.handler()(s3Event('created', 'posts/slow.md'));
 
     // Assess
     expect(lockAfterFailure).toBeUndefined();
     expect((await feedItems()).map((item) => item.title)).toEqual(['Slow']);
-    expect(await harness.index.listDirty()).toEqual([]);
+    expect(await harness.index.dirtyMarks.listDirty()).toEqual([]);
   });
 
   it('withdraws an expired post even when its latest edit was rejected', async () => {
@@ -569,7 +569,7 @@ describe('publish handler', () => {
     // Act
     await publishDue({
       content: harness.content,
-      index: harness.index,
+      ...harness.index,
       site: harness.site,
       now: at('2024-12-01T00:05:00Z'),
       log: { info() {}, warn() {}, error() {} },
@@ -609,6 +609,6 @@ describe('publish handler', () => {
     expect(parseFeed((await harness.readPublic('atom.xml')) ?? '').items.map((i) => i.title)).toEqual([
       'Survives a crash',
     ]);
-    expect(await harness.index.listDirty()).toEqual([]);
+    expect(await harness.index.dirtyMarks.listDirty()).toEqual([]);
   });
 });

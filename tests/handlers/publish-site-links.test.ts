@@ -169,6 +169,6 @@ describe('links a publish reaches', () => {
       'https://notes.example/posts/b/ Second',
     ]);
     expect(await harness.readPublic('tags/late/index.html')).toContain('Second');
-    expect(await harness.index.listDirty()).toEqual([]);
+    expect(await harness.index.dirtyMarks.listDirty()).toEqual([]);
   });
 });

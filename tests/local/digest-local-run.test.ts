@@ -65,7 +65,7 @@ describe('digests on the local run', () => {
   });
 
   it('previews the next digest at /_outbox/next from the real planner, changing nothing', async () => {
-    const queuedBefore = await local.digests.digests.listQueued('');
+    const queuedBefore = await local.digests.mailQueue.listQueued('');
 
     const page = await fetch(`${local.url}_outbox/next`);
     const body = await page.text();
@@ -82,9 +82,9 @@ describe('digests on the local run', () => {
     expect(mailHtml).toContain('/api/unsubscribe?token=preview');
     expect(again).toBe(body);
     // Read-only: the ledger is as it was, no digest exists, nothing was sent.
-    expect(await local.digests.digests.listQueued('')).toEqual(queuedBefore);
+    expect(await local.digests.mailQueue.listQueued('')).toEqual(queuedBefore);
     expect(queuedBefore.filter((post) => post.digestId !== undefined)).toEqual([]);
-    expect(await local.digests.digests.listDigests(10)).toEqual([]);
+    expect(await local.digests.ledger.listDigests(10)).toEqual([]);
     expect(existsSync(outboxDir) ? await readdir(outboxDir) : []).toEqual([]);
   });
 
@@ -93,7 +93,7 @@ describe('digests on the local run', () => {
     const mails = await outbox();
 
     expect(plans).toMatchObject([{ posts: 8, recipients: 3 }]);
-    expect(await local.digests.digests.getDigest(plans[0]?.id as string)).toMatchObject({ status: 'sent', sent: 3 });
+    expect(await local.digests.ledger.getDigest(plans[0]?.id as string)).toMatchObject({ status: 'sent', sent: 3 });
     expect(mails.map((m) => (m.to && !Array.isArray(m.to) ? m.to.value[0]?.address : '')).sort()).toEqual([
       'ada@example.org',
       'grace.sample@example.org',

@@ -1,15 +1,20 @@
-import { createDynamoDigestStore } from '../../functions/adapters/dynamo-digest-store.ts';
-import { createDynamoPostIndex } from '../../functions/adapters/dynamo-post-index.ts';
+import { createDynamoDeliveries } from '../../functions/adapters/dynamo-deliveries.ts';
+import { createDynamoDigestLedger } from '../../functions/adapters/dynamo-digest-ledger.ts';
+import { createDynamoMailQueue } from '../../functions/adapters/dynamo-mail-queue.ts';
 import { createDynamoSendingPause } from '../../functions/adapters/dynamo-sending-pause.ts';
+import { createDynamoSourceIndex } from '../../functions/adapters/dynamo-source-index.ts';
 import { createDynamoSubscriberStore } from '../../functions/adapters/dynamo-subscriber-store.ts';
+import { openStateTable } from '../../functions/adapters/dynamo-table.ts';
 import { type PlannerDeps, planDigests } from '../../functions/app/plan-digest.ts';
 import type {
   CompiledForSending,
-  DigestStore,
+  Deliveries,
+  DigestLedger,
   Mailer,
+  MailQueue,
   OutgoingMessage,
-  PostIndex,
   RecipientBatch,
+  SourceIndex,
   SubscriberStore,
 } from '../../functions/app/ports.ts';
 import { type BatchResult, type SenderDeps, sendRecipientBatch } from '../../functions/app/send-digest.ts';
@@ -32,9 +37,11 @@ export class Crash extends Error {
  */
 export interface DigestHarness {
   standIns: StandIns;
-  index: PostIndex;
+  sources: SourceIndex;
   subscribers: SubscriberStore;
-  digests: DigestStore;
+  mailQueue: MailQueue;
+  ledger: DigestLedger;
+  deliveries: Deliveries;
   /** Every batch put on the queue, in order (duplicates included). */
   queued: RecipientBatch[];
   /** Every message handed to the mailer that it accepted. */
@@ -74,8 +81,11 @@ export const startDigestHarness = async (
   const standIns = await startStandIns();
   const client = standIns.dynamo;
   const subscribers = createDynamoSubscriberStore({ tableName: standIns.tableName, client });
-  const digests = createDynamoDigestStore({ tableName: standIns.tableName, client, shards: subscribers.shards });
-  const index = createDynamoPostIndex({ tableName: standIns.tableName, client });
+  const table = openStateTable({ tableName: standIns.tableName, client });
+  const mailQueue = createDynamoMailQueue(table);
+  const ledger = createDynamoDigestLedger(table);
+  const deliveries = createDynamoDeliveries(table, { shards: subscribers.shards });
+  const sources = createDynamoSourceIndex(table);
   const queued: RecipientBatch[] = [];
   const sent: OutgoingMessage[] = [];
   const logs: LogLine[] = [];
@@ -95,8 +105,9 @@ export const startDigestHarness = async (
   let invocation = 0;
 
   const planner = (overrides: Partial<PlannerDeps> = {}): PlannerDeps => ({
-    digests,
-    index,
+    mailQueue,
+    ledger,
+    sources,
     subscribers,
     queue: { send: async (batches) => void queued.push(...batches) },
     pause: createDynamoSendingPause({ tableName: standIns.tableName, client }),
@@ -107,7 +118,8 @@ export const startDigestHarness = async (
     ...overrides,
   });
   const sender = (overrides: Partial<SenderDeps> = {}): SenderDeps => ({
-    digests,
+    ledger,
+    deliveries,
     subscribers,
     mailer,
     // As SES counts them: what this harness sent is part of the last 24 hours.
@@ -133,9 +145,11 @@ export const startDigestHarness = async (
 
   const harness: DigestHarness = {
     standIns,
-    index,
+    sources,
     subscribers,
-    digests,
+    mailQueue,
+    ledger,
+    deliveries,
     queued,
     sent,
     logs,
@@ -174,8 +188,8 @@ export const startDigestHarness = async (
         authors: [],
         ...fields,
       };
-      const previous = await index.getSource(sourcePath);
-      await index.putSource({
+      const previous = await sources.getSource(sourcePath);
+      await sources.putSource({
         sourcePath,
         version: (previous?.version ?? 0) + 1,
         status: options.status ?? 'published',
@@ -184,7 +198,7 @@ export const startDigestHarness = async (
         problems: [],
       });
       if ((options.status ?? 'published') === 'published') {
-        await digests.queuePost({ feedId: post.id, sourcePath, queuedAt: options.at ?? clock.now.toISOString() });
+        await mailQueue.queuePost({ feedId: post.id, sourcePath, queuedAt: options.at ?? clock.now.toISOString() });
       }
     },
     addSubscribers: async (count, status = 'confirmed', prefix = 'reader') => {

@@ -1,8 +1,22 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { createDynamoPostIndex } from '../../functions/adapters/dynamo-post-index.ts';
+import { createDynamoDirtyMarks } from '../../functions/adapters/dynamo-dirty-marks.ts';
+import { createDynamoDueEntries } from '../../functions/adapters/dynamo-due-entries.ts';
+import { createDynamoNameClaims } from '../../functions/adapters/dynamo-name-claims.ts';
+import { createDynamoPostArchive } from '../../functions/adapters/dynamo-post-archive.ts';
+import { createDynamoRenderLock } from '../../functions/adapters/dynamo-render-lock.ts';
+import { createDynamoSourceIndex } from '../../functions/adapters/dynamo-source-index.ts';
+import { openStateTable } from '../../functions/adapters/dynamo-table.ts';
 import { createS3ContentStore } from '../../functions/adapters/s3-content-store.ts';
 import type { Logger } from '../../functions/app/logger.ts';
-import type { ContentStore, PostIndex } from '../../functions/app/ports.ts';
+import type {
+  ContentStore,
+  DirtyMarks,
+  DueEntries,
+  NameClaims,
+  PostArchive,
+  RenderLock,
+  SourceIndex,
+} from '../../functions/app/ports.ts';
 import { parseSiteConfig } from '../../functions/core/site-config.ts';
 import type { SiteConfig } from '../../functions/core/types.ts';
 import { createPublishHandler, type PublishHandler } from '../../functions/handlers/create-publish-handler.ts';
@@ -26,15 +40,26 @@ export interface LogLine {
   fields: Record<string, unknown>;
 }
 
+/** The post index's ports, each over the stand-in table. */
+export interface HarnessIndex {
+  sources: SourceIndex;
+  claims: NameClaims;
+  dirtyMarks: DirtyMarks;
+  renderLock: RenderLock;
+  archive: PostArchive;
+  dueEntries: DueEntries;
+}
+
 export interface Harness {
   standIns: StandIns;
   content: ContentStore;
-  index: PostIndex;
+  index: HarnessIndex;
   site: SiteConfig;
   logs: LogLine[];
   handler(options?: {
     content?: ContentStore;
-    index?: PostIndex;
+    sources?: SourceIndex;
+    claims?: NameClaims;
     now?: () => Date;
     leaseMs?: number;
     waitMs?: number;
@@ -51,7 +76,15 @@ export interface Harness {
 export const startHarness = async (site: SiteConfig = testSite()): Promise<Harness> => {
   const standIns = await startStandIns();
   const content = createS3ContentStore({ bucket: standIns.bucket, client: standIns.s3 });
-  const index = createDynamoPostIndex({ tableName: standIns.tableName, client: standIns.dynamo });
+  const table = openStateTable({ tableName: standIns.tableName, client: standIns.dynamo });
+  const index: HarnessIndex = {
+    sources: createDynamoSourceIndex(table),
+    claims: createDynamoNameClaims(table),
+    dirtyMarks: createDynamoDirtyMarks(table),
+    renderLock: createDynamoRenderLock(table),
+    archive: createDynamoPostArchive(table),
+    dueEntries: createDynamoDueEntries(table),
+  };
   const logs: LogLine[] = [];
   const log: Logger = {
     info: (message, fields = {}) => logs.push({ level: 'info', message, fields }),
@@ -80,7 +113,9 @@ export const startHarness = async (site: SiteConfig = testSite()): Promise<Harne
       createPublishHandler(
         {
           content: options.content ?? content,
-          index: options.index ?? index,
+          ...index,
+          sources: options.sources ?? index.sources,
+          claims: options.claims ?? index.claims,
           site,
           now: options.now ?? (() => new Date()),
           log,
