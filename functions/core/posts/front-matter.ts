@@ -6,7 +6,7 @@ import { ACCEPTED_DATE_FORMS, parseDateValue } from './dates.ts';
 
 /** The front matter block of a post, split from its body. Lines are 1-based lines of the file. */
 export interface FrontMatter {
-  format: 'yaml' | 'toml' | 'none';
+  format: 'yaml' | 'toml' | 'json' | 'none';
   data: Record<string, unknown>;
   /** The block's source text, without its delimiter lines. */
   raw: string;
@@ -40,6 +40,7 @@ export const splitFrontMatter = (text: string, file: string, options: SplitOptio
   const offset = lines === allLines ? 0 : skip;
   const opening = (lines[0] ?? '').trimEnd();
   const none: FrontMatter = { format: 'none', data: {}, raw: '', body: text, bodyLine: 1, problems: [] };
+  if (!options.strictStart && JSON_OPENING.test(opening)) return splitJsonFrontMatter(lines, offset) ?? none;
   if (opening !== '---' && opening !== '+++') {
     const language = /^---\s*([A-Za-z]\w*)$/.exec(opening)?.[1];
     if (!language) return none;
@@ -120,12 +121,44 @@ export const splitFrontMatter = (text: string, file: string, options: SplitOptio
   return { ...base, data: parsed.data as Record<string, unknown>, problems: warnings };
 };
 
-const isDelimiterLine = (line: string | undefined): boolean => /^(?:---|\+\+\+)\s*$/.test(line ?? '');
+/** The first line of JSON front matter: a brace alone, or a brace and the first key (never a shortcode's `{{`). */
+const JSON_OPENING = /^\{\s*(?:"|$)/;
+
+const isDelimiterLine = (line: string | undefined): boolean =>
+  /^(?:---|\+\+\+)\s*$/.test(line ?? '') || JSON_OPENING.test(line ?? '');
 
 const leadingBlankLines = (lines: readonly string[]): number => {
   let index = 0;
   while (index < lines.length - 1 && (lines[index] ?? '').trim() === '') index++;
   return index;
+};
+
+/**
+ * Hugo's third kind of front matter: a JSON object at the top of the file, with no delimiter lines; the body starts
+ * after the line that closes it. Undefined when no line closes a valid object, so the file is read as all body.
+ */
+const splitJsonFrontMatter = (lines: readonly string[], offset: number): FrontMatter | undefined => {
+  // Try each line that ends with a brace as the closing one; the first that makes a valid object wins.
+  for (let closing = 0; closing < Math.min(lines.length, 200); closing++) {
+    if (!(lines[closing] ?? '').trimEnd().endsWith('}')) continue;
+    const raw = lines.slice(0, closing + 1).join('\n');
+    let data: unknown;
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      continue;
+    }
+    if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
+    return {
+      format: 'json',
+      data: data as Record<string, unknown>,
+      raw,
+      body: lines.slice(closing + 1).join('\n'),
+      bodyLine: closing + 2 + offset,
+      problems: [],
+    };
+  }
+  return undefined;
 };
 
 type Parsed = { data: unknown; duplicates?: { key: string; line: number }[] } | { error: string; line?: number };

@@ -375,3 +375,24 @@ describe('readPostFields', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('splitFrontMatter on Hugo’s JSON front matter', () => {
+  it('reads the object at the top of the file, and the body after its closing brace', () => {
+    // Prepare
+    const text = '{\n  "title": "In JSON",\n  "tags": ["a", "b"]\n}\n\nThe body.';
+    // Act
+    const result = splitFrontMatter(text, FILE);
+    // Assess
+    expect(result).toMatchObject({ format: 'json', data: { title: 'In JSON', tags: ['a', 'b'] }, bodyLine: 5 });
+    expect(result.body).toBe('\nThe body.');
+  });
+
+  it('reads a body that opens with a shortcode as body', () => {
+    // Prepare
+    const text = '{{< note >}}\nHello\n{{< /note >}}';
+    // Act
+    const result = splitFrontMatter(text, FILE);
+    // Assess
+    expect(result).toMatchObject({ format: 'none', body: text, problems: [] });
+  });
+});
