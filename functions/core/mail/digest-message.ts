@@ -11,7 +11,7 @@ import type { CompiledMail } from './personalize.ts';
  * One recipient's digest: substitution and one composeMessage call, nothing else per recipient.
  * @example
  * await mailer.send(await buildDigestMessage({ site, compiled, to: { address: 'ada@example.org' },
- *   unsubscribeUrl: apiUrl(site, 'unsubscribe', token), now }));
+ *   unsubscribeUrl: unsubscribeUrl({ site, tokenKey }, key), now }));
  */
 export const buildDigestMessage = (
   input: MailTo & {

@@ -44,7 +44,7 @@ export const compileWelcomeMail = async (
  * Builds the welcome message for one subscriber.
  * @example
  * await mailer.send(await buildWelcomeMail({ site, compiled, to: { address: 'ada@example.org', name: 'Ada' },
- *   unsubscribeUrl: apiUrl(site, 'unsubscribe', token), now: new Date() }));
+ *   unsubscribeUrl: unsubscribeUrl({ site, tokenKey }, key), now: new Date() }));
  */
 export const buildWelcomeMail = (input: MailTo & { unsubscribeUrl: string }): Promise<OutgoingMessage> =>
   buildListMail({ ...input, kind: 'the welcome mail', subject: `Welcome to ${input.site.title}` });
