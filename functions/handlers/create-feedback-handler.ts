@@ -3,8 +3,9 @@ import type { Logger } from '../app/logger.ts';
 import type { SubscriberStore } from '../app/ports.ts';
 import { applyFeedback } from '../app/subscriptions.ts';
 import { FeedmailError } from '../core/errors.ts';
-import { parseSesFeedback } from '../core/subscribers/ses-feedback.ts';
+import type { FeedbackEvent } from '../core/subscribers/ses-feedback.ts';
 import type { SubscriptionPolicy } from '../core/subscribers/subscriber.ts';
+import { parseSesFeedback } from './ses-notification.ts';
 
 export type FeedbackHandler = (event: SNSEvent) => Promise<{ applied: number }>;
 
@@ -18,7 +19,7 @@ export const createFeedbackHandler =
   async (event) => {
     let applied = 0;
     for (const record of event.Records) {
-      let events: ReturnType<typeof parseSesFeedback>;
+      let events: FeedbackEvent[];
       try {
         events = parseSesFeedback(record.Sns.Message);
       } catch (error) {

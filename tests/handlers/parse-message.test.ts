@@ -5,6 +5,14 @@ import { parseSubscribeRequest } from '../../functions/handlers/create-confirmat
 import { parseBatch } from '../../functions/handlers/create-digest-handlers.ts';
 import { parseAlarmNotification } from '../../functions/handlers/create-pause-handler.ts';
 import { checkMessage, MessageError, parseMessage } from '../../functions/handlers/parse-message.ts';
+import { parseSesFeedback } from '../../functions/handlers/ses-notification.ts';
+
+const bounce = (recipient: Record<string, unknown>): string =>
+  JSON.stringify({
+    eventType: 'Bounce',
+    mail: { timestamp: '2026-11-20T09:00:00.000Z' },
+    bounce: { bounceType: 'Permanent', bouncedRecipients: [recipient] },
+  });
 
 describe('the messages each handler reads', () => {
   it.each<[string, () => unknown, string]>([
@@ -27,6 +35,11 @@ describe('the messages each handler reads', () => {
       'an alarm notification',
       () => parseAlarmNotification('{"NewStateValue":"ALARM"}'),
       'reputation alarm topic message: field "AlarmName": no AlarmName',
+    ],
+    [
+      'an SES notification',
+      () => parseSesFeedback(bounce({ status: '5.1.1' })),
+      'SES feedback topic message: field "bounce.bouncedRecipients[0].emailAddress": missing',
     ],
   ])('name the queue or topic and the field when %s is wrong', (_, parse, expected) => {
     // Act / Assess
