@@ -1,4 +1,3 @@
-import { SESClient } from '@aws-sdk/client-ses';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { loadMailTemplates } from '../adapters/mail-templates.ts';
 import { readSecretKey } from '../adapters/secret-key.ts';
@@ -16,15 +15,14 @@ import { readSubscriptionEnvironment } from './environment.ts';
  */
 const environment = readSubscriptionEnvironment();
 
-// One attempt per SendRawEmail in the SDK: a retry after a lost answer could send twice. Throttling, which means
-// "not sent", is tried again here a few times (about 3 s of back-off on average), then goes back to the queue.
-const ses = new SESClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
+// The adapter's client makes one attempt per message. Throttling, which means "not sent", is tried again here a few
+// times (about 3 s of back-off on average), then goes back to the queue.
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export const handler: ConfirmationHandler = createConfirmationHandler(
   await createSubscriptionDeps({
     store: createDynamoSubscriberStore({ tableName: environment.tableName }),
-    mailer: withThrottleRetries(createSesMailer({ client: ses, configurationSetName: environment.configurationSet }), {
+    mailer: withThrottleRetries(createSesMailer({ configurationSetName: environment.configurationSet }), {
       retries: 4,
       sleep,
       random: Math.random,

@@ -1,4 +1,3 @@
-import { SESClient } from '@aws-sdk/client-ses';
 import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
 import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
@@ -16,16 +15,13 @@ import { readSenderEnvironment } from './environment.ts';
  */
 const environment = readSenderEnvironment();
 const subscribers = createDynamoSubscriberStore({ tableName: environment.tableName });
-// No SDK retries for SendRawEmail: a retry after a lost answer could send twice. The sender retries throttling
-// itself, where it knows the message was not accepted.
-// A bounded wait, too: a call still open at the Lambda timeout would leave its recipient uncertain.
-const ses = new SESClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
 
 export const handler: SendHandler = createSendHandler({
   digests: createDynamoDigestStore({ tableName: environment.tableName, shards: subscribers.shards }),
   subscribers,
-  mailer: createSesMailer({ client: ses, configurationSetName: environment.configurationSet }),
-  quota: createSesSendQuota(new SESClient({})),
+  // The adapter's client makes one attempt per message; the sender retries throttling itself.
+  mailer: createSesMailer({ configurationSetName: environment.configurationSet }),
+  quota: createSesSendQuota(),
   pause: createDynamoSendingPause({ tableName: environment.tableName }),
   concurrency: environment.concurrency,
   site: environment.site,
