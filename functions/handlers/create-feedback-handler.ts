@@ -9,13 +9,20 @@ import { parseSesFeedback } from './ses-notification.ts';
 
 export type FeedbackHandler = (event: SNSEvent) => Promise<{ applied: number }>;
 
+export interface FeedbackDeps {
+  store: SubscriberStore;
+  policy: SubscriptionPolicy;
+  log: Logger;
+  now: () => Date;
+}
+
 /**
  * SES bounce and complaint notifications (configuration set -> SNS -> here) -> suppress or count. A notification
  * that is not JSON is logged and dropped (retrying cannot fix it); a failure to write fails the invocation so SNS
  * retries it, which is harmless because applying the same feedback twice changes nothing the second time.
  */
 export const createFeedbackHandler =
-  (deps: { store: SubscriberStore; policy: SubscriptionPolicy; log: Logger; now: () => Date }): FeedbackHandler =>
+  (deps: FeedbackDeps): FeedbackHandler =>
   async (event) => {
     let applied = 0;
     for (const record of event.Records) {

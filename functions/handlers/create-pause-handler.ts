@@ -7,6 +7,12 @@ import { MessageError, parseMessage } from './parse-message.ts';
 
 export type PauseHandler = (event: SNSEvent) => Promise<{ paused: boolean }>;
 
+export interface PauseDeps {
+  pause: SendingPause;
+  log: Logger;
+  now: () => Date;
+}
+
 /** The SES metrics whose alarms pause digests: SES puts an account under review at 5% bounces or 0.1% complaints. */
 export const REPUTATION_METRICS: readonly string[] = ['Reputation.BounceRate', 'Reputation.ComplaintRate'];
 
@@ -54,7 +60,7 @@ const isReputationAlarm = ({ Trigger: { Namespace, MetricName } }: AlarmNotifica
  * Lambda retries it; pausing twice is harmless.
  */
 export const createPauseHandler =
-  (deps: { pause: SendingPause; log: Logger; now: () => Date }): PauseHandler =>
+  (deps: PauseDeps): PauseHandler =>
   async (event) => {
     let paused = false;
     for (const record of event.Records) {

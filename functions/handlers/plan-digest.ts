@@ -1,30 +1,6 @@
-import { createDynamoDigestStore } from '../adapters/dynamo-digest-store.ts';
-import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
-import { createDynamoSendingPause } from '../adapters/dynamo-sending-pause.ts';
-import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
-import { loadMailTemplates } from '../adapters/mail-templates.ts';
-import { createSqsRecipientQueue } from '../adapters/sqs-recipient-queue.ts';
-import { createJsonLogger } from '../app/logger.ts';
-import { compileDigestMail } from '../core/mail/digest-mail.ts';
 import { createPlanHandler, type PlanHandler } from './create-digest-handlers.ts';
+import { createPlannerDeps } from './deployed-digest-deps.ts';
 import { readPlannerEnvironment } from './environment.ts';
 
-/**
- * Lambda entry: EventBridge Scheduler's trigger for the digest cadence. The bundle carries templates/mail/ as
- * ./mail beside the handler (see cdk/constructs/digest-sender.ts).
- */
-const environment = readPlannerEnvironment();
-const subscribers = createDynamoSubscriberStore({ tableName: environment.tableName });
-const mailTemplates = await loadMailTemplates(new URL('./mail', import.meta.url).pathname);
-
-export const handler: PlanHandler = createPlanHandler({
-  digests: createDynamoDigestStore({ tableName: environment.tableName, shards: subscribers.shards }),
-  index: createDynamoPostIndex({ tableName: environment.tableName }),
-  subscribers,
-  queue: createSqsRecipientQueue({ queueUrl: environment.queueUrl }),
-  pause: createDynamoSendingPause({ tableName: environment.tableName }),
-  site: environment.site,
-  compile: (content) => compileDigestMail({ files: mailTemplates, site: environment.site, content, now: new Date() }),
-  now: () => new Date(),
-  log: createJsonLogger(),
-});
+/** Lambda entry: EventBridge Scheduler's trigger for the digest cadence. */
+export const handler: PlanHandler = createPlanHandler(await createPlannerDeps(readPlannerEnvironment()));

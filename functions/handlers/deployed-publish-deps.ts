@@ -8,10 +8,11 @@ import type { PublishDeps } from '../app/publish.ts';
 import type { PublisherEnvironment } from './environment.ts';
 
 /**
- * The real dependencies of the publishing functions, built once per cold start and reused while warm.
- * The bundle carries templates/site/ as ./site beside the handler (see cdk/constructs/publish-function.ts).
+ * The real dependencies of the publishing functions (publish-post, publish-due), built once per cold start and
+ * reused while warm. The bundle carries templates/site/ as ./site beside the handler (see
+ * cdk/constructs/publish-function.ts).
  */
-export const createDeployedDeps = async (environment: PublisherEnvironment): Promise<Omit<PublishDeps, 'owner'>> => ({
+export const createPublishDeps = async (environment: PublisherEnvironment): Promise<Omit<PublishDeps, 'owner'>> => ({
   content: createS3ContentStore({
     bucket: environment.bucket,
     postsPrefix: environment.postsPrefix,
