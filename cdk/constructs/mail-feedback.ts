@@ -18,7 +18,7 @@ export interface MailFeedbackProps {
 /**
  * Bounces and complaints: every mail goes out with this construct's configuration set, whose event destination
  * publishes BOUNCE and COMPLAINT events to a topic; the feedback function reads them and marks subscribers
- * (functions/core/subscribers/ses-feedback.ts parses them).
+ * (functions/handlers/ses-notification.ts parses them).
  *
  * The topic is encrypted with a key of its own. The notifications carry subscribers' addresses and the headers of
  * the mail, and SNS keeps an undelivered message for days of retries. The AWS managed key (alias/aws/sns) would not

@@ -3,10 +3,26 @@ import type { Mailer } from '../app/ports.ts';
 import { MailBlockedError, MailOutcomeUnknownError, MailRejectedError, MailThrottledError } from '../core/errors.ts';
 
 export interface SesMailerOptions {
+  /** The client to send with (a fake one in tests); by default one made by createSendingClient. */
   client?: SESClient;
+  /** The region of the client made here; by default the SDK's (AWS_REGION in Lambda). */
+  region?: string;
   /** SES configuration set for event publishing (bounces, complaints); given per call, not as a header. */
   configurationSetName?: string;
 }
+
+/**
+ * The SES client for SendRawEmail: one attempt, because a retry after a lost answer could send the message twice
+ * (callers retry throttling themselves, where SES's answer says the message was not accepted), and a bounded wait,
+ * because a call still open at the Lambda timeout would leave its recipient uncertain.
+ * @example createSendingClient({ region: 'eu-west-1' })
+ */
+export const createSendingClient = (options: { region?: string | undefined } = {}): SESClient =>
+  new SESClient({
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+    ...(options.region === undefined ? {} : { region: options.region }),
+  });
 
 /**
  * SES v1 errors that refuse this one message: retrying it cannot succeed, other recipients are unaffected. Names from
@@ -67,11 +83,12 @@ const toMailError = (error: unknown): Error => {
 };
 
 /**
- * Sends raw messages through SES v1 SendRawEmail, one recipient per call. Whether the SDK itself retries is the
- * caller's choice of client (the digest sender's makes one attempt: see functions/handlers/send-digest.ts).
+ * Sends raw messages through SES v1 SendRawEmail, one recipient per call, with a client that never retries on its
+ * own (createSendingClient) unless another one is given.
+ * @example createSesMailer({ configurationSetName: 'feedmail' })
  */
 export const createSesMailer = (options: SesMailerOptions = {}): Mailer => {
-  const client = options.client ?? new SESClient({});
+  const client = options.client ?? createSendingClient({ region: options.region });
   return {
     send: async (message) => {
       let response: { MessageId?: string | undefined };

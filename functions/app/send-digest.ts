@@ -22,8 +22,7 @@
 
 import { backoffMs, createPacer, rateForInstance, remainingToday, type SendQuota } from '../core/digest/pacing.ts';
 import { describeError, MailBlockedError, MailRejectedError, MailThrottledError } from '../core/errors.ts';
-import { apiUrl } from '../core/subscribers/links.ts';
-import { signToken } from '../core/subscribers/tokens.ts';
+import { unsubscribeUrl } from '../core/subscribers/links.ts';
 import type { SiteConfig } from '../core/types.ts';
 import { finishIfDone } from './digest-ledger.ts';
 import type { Logger } from './logger.ts';
@@ -88,10 +87,6 @@ export interface BatchResult extends BatchTally {
 }
 
 const DEFAULT_LEASE_MS = 2 * 60 * 1000;
-
-/** The RFC 8058 link of one recipient: signed, bound to the address and to unsubscribing, never expiring. */
-const unsubscribeLink = (deps: Pick<SenderDeps, 'site' | 'tokenKey'>, key: string): string =>
-  apiUrl(deps.site, 'unsubscribe', signToken(deps.tokenKey, { purpose: 'unsubscribe', key }));
 
 export const sendRecipientBatch = async (deps: SenderDeps, batch: RecipientBatch): Promise<BatchResult> => {
   const result: BatchResult = { sent: 0, failed: 0, skipped: 0, uncertain: 0, alreadyDone: 0, retryLater: [] };
@@ -192,7 +187,7 @@ const sendOne = async (
   const message = await deps.compose(
     digest.compiled as CompiledForSending,
     { address: subscriber.address, ...(subscriber.name ? { name: subscriber.name } : {}) },
-    unsubscribeLink(deps, key),
+    unsubscribeUrl(deps, key),
     deps.now(),
   );
 

@@ -1,11 +1,12 @@
 import { ConfigError } from '../core/errors.ts';
 import { buildConfirmationMail, compileConfirmationMail } from '../core/mail/confirmation-mail.ts';
 import { buildWelcomeMail, compileWelcomeMail, sendsWelcomeMail } from '../core/mail/welcome-mail.ts';
+import { unsubscribeUrl } from '../core/subscribers/links.ts';
 import { DEFAULT_POLICY, type SubscriptionPolicy } from '../core/subscribers/subscriber.ts';
 import type { SiteConfig } from '../core/types.ts';
 import type { Logger } from './logger.ts';
 import type { Mailer, SubscriberStore } from './ports.ts';
-import { type SubscriptionDeps, unsubscribeUrl } from './subscriptions.ts';
+import type { SubscriptionDeps } from './subscriptions.ts';
 
 /**
  * Everything the subscription use cases need, from the parts that differ between the stack and the local run

@@ -301,10 +301,6 @@ export const unsubscribeByToken = async (
   return decision.outcome;
 };
 
-/** The link in every list mail's footer and List-Unsubscribe header. */
-export const unsubscribeUrl = (deps: Pick<LinkDeps, 'tokenKey' | 'site'>, key: string): string =>
-  apiUrl(deps.site, 'unsubscribe', signToken(deps.tokenKey, { purpose: 'unsubscribe', key }));
-
 /**
  * Applies SES feedback: a permanent bounce or a complaint suppresses at once, transient bounces are counted.
  * An address that cannot be normalised is logged and skipped (SES reported it, so it is not ours to fix).

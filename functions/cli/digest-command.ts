@@ -22,8 +22,7 @@ import { buildDigestMessage } from '../core/mail/digest-message.ts';
 import { personalizeMail } from '../core/mail/personalize.ts';
 import { decideBatch } from '../core/posts/build-batch.ts';
 import { formatProblem } from '../core/problems.ts';
-import { apiUrl } from '../core/subscribers/links.ts';
-import { signToken } from '../core/subscribers/tokens.ts';
+import { unsubscribeUrl } from '../core/subscribers/links.ts';
 import type { SiteConfig } from '../core/types.ts';
 import { createLocalDigests } from '../local/local-digests.ts';
 import { readLocalRun } from '../local/local-run-file.ts';
@@ -109,13 +108,9 @@ const preview = async (site: SiteConfig, dir: string, outDir: string, io: Io, cw
   });
   // A throwaway key: the preview's unsubscribe link has the right shape but works nowhere.
   const sample = { address: 'reader@example.org', name: 'Sample Reader' };
-  const unsubscribeUrl = apiUrl(
-    site,
-    'unsubscribe',
-    signToken(randomBytes(32), { purpose: 'unsubscribe', key: sample.address }),
-  );
-  const message = await buildDigestMessage({ site, compiled, to: sample, unsubscribeUrl, now });
-  const { html, text } = personalizeMail(compiled, { unsubscribeUrl, recipientName: sample.name });
+  const link = unsubscribeUrl({ site, tokenKey: randomBytes(32) }, sample.address);
+  const message = await buildDigestMessage({ site, compiled, to: sample, unsubscribeUrl: link, now });
+  const { html, text } = personalizeMail(compiled, { unsubscribeUrl: link, recipientName: sample.name });
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'digest.html'), html);
   await writeFile(join(outDir, 'digest.txt'), text);

@@ -1,9 +1,10 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
 import type { SubscribeRequest, WelcomeRequest } from '../app/ports.ts';
 import { handleSubscribeRequest, handleWelcomeRequest, type SubscriptionDeps } from '../app/subscriptions.ts';
-import { FeedmailError } from '../core/errors.ts';
 import { normalizeAddress } from '../core/subscribers/email-address.ts';
 import { normalizeName } from '../core/subscribers/subscriber-name.ts';
+import { checkMessage, parseMessage } from './parse-message.ts';
 import { processSqsBatch } from './sqs-batch.ts';
 
 export type ConfirmationHandler = (
@@ -18,39 +19,65 @@ export type ConfirmationHandler = (
  */
 export const CONFIRMATION_TIME_RESERVE_MS = 25_000;
 
-const VIAS = new Set(['form', 'api']);
+/** Where the subscription API puts subscribe and welcome requests, for the error of a message that cannot be read. */
+export const CONFIRMATION_QUEUE = 'confirmation queue';
+
+/** An address checked again and normalised: the message's own key is not trusted, it is derived here. */
+const address = z.string().transform((value, context) => {
+  const normalized = normalizeAddress(value);
+  if (normalized.ok) return normalized.value;
+  context.addIssue({ code: 'custom', message: `cannot be used: ${normalized.reason}` });
+  return z.NEVER;
+});
+
+const date = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'expected a date');
+
+const welcomeRequest = z.object({
+  kind: z.literal('welcome'),
+  key: address.transform(({ key }) => key),
+  confirmedAt: date,
+});
+
+const subscribeRequest = z
+  .object({
+    address,
+    // A name that is not a string is ignored (the form's field is optional); a string must be one a mail may carry.
+    name: z
+      .unknown()
+      .optional()
+      .transform((value, context) => {
+        if (typeof value !== 'string') return undefined;
+        const checked = normalizeName(value);
+        if (checked.ok) return checked.value;
+        context.addIssue({ code: 'custom', message: `cannot be used: ${checked.reason}` });
+        return z.NEVER;
+      }),
+    via: z.enum(['form', 'api']),
+    requestedAt: date,
+  })
+  .transform(
+    ({ address, name, via, requestedAt }): SubscribeRequest => ({
+      address: address.address,
+      key: address.key,
+      ...(name ? { name } : {}),
+      via,
+      requestedAt,
+    }),
+  );
+
+/** Any JSON object; its `kind` says which request it is (welcome requests have one, subscribe requests none). */
+const queuedRequest = z.looseObject({ kind: z.unknown().optional() });
 
 /**
  * Reads one queued request. Only the API can put messages on the queue, but the address and name are checked
  * again all the same: a message is data, and a bad one must not reach a mail header.
+ * @example parseSubscribeRequest('{"kind":"welcome","key":5}') // throws: confirmation queue message: field "key": expected a string; field "confirmedAt": missing
  */
 export const parseSubscribeRequest = (body: string): SubscribeRequest | WelcomeRequest => {
-  const message = JSON.parse(body) as Record<string, unknown>;
-  if (message.kind === 'welcome') {
-    const { key, confirmedAt } = message;
-    if (typeof key !== 'string' || typeof confirmedAt !== 'string' || Number.isNaN(Date.parse(confirmedAt))) {
-      throw new FeedmailError('a welcome request needs key and confirmedAt (a date)');
-    }
-    const normalized = normalizeAddress(key);
-    if (!normalized.ok) throw new FeedmailError(`the key cannot be used: ${normalized.reason}`);
-    return { kind: 'welcome', key: normalized.value.key, confirmedAt };
-  }
-  const { address, name, via, requestedAt } = message;
-  if (typeof address !== 'string' || typeof via !== 'string' || !VIAS.has(via) || typeof requestedAt !== 'string') {
-    throw new FeedmailError('a subscribe request needs address, via ("form" or "api") and requestedAt');
-  }
-  if (Number.isNaN(Date.parse(requestedAt))) throw new FeedmailError(`requestedAt "${requestedAt}" is not a date`);
-  const normalized = normalizeAddress(address);
-  if (!normalized.ok) throw new FeedmailError(`the address cannot be used: ${normalized.reason}`);
-  const checkedName = typeof name === 'string' ? normalizeName(name) : undefined;
-  if (checkedName && !checkedName.ok) throw new FeedmailError(`the name cannot be used: ${checkedName.reason}`);
-  return {
-    address: normalized.value.address,
-    key: normalized.value.key,
-    ...(checkedName?.ok && checkedName.value ? { name: checkedName.value } : {}),
-    via: via as SubscribeRequest['via'],
-    requestedAt,
-  };
+  const message = parseMessage(CONFIRMATION_QUEUE, queuedRequest, body);
+  return message.kind === 'welcome'
+    ? checkMessage(CONFIRMATION_QUEUE, welcomeRequest, message)
+    : checkMessage(CONFIRMATION_QUEUE, subscribeRequest, message);
 };
 
 /**

@@ -1,15 +1,28 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
 import { emitMetrics } from '../app/logger.ts';
 import { type PlannerDeps, type PlanResult, planDigests } from '../app/plan-digest.ts';
 import type { RecipientBatch } from '../app/ports.ts';
 import { type SenderDeps, sendRecipientBatch } from '../app/send-digest.ts';
-import { FeedmailError } from '../core/errors.ts';
+import { parseMessage } from './parse-message.ts';
 import { processSqsBatch } from './sqs-batch.ts';
 
 /** What EventBridge Scheduler sends: `{"scheduledTime": "<aws.scheduler.scheduled-time>"}`. */
 export interface PlanEvent {
   scheduledTime?: string;
 }
+
+/** Where the sender's batches come from, for the error of one that cannot be read. */
+export const DIGEST_QUEUE = 'digest queue';
+
+/**
+ * A schedule trigger never fails to read: one without a string `scheduledTime` (a hand-run invoke with `{}`, or no
+ * object at all) plans the slot of now, and so does a time that is no date (see slotOf in app/plan-digest.ts).
+ */
+const planEvent = z.looseObject({ scheduledTime: z.string().optional().catch(undefined) }).catch({});
+
+/** A batch the planner queued. Each key is taken as a string whatever JSON value it is (String(key)), as it always was. */
+const recipientBatch = z.object({ digestId: z.string(), batchId: z.string(), keys: z.array(z.coerce.string()) });
 
 export type PlanHandler = (event: PlanEvent) => Promise<PlanResult[]>;
 export type SendHandler = (
@@ -24,10 +37,8 @@ export const DIGEST_METRICS = 'Feedmail/Digests';
 export const createPlanHandler =
   (deps: PlannerDeps): PlanHandler =>
   async (event) => {
-    const plans = await planDigests(
-      deps,
-      typeof event?.scheduledTime === 'string' ? { scheduledTime: event.scheduledTime } : {},
-    );
+    const { scheduledTime } = planEvent.parse(event);
+    const plans = await planDigests(deps, scheduledTime === undefined ? {} : { scheduledTime });
     for (const plan of plans) {
       emitMetrics(
         deps.log,
@@ -40,13 +51,11 @@ export const createPlanHandler =
     return plans;
   };
 
-const parseBatch = (body: string): RecipientBatch => {
-  const batch = JSON.parse(body) as Partial<RecipientBatch>;
-  if (typeof batch.digestId !== 'string' || typeof batch.batchId !== 'string' || !Array.isArray(batch.keys)) {
-    throw new FeedmailError('a digest batch message needs digestId, batchId and keys');
-  }
-  return { digestId: batch.digestId, batchId: batch.batchId, keys: batch.keys.map(String) };
-};
+/**
+ * Reads one queued batch.
+ * @example parseBatch('{"digestId":"d","batchId":"b"}') // throws: digest queue message: field "keys": missing
+ */
+export const parseBatch = (body: string): RecipientBatch => parseMessage(DIGEST_QUEUE, recipientBatch, body);
 
 /**
  * Recipient batches from SQS -> send. A batch with recipients left to try (throttled for too long, the daily quota

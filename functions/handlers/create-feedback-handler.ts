@@ -3,10 +3,18 @@ import type { Logger } from '../app/logger.ts';
 import type { SubscriberStore } from '../app/ports.ts';
 import { applyFeedback } from '../app/subscriptions.ts';
 import { FeedmailError } from '../core/errors.ts';
-import { parseSesFeedback } from '../core/subscribers/ses-feedback.ts';
+import type { FeedbackEvent } from '../core/subscribers/ses-feedback.ts';
 import type { SubscriptionPolicy } from '../core/subscribers/subscriber.ts';
+import { parseSesFeedback } from './ses-notification.ts';
 
 export type FeedbackHandler = (event: SNSEvent) => Promise<{ applied: number }>;
+
+export interface FeedbackDeps {
+  store: SubscriberStore;
+  policy: SubscriptionPolicy;
+  log: Logger;
+  now: () => Date;
+}
 
 /**
  * SES bounce and complaint notifications (configuration set -> SNS -> here) -> suppress or count. A notification
@@ -14,11 +22,11 @@ export type FeedbackHandler = (event: SNSEvent) => Promise<{ applied: number }>;
  * retries it, which is harmless because applying the same feedback twice changes nothing the second time.
  */
 export const createFeedbackHandler =
-  (deps: { store: SubscriberStore; policy: SubscriptionPolicy; log: Logger; now: () => Date }): FeedbackHandler =>
+  (deps: FeedbackDeps): FeedbackHandler =>
   async (event) => {
     let applied = 0;
     for (const record of event.Records) {
-      let events: ReturnType<typeof parseSesFeedback>;
+      let events: FeedbackEvent[];
       try {
         events = parseSesFeedback(record.Sns.Message);
       } catch (error) {

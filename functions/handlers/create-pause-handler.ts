@@ -1,45 +1,46 @@
 import type { SNSEvent } from 'aws-lambda';
+import { z } from 'zod';
 import type { Logger } from '../app/logger.ts';
 import type { SendingPause } from '../app/ports.ts';
+import { describeError } from '../core/errors.ts';
+import { MessageError, parseMessage } from './parse-message.ts';
 
 export type PauseHandler = (event: SNSEvent) => Promise<{ paused: boolean }>;
+
+export interface PauseDeps {
+  pause: SendingPause;
+  log: Logger;
+  now: () => Date;
+}
 
 /** The SES metrics whose alarms pause digests: SES puts an account under review at 5% bounces or 0.1% complaints. */
 export const REPUTATION_METRICS: readonly string[] = ['Reputation.BounceRate', 'Reputation.ComplaintRate'];
 
+/** The SNS topic the reputation alarms notify, for the error of a message that cannot be read. */
+export const ALARM_TOPIC = 'reputation alarm topic';
+
+/** A field every alarm notification has. Its problem names it: the drop log carries the problems alone. */
+const required = (name: string) => z.string({ error: `no ${name}` }).min(1, `no ${name}`);
+/** A field the pause can do without: anything but a string reads as absent. */
+const optional = z.string().optional().catch(undefined);
+
 /** The fields used from a CloudWatch alarm notification (the JSON text of the SNS message). */
-interface AlarmNotification {
-  alarmName: string;
-  newState: string;
-  reason: string;
-  stateChangeTime: string;
-  namespace: string | undefined;
-  metricName: string | undefined;
-}
+const alarmNotification = z.object({
+  AlarmName: required('AlarmName'),
+  NewStateValue: required('NewStateValue'),
+  NewStateReason: optional,
+  StateChangeTime: optional,
+  Trigger: z.object({ Namespace: optional, MetricName: optional }).catch({}),
+});
 
-const stringField = (value: unknown, name: string): string => {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`no ${name}`);
-  return value;
-};
+type AlarmNotification = z.output<typeof alarmNotification>;
 
-/** Throws a TypeError naming the first missing field; the caller logs it. */
-const parseAlarmNotification = (message: string): AlarmNotification => {
-  const json: unknown = JSON.parse(message);
-  if (typeof json !== 'object' || json === null) throw new TypeError('not a JSON object');
-  const fields = json as Record<string, unknown>;
-  const trigger = (typeof fields.Trigger === 'object' && fields.Trigger !== null ? fields.Trigger : {}) as Record<
-    string,
-    unknown
-  >;
-  return {
-    alarmName: stringField(fields.AlarmName, 'AlarmName'),
-    newState: stringField(fields.NewStateValue, 'NewStateValue'),
-    reason: typeof fields.NewStateReason === 'string' ? fields.NewStateReason : '',
-    stateChangeTime: typeof fields.StateChangeTime === 'string' ? fields.StateChangeTime : '',
-    namespace: typeof trigger.Namespace === 'string' ? trigger.Namespace : undefined,
-    metricName: typeof trigger.MetricName === 'string' ? trigger.MetricName : undefined,
-  };
-};
+/**
+ * Reads one notification, throwing a MessageError that names every missing field.
+ * @example parseAlarmNotification('{"NewStateValue":"ALARM"}') // throws: reputation alarm topic message: field "AlarmName": no AlarmName
+ */
+export const parseAlarmNotification = (message: string): AlarmNotification =>
+  parseMessage(ALARM_TOPIC, alarmNotification, message);
 
 /** CloudWatch writes `2026-11-23T08:15:42.123+0000`; the flag keeps ISO 8601 in UTC. */
 const toIsoTime = (stateChangeTime: string, now: () => Date): string => {
@@ -47,8 +48,8 @@ const toIsoTime = (stateChangeTime: string, now: () => Date): string => {
   return Number.isNaN(parsed.getTime()) ? now().toISOString() : parsed.toISOString();
 };
 
-const isReputationAlarm = (alarm: AlarmNotification): boolean =>
-  alarm.namespace === 'AWS/SES' && alarm.metricName !== undefined && REPUTATION_METRICS.includes(alarm.metricName);
+const isReputationAlarm = ({ Trigger: { Namespace, MetricName } }: AlarmNotification): boolean =>
+  Namespace === 'AWS/SES' && MetricName !== undefined && REPUTATION_METRICS.includes(MetricName);
 
 /**
  * CloudWatch alarm notifications (alarm -> SNS -> here) -> pause digest sending. Only an SES reputation alarm
@@ -59,7 +60,7 @@ const isReputationAlarm = (alarm: AlarmNotification): boolean =>
  * Lambda retries it; pausing twice is harmless.
  */
 export const createPauseHandler =
-  (deps: { pause: SendingPause; log: Logger; now: () => Date }): PauseHandler =>
+  (deps: PauseDeps): PauseHandler =>
   async (event) => {
     let paused = false;
     for (const record of event.Records) {
@@ -68,15 +69,27 @@ export const createPauseHandler =
       try {
         alarm = parseAlarmNotification(record.Sns.Message);
       } catch (error) {
-        deps.log.error('unreadable alarm notification dropped', { messageId, error: (error as Error).message });
+        deps.log.error('unreadable alarm notification dropped', {
+          messageId,
+          // The problems alone (`no AlarmName`), as this line has always carried them; its message names the topic.
+          error:
+            error instanceof MessageError
+              ? error.issues.map(({ problem }) => problem).join('; ')
+              : describeError(error),
+        });
         continue;
       }
-      const context = { messageId, alarmName: alarm.alarmName, state: alarm.newState, metric: alarm.metricName };
+      const context = {
+        messageId,
+        alarmName: alarm.AlarmName,
+        state: alarm.NewStateValue,
+        metric: alarm.Trigger.MetricName,
+      };
       if (!isReputationAlarm(alarm)) {
         deps.log.warn('alarm is not an SES reputation alarm: ignored', context);
         continue;
       }
-      if (alarm.newState !== 'ALARM') {
+      if (alarm.NewStateValue !== 'ALARM') {
         deps.log.info('reputation alarm left ALARM: digests stay as they are until resumed by hand', context);
         continue;
       }
@@ -86,8 +99,8 @@ export const createPauseHandler =
         paused = true;
         continue;
       }
-      const since = toIsoTime(alarm.stateChangeTime, deps.now);
-      const reason = `${alarm.alarmName}: ${alarm.reason}`;
+      const since = toIsoTime(alarm.StateChangeTime ?? '', deps.now);
+      const reason = `${alarm.AlarmName}: ${alarm.NewStateReason ?? ''}`;
       await deps.pause.pause(reason, since);
       deps.log.warn('digest sending paused', { ...context, since, reason });
       paused = true;

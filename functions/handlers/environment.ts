@@ -76,16 +76,24 @@ export const readSubscriptionEnvironment = (env: Env = process.env): Subscriptio
   configurationSet: env.SES_CONFIGURATION_SET ?? '',
 });
 
-/** The feedback function needs only the table. */
-export const readFeedbackEnvironment = (env: Env = process.env): { tableName: string } => {
+/** The feedback function (and the pause function) need only the table. */
+export interface FeedbackEnvironment {
+  tableName: string;
+}
+
+export const readFeedbackEnvironment = (env: Env = process.env): FeedbackEnvironment => {
   requireVariables(env, ['STATE_TABLE_NAME']);
   return { tableName: env.STATE_TABLE_NAME ?? '' };
 };
 
 /** The digest planner: the table, the site (with its digest settings) and the recipient queue. */
-export const readPlannerEnvironment = (
-  env: Env = process.env,
-): { tableName: string; site: SiteConfig; queueUrl: string } => {
+export interface PlannerEnvironment {
+  tableName: string;
+  site: SiteConfig;
+  queueUrl: string;
+}
+
+export const readPlannerEnvironment = (env: Env = process.env): PlannerEnvironment => {
   requireVariables(env, ['STATE_TABLE_NAME', 'SITE_CONFIG', 'DIGEST_QUEUE_URL']);
   return { tableName: env.STATE_TABLE_NAME ?? '', site: readSite(env), queueUrl: env.DIGEST_QUEUE_URL ?? '' };
 };

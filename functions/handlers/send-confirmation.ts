@@ -1,37 +1,11 @@
-import { SESClient } from '@aws-sdk/client-ses';
-import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
-import { loadMailTemplates } from '../adapters/mail-templates.ts';
-import { readSecretKey } from '../adapters/secret-key.ts';
-import { createSesMailer } from '../adapters/ses-mailer.ts';
-import { createJsonLogger } from '../app/logger.ts';
-import { createSubscriptionDeps } from '../app/subscription-deps.ts';
-import { withThrottleRetries } from '../app/throttle-retries.ts';
 import { type ConfirmationHandler, createConfirmationHandler } from './create-confirmation-handler.ts';
+import { createConfirmationDeps } from './deployed-subscription-deps.ts';
 import { readSubscriptionEnvironment } from './environment.ts';
 
 /**
  * Lambda entry: subscribe requests from the API's queue, each decided against the list and, when it calls for one,
- * answered with a confirmation mail. The bundle carries templates/mail/ as ./mail beside the handler (see
- * cdk/constructs/subscription-api.ts).
+ * answered with a confirmation mail; and welcome requests, answered with the welcome mail.
  */
-const environment = readSubscriptionEnvironment();
-
-// One attempt per SendRawEmail in the SDK: a retry after a lost answer could send twice. Throttling, which means
-// "not sent", is tried again here a few times (about 3 s of back-off on average), then goes back to the queue.
-const ses = new SESClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } });
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export const handler: ConfirmationHandler = createConfirmationHandler(
-  await createSubscriptionDeps({
-    store: createDynamoSubscriberStore({ tableName: environment.tableName }),
-    mailer: withThrottleRetries(createSesMailer({ client: ses, configurationSetName: environment.configurationSet }), {
-      retries: 4,
-      sleep,
-      random: Math.random,
-    }),
-    site: environment.site,
-    tokenKey: await readSecretKey(environment.tokenSecretArn),
-    mailTemplates: await loadMailTemplates(new URL('./mail', import.meta.url).pathname),
-    log: createJsonLogger(),
-  }),
+  await createConfirmationDeps(readSubscriptionEnvironment()),
 );

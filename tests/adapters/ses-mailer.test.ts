@@ -8,7 +8,7 @@ import {
   type SendRawEmailCommand,
 } from '@aws-sdk/client-ses';
 import { describe, expect, it } from 'vitest';
-import { createSesMailer } from '../../functions/adapters/ses-mailer.ts';
+import { createSendingClient, createSesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { OutgoingMessage } from '../../functions/app/ports.ts';
 import {
   MailBlockedError,
@@ -126,5 +126,16 @@ describe('createSesMailer', () => {
     expect(error).not.toBeInstanceOf(MailRejectedError);
     expect(error).not.toBeInstanceOf(MailThrottledError);
     expect((error as Error).message).toContain('AccessDenied');
+  });
+});
+
+describe('createSendingClient', () => {
+  it('makes one attempt per call, so the SDK never sends a message twice on its own', async () => {
+    // Act
+    const client = createSendingClient({ region: 'eu-west-1' });
+
+    // Assess
+    expect(await client.config.maxAttempts()).toBe(1);
+    expect(await client.config.region()).toBe('eu-west-1');
   });
 });

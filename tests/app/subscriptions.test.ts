@@ -13,7 +13,6 @@ import {
   removeSubscriber,
   requestSubscription,
   unsubscribeByToken,
-  unsubscribeUrl,
   welcomeThroughQueue,
 } from '../../functions/app/subscriptions.ts';
 import {
@@ -22,6 +21,7 @@ import {
   MailRejectedError,
   MailThrottledError,
 } from '../../functions/core/errors.ts';
+import { unsubscribeUrl } from '../../functions/core/subscribers/links.ts';
 import type { ImportRow } from '../../functions/core/subscribers/subscriber.ts';
 import {
   confirmUrlIn,

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublisherStack } from '../../cdk/publisher-stack.ts';
 import type { SubscribeRequest, WelcomeRequest } from '../../functions/app/ports.ts';
-import { unsubscribeUrl, welcomeThroughQueue } from '../../functions/app/subscriptions.ts';
+import { welcomeThroughQueue } from '../../functions/app/subscriptions.ts';
+import { unsubscribeUrl } from '../../functions/core/subscribers/links.ts';
 import {
   type ConfirmationHandler,
   createConfirmationHandler,

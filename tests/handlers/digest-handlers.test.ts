@@ -32,6 +32,19 @@ describe('digest handlers', () => {
     expect(new Set(h.queued.map((b) => b.batchId)).size).toBe(h.queued.length);
   });
 
+  it('plans the slot of now for a trigger without a usable scheduledTime, as a hand-run invoke does', async () => {
+    // Prepare
+    const plan = createPlanHandler(h.planner());
+    const triggers = [JSON.parse('{"scheduledTime":5}'), JSON.parse('null'), { scheduledTime: 'yesterday' }];
+
+    // Act
+    const plans = [];
+    for (const trigger of triggers) plans.push(...(await plan(trigger)));
+
+    // Assess
+    expect(plans.map((p) => p.id)).toEqual(['2026-11-23T07:00Z', '2026-11-23T07:00Z', '2026-11-23T07:00Z']);
+  });
+
   it('sends SQS batches and reports none failed', async () => {
     await createPlanHandler(h.planner())({ scheduledTime: '2026-11-23T07:00:00Z' });
     const send = createSendHandler(h.sender());

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SubscribeRequest, WelcomeRequest } from '../../functions/app/ports.ts';
-import { unsubscribeUrl } from '../../functions/app/subscriptions.ts';
+import { unsubscribeUrl } from '../../functions/core/subscribers/links.ts';
 import { signToken } from '../../functions/core/subscribers/tokens.ts';
 import {
   createSubscriptionHandler,

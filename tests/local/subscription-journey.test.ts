@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unsubscribeUrl } from '../../functions/app/subscriptions.ts';
+import { unsubscribeUrl } from '../../functions/core/subscribers/links.ts';
 import { type LocalSite, startLocalSite } from '../../functions/local/local-site.ts';
 import { launchBrowser, SKIP_REASON, skipBrowserTests, type TestBrowser } from '../support/browser.ts';
 

@@ -5,8 +5,8 @@
 
 import { ConfigError } from '../errors.ts';
 import type { SiteConfig } from '../types.ts';
-import { composeMessage } from './compose-message.ts';
-import { type CompiledMail, compileMailTemplate, oneLine, personalizeMail, siteMailVars } from './mail-template.ts';
+import { buildListMail, type MailTo } from './list-mail.ts';
+import { type CompiledMail, compileMailTemplate, siteMailVars } from './mail-template.ts';
 import type { OutgoingMessage } from './outgoing-message.ts';
 
 /** The template file (under templates/mail/) and the per-recipient values it may use. */
@@ -40,32 +40,11 @@ export const compileConfirmationMail = async (
  * await mailer.send(await buildConfirmationMail({ site, compiled, to: { address: 'ada@example.org' },
  *   confirmUrl: 'https://notes.example/subscribe/confirm?token=…', now: new Date() }));
  */
-export const buildConfirmationMail = async (input: {
-  site: SiteConfig;
-  compiled: CompiledMail;
-  to: { address: string; name?: string };
-  confirmUrl: string;
-  now: Date;
-  /** Left part of the Message-ID; random when absent. */
-  messageId?: string;
-}): Promise<OutgoingMessage> => {
-  const { site, compiled } = input;
-  const mail = site.mail;
-  if (!mail) throw new ConfigError('The site config has no mail section; confirmation mail needs a sender.');
-  // The name is what a visitor typed: flattened to one line, so a pasted line break cannot fail the mail (or, were
-  // composeMessage less strict, add a header).
-  const name = oneLine(input.to.name ?? '');
-  const to = name === '' ? { address: input.to.address } : { address: input.to.address, name };
-  const { html, text } = personalizeMail(compiled, { confirmUrl: input.confirmUrl, recipientName: name });
-  const raw = await composeMessage({
-    from: { address: mail.from, name: mail.fromName },
-    to,
-    ...(mail.replyTo === undefined ? {} : { replyTo: mail.replyTo }),
-    subject: `Confirm your subscription to ${site.title}`,
-    text,
-    html,
-    now: input.now,
-    ...(input.messageId === undefined ? {} : { messageId: input.messageId }),
+export const buildConfirmationMail = (input: MailTo & { confirmUrl: string }): Promise<OutgoingMessage> =>
+  // No unsubscribeUrl: not list mail, the address is not on the list until the link is followed.
+  buildListMail({
+    ...input,
+    kind: 'confirmation mail',
+    subject: `Confirm your subscription to ${input.site.title}`,
+    vars: { confirmUrl: input.confirmUrl },
   });
-  return { from: mail.from, to: to.address, raw };
-};

@@ -263,4 +263,5 @@ export const compileDigestMail = async (options: {
   );
 };
 
-export { buildDigestMessage, digestListId } from './digest-message.ts';
+export { buildDigestMessage } from './digest-message.ts';
+export { digestListId } from './list-mail.ts';

@@ -5,9 +5,8 @@
 
 import { ConfigError } from '../errors.ts';
 import type { SiteConfig } from '../types.ts';
-import { composeMessage } from './compose-message.ts';
-import { digestListId } from './digest-message.ts';
-import { type CompiledMail, compileMailTemplate, oneLine, personalizeMail, siteMailVars } from './mail-template.ts';
+import { buildListMail, type MailTo } from './list-mail.ts';
+import { type CompiledMail, compileMailTemplate, siteMailVars } from './mail-template.ts';
 import type { OutgoingMessage } from './outgoing-message.ts';
 
 /** The template file (under templates/mail/) and the per-recipient values it may use. */
@@ -45,35 +44,7 @@ export const compileWelcomeMail = async (
  * Builds the welcome message for one subscriber.
  * @example
  * await mailer.send(await buildWelcomeMail({ site, compiled, to: { address: 'ada@example.org', name: 'Ada' },
- *   unsubscribeUrl: apiUrl(site, 'unsubscribe', token), now: new Date() }));
+ *   unsubscribeUrl: unsubscribeUrl({ site, tokenKey }, key), now: new Date() }));
  */
-export const buildWelcomeMail = async (input: {
-  site: SiteConfig;
-  compiled: CompiledMail;
-  to: { address: string; name?: string };
-  unsubscribeUrl: string;
-  now: Date;
-  /** Left part of the Message-ID; random when absent. */
-  messageId?: string;
-}): Promise<OutgoingMessage> => {
-  const { site, compiled } = input;
-  const mail = site.mail;
-  if (!mail) throw new ConfigError('The site config has no mail section; the welcome mail needs a sender.');
-  const name = oneLine(input.to.name ?? '');
-  const to = name === '' ? { address: input.to.address } : { address: input.to.address, name };
-  const { html, text } = personalizeMail(compiled, { unsubscribeUrl: input.unsubscribeUrl, recipientName: name });
-  const raw = await composeMessage({
-    from: { address: mail.from, name: mail.fromName },
-    to,
-    ...(mail.replyTo === undefined ? {} : { replyTo: mail.replyTo }),
-    subject: `Welcome to ${site.title}`,
-    text,
-    html,
-    now: input.now,
-    ...(input.messageId === undefined ? {} : { messageId: input.messageId }),
-    // The same list as the digests, so mail apps group them and one-click leaves both.
-    listId: digestListId(site),
-    unsubscribe: { url: input.unsubscribeUrl, mailto: `mailto:${mail.replyTo ?? mail.from}?subject=unsubscribe` },
-  });
-  return { from: mail.from, to: to.address, raw };
-};
+export const buildWelcomeMail = (input: MailTo & { unsubscribeUrl: string }): Promise<OutgoingMessage> =>
+  buildListMail({ ...input, kind: 'the welcome mail', subject: `Welcome to ${input.site.title}` });

@@ -4,6 +4,7 @@
  */
 import { siteUrl } from '../paths.ts';
 import type { SiteConfig } from '../types.ts';
+import { signToken } from './tokens.ts';
 
 export const API_PATHS = {
   subscribe: 'api/subscribe',
@@ -22,6 +23,16 @@ export const apiUrl = (site: Pick<SiteConfig, 'baseUrl'>, endpoint: ApiEndpoint,
   if (token !== undefined) url.searchParams.set('token', token);
   return url.href;
 };
+
+/**
+ * A subscriber's unsubscribe link, in the footer and the List-Unsubscribe header of every list mail (RFC 8058's
+ * one-click POST goes to it): signed, bound to the address and to unsubscribing, never expiring.
+ * @example unsubscribeUrl({ site: { baseUrl: 'https://a.example/' }, tokenKey }, 'ada@example.org') // 'https://a.example/api/unsubscribe?token=…'
+ */
+export const unsubscribeUrl = (
+  links: { site: Pick<SiteConfig, 'baseUrl'>; tokenKey: Uint8Array },
+  key: string,
+): string => apiUrl(links.site, 'unsubscribe', signToken(links.tokenKey, { purpose: 'unsubscribe', key }));
 
 /**
  * The page a form's POST redirects to (POST/redirect/GET): the endpoint with an outcome code, never an address or

@@ -13,10 +13,11 @@ import type { PublishDueDeps } from '../app/publish.ts';
 import type { PublisherEnvironment } from './environment.ts';
 
 /**
- * The real dependencies of the publishing functions, built once per cold start and reused while warm.
- * The bundle carries templates/site/ as ./site beside the handler (see cdk/constructs/publish-function.ts).
+ * The real dependencies of the publishing functions (publish-post, publish-due), built once per cold start and
+ * reused while warm. The bundle carries templates/site/ as ./site beside the handler (see
+ * cdk/constructs/publish-function.ts).
  */
-export const createDeployedDeps = async (environment: PublisherEnvironment): Promise<Omit<PublishDueDeps, 'owner'>> => {
+export const createPublishDeps = async (environment: PublisherEnvironment): Promise<Omit<PublishDueDeps, 'owner'>> => {
   const table = openStateTable({ tableName: environment.tableName });
   return {
     content: createS3ContentStore({

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { SNSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { FeedmailError } from '../../../functions/core/errors.ts';
-import { type FeedbackEvent, parseSesFeedback } from '../../../functions/core/subscribers/ses-feedback.ts';
+import { FeedmailError } from '../../functions/core/errors.ts';
+import type { FeedbackEvent } from '../../functions/core/subscribers/ses-feedback.ts';
+import { parseSesFeedback } from '../../functions/handlers/ses-notification.ts';
 
 // Fixtures are written in the shapes of the SES developer guide: `event-*` as a configuration set's event
 // destination publishes them (eventType), `notification-*` as identity feedback notifications do (notificationType).
-const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/ses/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string => readFileSync(new URL(`../fixtures/ses/${name}`, import.meta.url), 'utf8');
 
 describe('parseSesFeedback over the fixtures', () => {
   it.each<[string, FeedbackEvent[]]>([
