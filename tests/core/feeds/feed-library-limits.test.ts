@@ -1,5 +1,5 @@
 /**
- * Measurements of feed 6.0.0 that decided why functions/core/feed-*.ts write the documents themselves. If an upgrade
+ * Measurements of feed 6.0.0 that decided why functions/core/feeds/*.ts write the documents themselves. If an upgrade
  * makes one of these fail, the library fixed it: reconsider the decision noted in that writer's comment.
  * They also correct two lines of shared/FINDINGS.md: 6.0.0 does write isPermaLink="false", and `hub` no longer
  * replaces the RSS self link.
