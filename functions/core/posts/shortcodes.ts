@@ -42,7 +42,7 @@ export const expandShortcodes = (
   ]);
   const codeRanges = [...codeRangesOf(forCode, findCodeLines(forCode)), ...spans];
   // Hugo posts go through Hugo's own grammar; Hugo runs no Liquid, so their other braces stay text.
-  if (isHugo) return expandHugoShortcodes(body, context, codeRanges);
+  if (isHugo) return expandHugoShortcodes(body, context, codeRanges, page);
   return renderJekyllLiquid(body, context, codeRanges, page);
 };
 

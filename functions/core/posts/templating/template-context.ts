@@ -14,6 +14,14 @@ export interface ContentContext {
   jekyll: Record<string, unknown>;
   /** Shortcode name (`note`, `blog/quote`) to its template source (`templates/shortcodes/<name>.html`). */
   shortcodes: Record<string, string>;
+  /** Shortcode name to the path its template was uploaded as (`layouts/shortcodes/note.html`), for messages. */
+  shortcodePaths?: Record<string, string>;
+  /** Partial name with its extension (`card.html`, `blog/byline.html`) to its source (`layouts/partials/`). */
+  partials?: Record<string, string>;
+  /** Hugo's translations by language (`en`, `pt-br`): id to text, or to its plural forms (`one`, `other`). */
+  i18n?: Record<string, Record<string, string | Record<string, string>>>;
+  /** The rest of the Hugo config (keys lower-cased): language, privacy and services settings, copyright. */
+  hugo?: Record<string, unknown>;
   /** Jekyll include name (`note.html`) to its source (`_includes/note.html`). */
   includes?: Record<string, string>;
   /** Which generator's settings were found beside the posts (a Hugo config, a Jekyll `_config.yml`). */

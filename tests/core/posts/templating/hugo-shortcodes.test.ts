@@ -52,7 +52,7 @@ describe('parseShortcodes', () => {
     expect(call?.kind === 'call' && [call.params.named.get('a'), call.selfClosing]).toEqual([value, selfClosing]);
   });
 
-  it('keeps which values were written unquoted, for Hugo\'s typed parameters', () => {
+  it("keeps which values were written unquoted, for Hugo's typed parameters", () => {
     // Prepare, Act
     const { nodes } = parseShortcodes('{{< p 5 "6" n=true q="true" >}}');
     // Assess
