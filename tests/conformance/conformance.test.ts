@@ -38,7 +38,7 @@ const build = async (corpus: string): Promise<BatchResult & { siteProblems: stri
 const expectedFile = (corpus: string, slug: string) => `./expected/${corpus}/${slug}.html`;
 
 describe.each([
-  ['hugo', 2],
+  ['hugo', 3],
   ['jekyll', 3],
   ['damaged', 5],
   ['hostile', 2],
