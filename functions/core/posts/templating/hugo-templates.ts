@@ -481,7 +481,7 @@ const renderMarkdownBlock = (source: string): string => {
     : `<p>${inline}</p>\n`;
 };
 
-export const dedent = (text: string): string => {
+const dedent = (text: string): string => {
   const lines = text.split('\n');
   const indents = lines.filter((line) => line.trim() !== '').map((line) => /^[ \t]*/.exec(line)?.[0].length ?? 0);
   const common = indents.length > 0 ? Math.min(...indents) : 0;
