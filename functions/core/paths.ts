@@ -43,6 +43,14 @@ export const siteUrl = (site: Pick<SiteConfig, 'baseUrl'>, path: string): string
   new URL(path.replace(/(^|\/)index\.html$/, '$1'), site.baseUrl).href;
 
 /**
+ * Where the source file is published, as a folder URL: images uploaded beside a post are public at the same
+ * relative path, so relative links in the post resolve against it.
+ * @example postSourceUrl({ baseUrl: 'https://a.example/' }, '2024/hello.md') // 'https://a.example/posts/2024/'
+ */
+export const postSourceUrl = (site: Pick<SiteConfig, 'baseUrl'>, sourcePath: string): string =>
+  new URL(sourcePath.slice(0, sourcePath.lastIndexOf('/') + 1), new URL('posts/', site.baseUrl)).href;
+
+/**
  * Public URL of a post: the configured permalink pattern, or the archive page.
  * @example postUrl({ baseUrl: 'https://a.example/' }, 'hello', date) // 'https://a.example/posts/hello/'
  */

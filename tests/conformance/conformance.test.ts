@@ -38,7 +38,7 @@ const build = async (corpus: string): Promise<BatchResult & { siteProblems: stri
 const expectedFile = (corpus: string, slug: string) => `./expected/${corpus}/${slug}.html`;
 
 describe.each([
-  ['hugo', 6],
+  ['hugo', 7],
   ['jekyll', 11],
   ['damaged', 5],
   ['hostile', 2],

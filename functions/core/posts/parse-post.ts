@@ -1,4 +1,4 @@
-import { postUrl } from '../paths.ts';
+import { postSourceUrl, postUrl } from '../paths.ts';
 import { slugFromPath } from '../slug.ts';
 import type { ParseResult, Post, Problem, SiteConfig } from '../types.ts';
 import { reportMissingImages, reportRemovedMarkup } from './body-report.ts';
@@ -215,15 +215,7 @@ export const publicationState = (post: Post, now: Date): 'draft' | 'scheduled' |
   return goesLive > now.getTime() ? 'scheduled' : 'live';
 };
 
-/**
- * Where the source file is published, as a folder URL: images uploaded beside a post are public at the same
- * relative path, so relative links in the post resolve against it.
- * @example postSourceUrl({ baseUrl: 'https://a.example/' }, '2024/hello.md') // 'https://a.example/posts/2024/'
- */
-export const postSourceUrl = (site: Pick<SiteConfig, 'baseUrl'>, sourcePath: string): string =>
-  new URL(sourcePath.slice(0, sourcePath.lastIndexOf('/') + 1), new URL('posts/', site.baseUrl)).href;
-
-export { slugFromPath };
+export { postSourceUrl, slugFromPath };
 
 /** A post of a Jekyll site: in a `_posts` folder, or beside a Jekyll `_config.yml` (and not in Hugo's TOML). */
 const isJekyllFile = (file: string, content: ContentContext): boolean =>

@@ -42,7 +42,7 @@ export const expandShortcodes = (
   const isHugo = body.includes('{{<') || body.includes('{{%');
   if (!isHugo && page.dialect === 'hugo') return none;
   if (page.asGenerator) {
-    if (isHugo) return expandHugoShortcodes(body, context, [], { deferHtml: true });
+    if (isHugo) return expandHugoShortcodes(body, context, [], page, { deferHtml: true });
     return { ...renderJekyllLiquid(body, context, [], page), deferred: {} };
   }
   // Liquid blocks whose text is not Markdown (a highlight may hold a fence line) are blanked before finding code.
@@ -57,7 +57,7 @@ export const expandShortcodes = (
   ]);
   const codeRanges = [...codeRangesOf(forCode, findCodeLines(forCode)), ...spans];
   // Hugo posts go through Hugo's own grammar; Hugo runs no Liquid, so their other braces stay text.
-  if (isHugo) return expandHugoShortcodes(body, context, codeRanges);
+  if (isHugo) return expandHugoShortcodes(body, context, codeRanges, page);
   return { ...renderJekyllLiquid(body, context, codeRanges, page), deferred: {} };
 };
 

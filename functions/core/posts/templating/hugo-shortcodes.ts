@@ -1,15 +1,19 @@
 import { lineLocator } from '../../line-locator.ts';
-import { renderInlineMarkdown, renderMarkdownify } from '../markdown.ts';
-import { GoTemplateError, renderGoTemplate, SafeHtml, type TemplateFunctions } from './go-template.ts';
+import { renderInlineMarkdown } from '../markdown.ts';
+import { GoTemplateError, GoTemplateLimitError } from './go-template.ts';
+import { TemplateErrorfError } from './hugo-functions/fmt.ts';
+import { type HugoPageInfo, HugoTemplateSession, type ShortcodeFrame } from './hugo-templates.ts';
 import { createPageLinker } from './page-links.ts';
 import { parseShortcodes, type ShortcodeCall, type ShortcodeNode, type ShortcodeParams } from './shortcode-syntax.ts';
 import type { BodyProblem, TemplateContext } from './template-context.ts';
 
 /**
  * Expands Hugo shortcodes in a post body the way Hugo does: `{{< >}}` output goes in as HTML, `{{% %}}` output
- * is Markdown rendered with the page. The site's own templates (`templates/shortcodes/<name>.html`) come first,
- * as in Hugo, then the built-ins: figure, img, youtube, vimeo, x/twitter/tweet, gist, highlight, details, param,
- * ref, relref, instagram and qr. An unknown shortcode is an error, as in Hugo.
+ * is Markdown rendered with the page. The site's own templates (`layouts/shortcodes/<name>.html`, or
+ * `templates/shortcodes/`) come first, as in Hugo, run by the Go template engine (go-template.ts) with Hugo's
+ * functions; then the built-ins: figure, img, youtube, vimeo, x/twitter/tweet, gist, highlight, details, param,
+ * ref, relref, instagram and qr. An unknown shortcode is an error, as in Hugo. All the templates of one post share
+ * one budget (steps, output, depth): a runaway template rejects its post, and only its post.
  */
 
 const BUILTIN_NAMES =
@@ -26,6 +30,7 @@ export const expandHugoShortcodes = (
   body: string,
   context: TemplateContext,
   codeRanges: readonly [number, number][],
+  page: HugoPageInfo = {},
   options: { deferHtml?: boolean } = {},
 ): { markdown: string; problems: BodyProblem[]; deferred: Record<string, string> } => {
   const deferred: Record<string, string> = {};
@@ -38,15 +43,31 @@ export const expandHugoShortcodes = (
     severity: 'error',
   }));
   const linkPage = createPageLinker(context);
-  const expandRange = (start: number, end: number, nodes: ShortcodeNode[]): string => {
+  let session: HugoTemplateSession | undefined;
+  const sessionFor = () => {
+    session ??= new HugoTemplateSession(context, page);
+    return session;
+  };
+  const expandRange = (start: number, end: number, nodes: ShortcodeNode[], parent?: ShortcodeFrame): string => {
     let out = '';
     let at = start;
+    let ordinal = 0;
     for (const node of nodes) {
       out += body.slice(at, node.start);
       if (node.kind === 'comment') out += node.text;
       else {
-        const inner = node.inner ? expandRange(node.inner.start, node.inner.end, node.inner.children) : undefined;
-        const rendered = renderCall(node, inner, context, lineOf(node.start), body, linkPage);
+        const frame: ShortcodeFrame = {
+          name: node.name,
+          params: node.params,
+          ordinal: ordinal++,
+          line: lineOf(node.start),
+          ...(parent ? { parent } : {}),
+        };
+        const inner = node.inner
+          ? expandRange(node.inner.start, node.inner.end, node.inner.children, frame)
+          : undefined;
+        if (inner !== undefined) frame.inner = inner;
+        const rendered = renderCall(node, frame, inner, context, body, sessionFor, linkPage);
         problems.push(...rendered.problems);
         out += options.deferHtml ? defer(rendered.text, node, out, deferred) : place(rendered.text, node, out);
       }
@@ -55,6 +76,14 @@ export const expandHugoShortcodes = (
     return out + body.slice(at, end);
   };
   const markdown = expandRange(0, body.length, parsed.nodes);
+  for (const warning of session?.collectedWarnings() ?? []) {
+    problems.push({
+      line: warning.line,
+      message: warning.message,
+      fix: 'Nothing needed for the post to publish; change the template or the shortcode call to avoid the warning.',
+      severity: 'warning',
+    });
+  }
   return { markdown, problems, deferred };
 };
 
@@ -120,14 +149,26 @@ const ok = (text: string): Rendered => ({ text, problems: [] });
 
 const renderCall = (
   call: ShortcodeCall,
+  frame: ShortcodeFrame,
   inner: string | undefined,
   context: TemplateContext,
-  line: number,
   body: string,
+  session: () => HugoTemplateSession,
   linkPage: PageLinker,
 ): Rendered => {
+  const { line } = frame;
   const template = context.content?.shortcodes[call.name];
-  if (template !== undefined) return renderCustom(call, inner, template, context, line, linkPage);
+  if (template !== undefined) {
+    const path = context.content?.shortcodePaths?.[call.name] ?? `layouts/shortcodes/${call.name}.html`;
+    if (inner === undefined && !call.selfClosing && /\.Inner(?:Deindent)?\b/.test(template)) {
+      return fail(
+        line,
+        `The shortcode "${call.name}" has no closing {{< /${call.name} >}}, and its template (${path}) shows what goes inside it.`,
+        `Close it: {{< ${call.name} >}}…{{< /${call.name} >}}, or {{< ${call.name} />}} when there is nothing inside (Hugo refuses it too).`,
+      );
+    }
+    return renderCustom(frame, path, template, session());
+  }
   const args = call.params;
   switch (call.name.toLowerCase()) {
     case 'img':
@@ -360,66 +401,37 @@ const renderQr = (args: ShortcodeParams, inner: string | undefined, line: number
 // ---------------------------------------------------------------- the site's own templates
 
 const renderCustom = (
-  call: ShortcodeCall,
-  inner: string | undefined,
+  frame: ShortcodeFrame,
+  path: string,
   template: string,
-  context: TemplateContext,
-  line: number,
-  linkPage: PageLinker,
+  session: HugoTemplateSession,
 ): Rendered => {
-  const problems: BodyProblem[] = [];
-  const reference = (name: string) => (_page: unknown, target: unknown) => {
-    const written = `{{ ${name} . "${String(target ?? '')}" }} in templates/shortcodes/${call.name}.html`;
-    const linked = linkPage({ target: String(target ?? ''), generator: 'hugo', written, line });
-    problems.push(...linked.problems);
-    return linked.url;
-  };
-  const { named, positional } = call.params;
-  const site = { Title: context.site.title, BaseURL: context.site.baseUrl, Params: context.content?.params ?? {} };
-  const page = {
-    Title: context.pageTitle,
-    Params: context.page?.params ?? {},
-    Site: site,
-    RenderString: (...args: unknown[]) => new SafeHtml(renderMarkdownify(String(args.at(-1) ?? ''))),
-  };
-  const data = {
-    Name: call.name,
-    Inner: new SafeHtml(inner ?? ''),
-    InnerDeindent: new SafeHtml(dedent(inner ?? '')),
-    IsNamedParams: named.size > 0,
-    Params: named.size > 0 ? Object.fromEntries(named) : positional,
-    Position: `${context.page?.sourcePath ?? ''}:${line}`,
-    Ordinal: 0,
-    Page: page,
-    Site: site,
-    Get: (key: unknown) => (typeof key === 'number' ? positional[key] : named.get(String(key).toLowerCase())),
-  };
-  const functions: TemplateFunctions = {
-    markdownify: (value) =>
-      new SafeHtml(renderMarkdownify(value instanceof SafeHtml ? value.html : String(value ?? ''))),
-    relURL: (value) => new URL(String(value ?? '').replace(/^\//, ''), context.site.baseUrl).pathname,
-    absURL: (value) => new URL(String(value ?? '').replace(/^\//, ''), context.site.baseUrl).href,
-    relref: reference('relref'),
-    ref: reference('ref'),
-  };
   try {
-    const text = renderGoTemplate(template, data, functions);
-    return { text, problems };
+    return ok(session.renderShortcode(frame, path, template));
   } catch (error) {
     if (!(error instanceof GoTemplateError)) throw error;
+    const where = error.line === undefined ? path : `${path} (line ${error.line})`;
+    const detail = error.message.replace(/\.$/, '');
+    if (error instanceof TemplateErrorfError) {
+      return fail(
+        frame.line,
+        `The site's shortcode template ${where} stops this post with its own error: ${detail}.`,
+        'The template refuses the shortcode as written (Hugo would stop the build too): give it what its message asks for.',
+      );
+    }
+    if (error instanceof GoTemplateLimitError) {
+      return fail(
+        frame.line,
+        `The site's shortcode template ${where} was stopped: ${detail}.`,
+        'Look for a loop over a huge range or a partial that includes itself; the templates of one post share one budget.',
+      );
+    }
     return fail(
-      line,
-      `The site's shortcode template templates/shortcodes/${call.name}.html cannot be used here: ${error.message}.`,
-      'Simplify the template to .Get, .Inner, with, if, range and the common functions, or replace the shortcode with Markdown.',
+      frame.line,
+      `The site's shortcode template ${where} cannot be used here: ${detail}.`,
+      'Correct the template or the shortcode call, or replace the shortcode with Markdown.',
     );
   }
-};
-
-const dedent = (text: string): string => {
-  const lines = text.split('\n');
-  const indents = lines.filter((line) => line.trim() !== '').map((line) => /^[ \t]*/.exec(line)?.[0].length ?? 0);
-  const common = indents.length > 0 ? Math.min(...indents) : 0;
-  return lines.map((line) => line.slice(common)).join('\n');
 };
 
 // ---------------------------------------------------------------- escaping

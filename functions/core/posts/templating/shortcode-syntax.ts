@@ -9,6 +9,8 @@
 export interface ShortcodeParams {
   named: Map<string, string>;
   positional: string[];
+  /** The named keys and positional indexes whose values were written unquoted (Hugo types `5`, `true`, `2.5`). */
+  bare?: Set<string | number>;
 }
 
 export interface ShortcodeCall {
@@ -53,6 +55,12 @@ interface Tag {
 }
 
 const OPEN = /{{[<%]/g;
+
+/**
+ * How deep shortcodes may nest inside one another. Real posts nest two or three; a post nesting thousands deep is
+ * refused rather than expanded (each level renders a template, and the expansion recurses).
+ */
+export const MAX_SHORTCODE_DEPTH = 20;
 const NAME = /[A-Za-z0-9_][\w./-]*/y;
 
 /**
@@ -66,6 +74,17 @@ export const parseShortcodes = (
 ): { nodes: ShortcodeNode[]; problems: SyntaxProblem[] } => {
   const problems: SyntaxProblem[] = [];
   const items: (Tag | ShortcodeComment)[] = [];
+  // Matches come in order: walk the code ranges (sorted) alongside, rather than searching them for each match.
+  const ranges = [...skip].sort((a, b) => a[0] - b[0]);
+  let range = 0;
+  let coveredTo = -1;
+  const inCode = (offset: number): boolean => {
+    while (range < ranges.length && (ranges[range] as [number, number])[0] <= offset) {
+      coveredTo = Math.max(coveredTo, (ranges[range] as [number, number])[1]);
+      range++;
+    }
+    return offset < coveredTo;
+  };
   OPEN.lastIndex = 0;
   for (let match = OPEN.exec(source); match; match = OPEN.exec(source)) {
     const start = match.index;
@@ -76,7 +95,7 @@ export const parseShortcodes = (
       OPEN.lastIndex = comment.end;
       continue;
     }
-    if (skip.some(([from, to]) => start >= from && start < to)) continue;
+    if (inCode(start)) continue;
     const tag = readTag(source, start);
     if ('message' in tag) {
       problems.push(tag);
@@ -141,7 +160,7 @@ const readTag = (source: string, start: number): Tag | SyntaxProblem => {
     };
   }
   at += name.length;
-  const params: ShortcodeParams = { named: new Map(), positional: [] };
+  const params: ShortcodeParams = { named: new Map(), positional: [], bare: new Set() };
   let selfClosing = false;
   while (true) {
     skipSpace();
@@ -168,8 +187,11 @@ const readTag = (source: string, start: number): Tag | SyntaxProblem => {
     }
     const param = readParam(source, at, closer);
     if ('message' in param) return { ...param, offset: start };
-    if (param.key === undefined) params.positional.push(param.value);
-    else params.named.set(param.key.toLowerCase(), param.value);
+    const key = param.key === undefined ? params.positional.length : param.key.toLowerCase();
+    if (typeof key === 'number') params.positional.push(param.value);
+    else params.named.set(key, param.value);
+    if (param.bare) params.bare?.add(key);
+    else params.bare?.delete(key);
     at = param.end;
   }
   return { kind: 'tag', closing, name, delimiter, params, selfClosing, start, end: at };
@@ -182,7 +204,7 @@ const readParam = (
   source: string,
   at: number,
   closer: string,
-): { key?: string; value: string; end: number } | Omit<SyntaxProblem, 'offset'> => {
+): { key?: string; value: string; end: number; bare?: true } | Omit<SyntaxProblem, 'offset'> => {
   KEY.lastIndex = at;
   const key = KEY.exec(source);
   let position = key ? at + key[0].length : at;
@@ -219,64 +241,94 @@ const readParam = (
       fix: 'Write parameters as key="value", separated by spaces or line breaks.',
     };
   }
-  return { ...(key?.[1] ? { key: key[1] } : {}), value: source.slice(start, position), end: position };
+  return { ...(key?.[1] ? { key: key[1] } : {}), value: source.slice(start, position), end: position, bare: true };
 };
 
-/** Matches closing tags with their openings (innermost first); an opening without a closing stands alone. */
+/**
+ * Matches closing tags with their openings (innermost first); an opening without a closing stands alone. Two passes,
+ * each linear in the number of tags: the first decides which opening each closing closes, the second builds the tree.
+ */
 const pairTags = (source: string, items: (Tag | ShortcodeComment)[], problems: SyntaxProblem[]): ShortcodeNode[] => {
+  // First pass: for each opening, the index of its closing; for each closing, whether it closes anything.
+  const closedBy = new Map<number, number>();
+  const orphans = new Set<number>();
+  const open: number[] = [];
+  const openByName = new Map<string, number[]>();
+  const popOpen = () => {
+    const index = open.pop() as number;
+    openByName.get((items[index] as Tag).name)?.pop();
+  };
+  items.forEach((item, index) => {
+    if (item.kind === 'comment') return;
+    if (!item.closing) {
+      if (item.selfClosing) return;
+      open.push(index);
+      const list = openByName.get(item.name) ?? [];
+      list.push(index);
+      openByName.set(item.name, list);
+      return;
+    }
+    const opening = openByName.get(item.name)?.at(-1);
+    if (opening === undefined) {
+      orphans.add(index);
+      return;
+    }
+    // Shortcodes opened after the matching one and never closed stand alone.
+    while (open.at(-1) !== opening) popOpen();
+    popOpen();
+    closedBy.set(opening, index);
+  });
+
+  // Second pass: the tree, with the nesting depth checked as it grows.
   type Frame = { call: ShortcodeCall; children: ShortcodeNode[] };
   const root: ShortcodeNode[] = [];
   const stack: Frame[] = [];
   const childrenOf = (): ShortcodeNode[] => stack.at(-1)?.children ?? root;
-  for (const item of items) {
+  let tooDeep = false;
+  items.forEach((item, index) => {
     if (item.kind === 'comment') {
       childrenOf().push(item);
-      continue;
+      return;
     }
-    if (!item.closing) {
-      const call: ShortcodeCall = {
-        kind: 'call',
-        name: item.name,
-        delimiter: item.delimiter,
-        params: item.params,
-        start: item.start,
-        end: item.end,
-        selfClosing: item.selfClosing,
-      };
-      childrenOf().push(call);
-      if (!item.selfClosing) stack.push({ call, children: [] });
-      continue;
+    if (item.closing) {
+      if (orphans.has(index)) {
+        problems.push({
+          offset: item.start,
+          message: `The closing shortcode ${preview(source, item.start)} has no opening {{< ${item.name} >}} before it.`,
+          fix: 'Add the opening shortcode, or remove the closing one.',
+        });
+        childrenOf().push({ kind: 'comment', text: '', start: item.start, end: item.end });
+        return;
+      }
+      const frame = stack.pop();
+      if (!frame) return;
+      frame.call.inner = { start: frame.call.end, end: item.start, children: frame.children };
+      frame.call.end = item.end;
+      return;
     }
-    const depth = stack.findLastIndex((frame) => frame.call.name === item.name);
-    if (depth === -1) {
+    const call: ShortcodeCall = {
+      kind: 'call',
+      name: item.name,
+      delimiter: item.delimiter,
+      params: item.params,
+      start: item.start,
+      end: item.end,
+      selfClosing: item.selfClosing,
+    };
+    childrenOf().push(call);
+    if (!closedBy.has(index)) return;
+    stack.push({ call, children: [] });
+    if (stack.length > MAX_SHORTCODE_DEPTH && !tooDeep) {
+      tooDeep = true;
       problems.push({
         offset: item.start,
-        message: `The closing shortcode ${preview(source, item.start)} has no opening {{< ${item.name} >}} before it.`,
-        fix: `Add the opening shortcode, or remove the closing one.`,
+        message: `Shortcodes are nested more than ${MAX_SHORTCODE_DEPTH} deep here (${preview(source, item.start)}), so the post is not expanded.`,
+        fix: 'Close each shortcode before opening the next, or nest fewer of them.',
       });
-      childrenOf().push({ kind: 'comment', text: '', start: item.start, end: item.end });
-      continue;
     }
-    // Shortcodes opened after the matching one and never closed stand alone: their children move up to them.
-    while (stack.length > depth + 1) {
-      const unpaired = stack.pop();
-      if (unpaired) childrenOf().push(...unpaired.children);
-    }
-    const frame = stack.pop();
-    if (!frame) continue;
-    frame.call.inner = { start: frame.call.end, end: item.start, children: frame.children };
-    frame.call.end = item.end;
-  }
-  while (stack.length > 0) {
-    const unpaired = stack.pop();
-    if (unpaired) childrenOf().push(...unpaired.children);
-  }
-  const byStart = (nodes: ShortcodeNode[]): ShortcodeNode[] => nodes.sort((a, b) => a.start - b.start);
-  const sortDeep = (nodes: ShortcodeNode[]): ShortcodeNode[] => {
-    for (const node of nodes) if (node.kind === 'call' && node.inner) sortDeep(node.inner.children);
-    return byStart(nodes);
-  };
-  return sortDeep(root);
+  });
+  // A post nested too deep keeps no calls: it is rejected, and nothing of it is expanded.
+  return tooDeep ? [] : root;
 };
 
 const preview = (source: string, start: number): string => {

@@ -6,12 +6,13 @@ import type { ContentContext, HugoAddressing } from './template-context.ts';
 
 /**
  * The files a migrated Hugo or Jekyll site keeps beside its posts, and what they give the posts: Jekyll's
- * `_config.yml` (the `site` of Liquid), Hugo's config (its `params`), the site's shortcode templates
- * (`layouts/shortcodes/` as Hugo keeps them, or `templates/shortcodes/`) and Jekyll's `_includes/`.
+ * `_config.yml` (the `site` of Liquid), Hugo's config (its `params`, language and privacy settings), the site's
+ * shortcode templates (`layouts/shortcodes/` as Hugo keeps them, or `templates/shortcodes/`) and the partials they
+ * include (`layouts/partials/`), Hugo's translations (`i18n/en.toml`) and Jekyll's `_includes/`.
  * They are read when posts are parsed and are never published themselves.
  */
 
-export type SiteFileKind = 'jekyll-config' | 'hugo-config' | 'shortcode' | 'include';
+export type SiteFileKind = 'jekyll-config' | 'hugo-config' | 'shortcode' | 'partial' | 'i18n' | 'include';
 
 const JEKYLL_CONFIGS = new Set(['_config.yml', '_config.yaml']);
 const HUGO_CONFIGS = new Set([
@@ -25,10 +26,19 @@ const HUGO_CONFIGS = new Set([
   'config.json',
 ]);
 const SHORTCODE = /^(?:layouts|templates)\/shortcodes\/(.+)\.html$/;
+const PARTIAL = /^(?:layouts|templates)\/partials\/(.+\.html)$/;
+const I18N = /^i18n\/([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)\.(toml|ya?ml|json)$/;
 const INCLUDE = /^_includes\/(.+)$/;
 
 /** The folders (relative to the posts root) that hold site files, for stores that list by prefix. */
-export const SITE_FILE_FOLDERS = ['layouts/shortcodes/', 'templates/shortcodes/', '_includes/'];
+export const SITE_FILE_FOLDERS = [
+  'layouts/shortcodes/',
+  'templates/shortcodes/',
+  'layouts/partials/',
+  'templates/partials/',
+  'i18n/',
+  '_includes/',
+];
 
 /**
  * What a path relative to the posts root is, as a site file; undefined for posts and assets.
@@ -38,6 +48,8 @@ export const siteFileKindOf = (path: string): SiteFileKind | undefined => {
   if (JEKYLL_CONFIGS.has(path)) return 'jekyll-config';
   if (HUGO_CONFIGS.has(path)) return 'hugo-config';
   if (SHORTCODE.test(path)) return 'shortcode';
+  if (PARTIAL.test(path)) return 'partial';
+  if (I18N.test(path)) return 'i18n';
   if (INCLUDE.test(path)) return 'include';
   return undefined;
 };
@@ -69,13 +81,27 @@ export const readContentContext = (
         const params = settings.params;
         if (params && typeof params === 'object') content.params = { ...content.params, ...(params as object) };
         content.hugo = hugoAddressing(settings, content.hugo);
-        content.hugoConfig = { ...content.hugoConfig, ...read.data };
+        content.hugoConfig = { ...content.hugoConfig, ...settings };
         content.generator ??= 'hugo';
         break;
       }
-      case 'shortcode':
-        content.shortcodes[SHORTCODE.exec(file.path)?.[1] ?? ''] = file.text;
+      case 'shortcode': {
+        const name = SHORTCODE.exec(file.path)?.[1] ?? '';
+        content.shortcodes[name] = file.text;
+        content.shortcodePaths = { ...content.shortcodePaths, [name]: file.path };
         break;
+      }
+      case 'partial':
+        content.partials = { ...content.partials, [PARTIAL.exec(file.path)?.[1] ?? '']: file.text };
+        break;
+      case 'i18n': {
+        const [, language = '', format = ''] = I18N.exec(file.path) ?? [];
+        const read = readTranslations(file.path, file.text, format);
+        problems.push(...read.problems);
+        const key = language.toLowerCase().replace('_', '-');
+        content.i18n = { ...content.i18n, [key]: { ...content.i18n?.[key], ...read.translations } };
+        break;
+      }
       case 'include': {
         const includes = content.includes ?? {};
         includes[INCLUDE.exec(file.path)?.[1] ?? ''] = file.text;
@@ -148,6 +174,41 @@ const hugoAddressing = (settings: Record<string, unknown>, earlier?: HugoAddress
     ...(uglyURLs === undefined ? {} : { uglyURLs }),
     contentDirs: [...new Set([...(earlier?.contentDirs ?? []), ...contentDirs])],
   };
+};
+
+/**
+ * A translation file: `key = "text"` or `[key]` with plural forms (`one`, `other`), as go-i18n reads TOML, YAML and
+ * JSON; the older list form (`- id: key` with `translation:`) too.
+ */
+const readTranslations = (
+  path: string,
+  text: string,
+  format: string,
+): { translations: Record<string, string | Record<string, string>>; problems: Problem[] } => {
+  const read = format === 'toml' || format === 'json' ? readHugoConfig(`${path}`, text) : readYaml(path, text);
+  const problems = read.problems.map((problem) => ({
+    ...problem,
+    file: path,
+    message: `The translations cannot be read, so templates show their keys instead: ${problem.message.replace(/ The settings in this file .*$/, '')}`,
+    fix: 'Correct the file (hugo reads it too), then upload it again.',
+  }));
+  // go-i18n's older form: a list of { id, translation }.
+  const data: Record<string, unknown> = Array.isArray(read.data)
+    ? Object.fromEntries(
+        (read.data as { id?: unknown; translation?: unknown }[]).map((item) => [String(item.id), item.translation]),
+      )
+    : read.data;
+  const translations: Record<string, string | Record<string, string>> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (typeof value === 'string') translations[key] = value;
+    else if (value && typeof value === 'object') {
+      const forms = Object.fromEntries(
+        Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+      );
+      translations[key] = typeof forms.translation === 'string' ? forms.translation : forms;
+    }
+  }
+  return { translations, problems };
 };
 
 /** Hugo reads param names case-insensitively; it keeps them lower-cased. */

@@ -14,10 +14,16 @@ export interface ContentContext {
   jekyll: Record<string, unknown>;
   /** What the Hugo config says about where the site's pages live (for links to pages that are not posts). */
   hugo?: HugoAddressing;
-  /** Hugo's whole config (`markup`, `enableEmoji`, …) as written, when the site has one. */
+  /** Hugo's whole config, keys lower-cased (`markup`, `enableemoji`, languages, services, copyright), when the site has one. */
   hugoConfig?: Record<string, unknown>;
   /** Shortcode name (`note`, `blog/quote`) to its template source (`templates/shortcodes/<name>.html`). */
   shortcodes: Record<string, string>;
+  /** Shortcode name to the path its template was uploaded as (`layouts/shortcodes/note.html`), for messages. */
+  shortcodePaths?: Record<string, string>;
+  /** Partial name with its extension (`card.html`, `blog/byline.html`) to its source (`layouts/partials/`). */
+  partials?: Record<string, string>;
+  /** Hugo's translations by language (`en`, `pt-br`): id to text, or to its plural forms (`one`, `other`). */
+  i18n?: Record<string, Record<string, string | Record<string, string>>>;
   /** Jekyll include name (`note.html`) to its source (`_includes/note.html`). */
   includes?: Record<string, string>;
   /** Which generator's settings were found beside the posts (a Hugo config, a Jekyll `_config.yml`). */

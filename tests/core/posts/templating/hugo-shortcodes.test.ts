@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderGoTemplate, SafeHtml } from '../../../../functions/core/posts/templating/go-template.ts';
 import { expandHugoShortcodes } from '../../../../functions/core/posts/templating/hugo-shortcodes.ts';
-import { parseShortcodes } from '../../../../functions/core/posts/templating/shortcode-syntax.ts';
+import { MAX_SHORTCODE_DEPTH, parseShortcodes } from '../../../../functions/core/posts/templating/shortcode-syntax.ts';
 import type { ContentContext, TemplateContext } from '../../../../functions/core/posts/templating/template-context.ts';
 
 const context = (shortcodes: Record<string, string> = {}): TemplateContext => ({
@@ -50,6 +50,41 @@ describe('parseShortcodes', () => {
     expect(problems).toEqual([]);
     const call = nodes[0];
     expect(call?.kind === 'call' && [call.params.named.get('a'), call.selfClosing]).toEqual([value, selfClosing]);
+  });
+
+  it("keeps which values were written unquoted, for Hugo's typed parameters", () => {
+    // Prepare, Act
+    const { nodes } = parseShortcodes('{{< p 5 "6" n=true q="true" >}}');
+    // Assess
+    const call = nodes[0];
+    expect(call?.kind === 'call' && [...(call.params.bare ?? [])]).toEqual([0, 'n']);
+  });
+
+  it('lets an opening that is never closed stand alone, its followers belonging to the call around it', () => {
+    // Prepare
+    const source = '{{< outer >}}{{< lone >}}a{{< inner >}}b{{< /inner >}}{{< /outer >}}';
+    // Act
+    const { nodes, problems } = parseShortcodes(source);
+    // Assess
+    expect(problems).toEqual([]);
+    const outer = nodes[0];
+    const children = outer?.kind === 'call' ? (outer.inner?.children ?? []) : [];
+    expect(children.map((child) => (child.kind === 'call' ? [child.name, child.inner !== undefined] : []))).toEqual([
+      ['lone', false],
+      ['inner', true],
+    ]);
+  });
+
+  it('refuses shortcodes nested deeper than it expands, with one problem and no calls', () => {
+    // Prepare
+    const depth = 5000;
+    const source = `${'{{< n >}}'.repeat(depth)}x${'{{< /n >}}'.repeat(depth)}`;
+    // Act
+    const { nodes, problems } = parseShortcodes(source);
+    // Assess
+    expect(nodes).toEqual([]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toContain(`nested more than ${MAX_SHORTCODE_DEPTH} deep`);
   });
 
   it('reports a shortcode that is never closed, at its offset', () => {
@@ -135,7 +170,7 @@ describe('expandHugoShortcodes', () => {
     // Assess
     expect(result.markdown).toBe('<a href="https://notes.example/about/">About</a>');
     expect(result.problems).toEqual([expect.objectContaining({ severity: 'warning', line: 1 })]);
-    expect(result.problems[0]?.message).toMatch(/templates\/shortcodes\/more\.html is not a post.*not known/);
+    expect(result.problems[0]?.message).toMatch(/shortcodes\/more\.html is not a post.*not known/);
   });
 
   it('keeps an unknown shortcode an error naming it', () => {

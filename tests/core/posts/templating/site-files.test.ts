@@ -9,6 +9,11 @@ describe('site files', () => {
     ['config.yaml', 'hugo-config'],
     ['layouts/shortcodes/note.html', 'shortcode'],
     ['templates/shortcodes/blog/quote.html', 'shortcode'],
+    ['layouts/partials/card.html', 'partial'],
+    ['layouts/partials/blog/byline.html', 'partial'],
+    ['i18n/en.toml', 'i18n'],
+    ['i18n/pt-br.yaml', 'i18n'],
+    ['i18n/notes.txt', undefined],
     ['_includes/signup.html', 'include'],
     ['2024/_config.yml', undefined],
     ['2024/hello.md', undefined],
@@ -73,6 +78,54 @@ describe('site files', () => {
     expect(`${problems[0]?.file} ${problems[0]?.message}`).toMatch(message);
     expect(content.params).toEqual({});
     expect(content.jekyll).toEqual({});
+  });
+
+  it('keeps where each shortcode was uploaded, the partials, and the Hugo settings beyond params', () => {
+    // Prepare
+    const files = [
+      { path: 'layouts/shortcodes/note.html', text: 'a' },
+      { path: 'templates/shortcodes/blog/quote.html', text: 'b' },
+      { path: 'layouts/partials/card.html', text: 'c' },
+      { path: 'hugo.toml', text: 'defaultContentLanguage = "en"\n[privacy.youtube]\nprivacyEnhanced = true\n' },
+    ];
+    // Act
+    const { content, problems } = readContentContext(files);
+    // Assess
+    expect(problems).toEqual([]);
+    expect(content.shortcodePaths).toEqual({
+      note: 'layouts/shortcodes/note.html',
+      'blog/quote': 'templates/shortcodes/blog/quote.html',
+    });
+    expect(content.partials).toEqual({ 'card.html': 'c' });
+    expect(content.hugoConfig).toEqual({
+      defaultcontentlanguage: 'en',
+      privacy: { youtube: { privacyenhanced: true } },
+    });
+  });
+
+  it.each([
+    ['i18n/en.toml', 'note = "Note"\n[apples]\none = "One apple"\nother = "{{ .Count }} apples"\n'],
+    ['i18n/en.yaml', 'note: Note\napples:\n  one: One apple\n  other: "{{ .Count }} apples"\n'],
+    [
+      'i18n/en.json',
+      '[{"id": "note", "translation": "Note"}, {"id": "apples", "translation": {"one": "One apple", "other": "{{ .Count }} apples"}}]',
+    ],
+  ])('reads the translations of %s, plural forms included', (path, text) => {
+    // Prepare, Act
+    const { content, problems } = readContentContext([{ path, text }]);
+    // Assess
+    expect(problems).toEqual([]);
+    expect(content.i18n).toEqual({ en: { note: 'Note', apples: { one: 'One apple', other: '{{ .Count }} apples' } } });
+  });
+
+  it('warns about translations it cannot read and goes on without them', () => {
+    // Prepare, Act
+    const { content, problems } = readContentContext([{ path: 'i18n/fr.toml', text: 'note = \n' }]);
+    // Assess
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: 'i18n/fr.toml', severity: 'warning' });
+    expect(problems[0]?.message).toMatch(/translations cannot be read/);
+    expect(content.i18n).toEqual({ fr: {} });
   });
 });
 
