@@ -18,6 +18,7 @@ import {
 } from './sanitize.ts';
 import { expandShortcodes } from './shortcodes.ts';
 import { insertDeferred } from './templating/hugo-shortcodes.ts';
+import { mergePageLinkWarnings } from './templating/page-links.ts';
 import { type ContentContext, EMPTY_CONTENT } from './templating/template-context.ts';
 import { titleFromPath } from './title-from-path.ts';
 
@@ -116,7 +117,7 @@ export const parsePost = (
     },
   );
   problems.push(
-    ...expanded.problems.map(
+    ...mergePageLinkWarnings(expanded.problems).map(
       (problem): Problem => ({ file, field: 'body', ...problem, line: problem.line + frontMatter.bodyLine - 1 }),
     ),
   );

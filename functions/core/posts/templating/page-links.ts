@@ -73,13 +73,38 @@ export const createPageLinker = (
             }
           : {
               line: reference.line,
-              message: `${reference.written} is not a post: linked to its page on your site, ${url}.`,
+              message: `${reference.written}${LINKED_TO_PAGE}${url}.`,
               fix: 'Nothing to do if the page is there; to publish it here as a post, upload it beside the posts.',
               severity: 'warning',
             },
       ],
     };
   };
+};
+
+const LINKED_TO_PAGE = ' is not a post: linked to its page on your site, ';
+
+/**
+ * One warning for all the links of a post to pages of the author's site, however many targets: the author reads
+ * one line per kind per post. Other problems pass through as they are.
+ * @example mergePageLinkWarnings(problems) // '3 links name pages that are not posts, linked on your site: …'
+ */
+export const mergePageLinkWarnings = (problems: readonly BodyProblem[]): BodyProblem[] => {
+  const links = problems.filter(
+    (problem) => problem.severity === 'warning' && problem.message.includes(LINKED_TO_PAGE),
+  );
+  const [first] = links;
+  if (!first || links.length === 1) return [...problems];
+  const listed = links.slice(0, 3).map((problem) => {
+    const [written, url] = problem.message.replace(/\.$/, '').split(LINKED_TO_PAGE);
+    return `${written} (line ${problem.line}) to ${url}`;
+  });
+  const more = links.length > listed.length ? `, and ${links.length - listed.length} more` : '';
+  const merged: BodyProblem = {
+    ...first,
+    message: `${links.length} links name pages that are not posts, so they are linked to those pages on your site: ${listed.join('; ')}${more}.`,
+  };
+  return [...problems.filter((problem) => !links.includes(problem)), merged];
 };
 
 /**

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { hugoPagePath } from '../../../../functions/core/posts/templating/hugo-page-url.ts';
 import { jekyllPagePath } from '../../../../functions/core/posts/templating/jekyll-page-url.ts';
-import { createPageLinker, siteAddressOf } from '../../../../functions/core/posts/templating/page-links.ts';
+import {
+  createPageLinker,
+  mergePageLinkWarnings,
+  siteAddressOf,
+} from '../../../../functions/core/posts/templating/page-links.ts';
 import type { ContentContext, TemplateContext } from '../../../../functions/core/posts/templating/template-context.ts';
 
 const context = (
@@ -216,5 +220,49 @@ describe('createPageLinker', () => {
     // Assess
     expect(linked.url).toBe('https://grpc.example/docs/#start');
     expect(linked.problems).toHaveLength(1);
+  });
+});
+
+describe('mergePageLinkWarnings', () => {
+  const linked = (written: string, line: number, url: string) => ({
+    line,
+    message: `${written} is not a post: linked to its page on your site, ${url}.`,
+    fix: 'Nothing to do if the page is there.',
+    severity: 'warning' as const,
+  });
+
+  it('makes one line of a post’s links to pages, naming each, and leaves other problems alone', () => {
+    // Prepare
+    const other = {
+      line: 2,
+      message: 'A script element was removed from the post.',
+      fix: 'x',
+      severity: 'warning' as const,
+    };
+    const problems = [
+      linked('{% link labs/one.md %}', 4, 'https://a.example/labs/one'),
+      other,
+      linked('{% link labs/two.md %}', 9, 'https://a.example/labs/two'),
+    ];
+    // Act
+    const merged = mergePageLinkWarnings(problems);
+    // Assess
+    expect(merged).toEqual([
+      other,
+      {
+        ...problems[0],
+        message:
+          '2 links name pages that are not posts, so they are linked to those pages on your site: {% link labs/one.md %} (line 4) to https://a.example/labs/one; {% link labs/two.md %} (line 9) to https://a.example/labs/two.',
+      },
+    ]);
+  });
+
+  it('keeps a single link’s own warning', () => {
+    // Prepare
+    const problems = [linked('{% link about.md %}', 3, 'https://a.example/about.html')];
+    // Act
+    const merged = mergePageLinkWarnings(problems);
+    // Assess
+    expect(merged).toEqual(problems);
   });
 });
