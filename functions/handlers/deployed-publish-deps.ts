@@ -1,10 +1,5 @@
-import { createDynamoDirtyMarks } from '../adapters/dynamo-dirty-marks.ts';
-import { createDynamoDueEntries } from '../adapters/dynamo-due-entries.ts';
 import { createDynamoMailQueue } from '../adapters/dynamo-mail-queue.ts';
-import { createDynamoNameClaims } from '../adapters/dynamo-name-claims.ts';
-import { createDynamoPostArchive } from '../adapters/dynamo-post-archive.ts';
-import { createDynamoRenderLock } from '../adapters/dynamo-render-lock.ts';
-import { createDynamoSourceIndex } from '../adapters/dynamo-source-index.ts';
+import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
 import { openStateTable } from '../adapters/dynamo-table.ts';
 import { createS3ContentStore } from '../adapters/s3-content-store.ts';
 import { loadSiteTemplates } from '../adapters/site-templates.ts';
@@ -25,12 +20,7 @@ export const createPublishDeps = async (environment: PublisherEnvironment): Prom
       postsPrefix: environment.postsPrefix,
       sitePrefix: environment.sitePrefix,
     }),
-    sources: createDynamoSourceIndex(table),
-    claims: createDynamoNameClaims(table),
-    dirtyMarks: createDynamoDirtyMarks(table),
-    renderLock: createDynamoRenderLock(table),
-    archive: createDynamoPostArchive(table),
-    dueEntries: createDynamoDueEntries(table),
+    ...createDynamoPostIndex(table),
     // Published posts wait here for the next digest (see functions/app/plan-digest.ts).
     mailQueue: createDynamoMailQueue(table),
     site: environment.site,

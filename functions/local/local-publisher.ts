@@ -1,9 +1,5 @@
 import type { S3Event } from 'aws-lambda';
-import { createDynamoDirtyMarks } from '../adapters/dynamo-dirty-marks.ts';
-import { createDynamoNameClaims } from '../adapters/dynamo-name-claims.ts';
-import { createDynamoPostArchive } from '../adapters/dynamo-post-archive.ts';
-import { createDynamoRenderLock } from '../adapters/dynamo-render-lock.ts';
-import { createDynamoSourceIndex } from '../adapters/dynamo-source-index.ts';
+import { createDynamoPostIndex } from '../adapters/dynamo-post-index.ts';
 import { openStateTable } from '../adapters/dynamo-table.ts';
 import { createS3ContentStore } from '../adapters/s3-content-store.ts';
 import { type Logger, silentLogger } from '../app/logger.ts';
@@ -42,11 +38,7 @@ export const startLocalPublisher = (
         postsPrefix: POSTS_PREFIX,
         sitePrefix: SITE_PREFIX,
       }),
-      sources: createDynamoSourceIndex(table),
-      claims: createDynamoNameClaims(table),
-      dirtyMarks: createDynamoDirtyMarks(table),
-      renderLock: createDynamoRenderLock(table),
-      archive: createDynamoPostArchive(table),
+      ...createDynamoPostIndex(table),
       site,
       now: () => new Date(),
       log: options.log ?? silentLogger,

@@ -1,22 +1,9 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { createDynamoDirtyMarks } from '../../functions/adapters/dynamo-dirty-marks.ts';
-import { createDynamoDueEntries } from '../../functions/adapters/dynamo-due-entries.ts';
-import { createDynamoNameClaims } from '../../functions/adapters/dynamo-name-claims.ts';
-import { createDynamoPostArchive } from '../../functions/adapters/dynamo-post-archive.ts';
-import { createDynamoRenderLock } from '../../functions/adapters/dynamo-render-lock.ts';
-import { createDynamoSourceIndex } from '../../functions/adapters/dynamo-source-index.ts';
+import { createDynamoPostIndex, type PostIndexPorts } from '../../functions/adapters/dynamo-post-index.ts';
 import { openStateTable } from '../../functions/adapters/dynamo-table.ts';
 import { createS3ContentStore } from '../../functions/adapters/s3-content-store.ts';
 import type { Logger } from '../../functions/app/logger.ts';
-import type {
-  ContentStore,
-  DirtyMarks,
-  DueEntries,
-  NameClaims,
-  PostArchive,
-  RenderLock,
-  SourceIndex,
-} from '../../functions/app/ports.ts';
+import type { ContentStore, NameClaims, SourceIndex } from '../../functions/app/ports.ts';
 import { parseSiteConfig } from '../../functions/core/site-config.ts';
 import type { SiteConfig } from '../../functions/core/types.ts';
 import { createPublishHandler, type PublishHandler } from '../../functions/handlers/create-publish-handler.ts';
@@ -41,14 +28,7 @@ export interface LogLine {
 }
 
 /** The post index's ports, each over the stand-in table. */
-export interface HarnessIndex {
-  sources: SourceIndex;
-  claims: NameClaims;
-  dirtyMarks: DirtyMarks;
-  renderLock: RenderLock;
-  archive: PostArchive;
-  dueEntries: DueEntries;
-}
+export type HarnessIndex = PostIndexPorts;
 
 export interface Harness {
   standIns: StandIns;
@@ -77,14 +57,7 @@ export const startHarness = async (site: SiteConfig = testSite()): Promise<Harne
   const standIns = await startStandIns();
   const content = createS3ContentStore({ bucket: standIns.bucket, client: standIns.s3 });
   const table = openStateTable({ tableName: standIns.tableName, client: standIns.dynamo });
-  const index: HarnessIndex = {
-    sources: createDynamoSourceIndex(table),
-    claims: createDynamoNameClaims(table),
-    dirtyMarks: createDynamoDirtyMarks(table),
-    renderLock: createDynamoRenderLock(table),
-    archive: createDynamoPostArchive(table),
-    dueEntries: createDynamoDueEntries(table),
-  };
+  const index: HarnessIndex = createDynamoPostIndex(table);
   const logs: LogLine[] = [];
   const log: Logger = {
     info: (message, fields = {}) => logs.push({ level: 'info', message, fields }),
