@@ -19,7 +19,9 @@ export interface SiteContent {
 
 /**
  * Lists the posts prefix once and reads the site files in it (a Jekyll `_config.yml`, a Hugo config, shortcode
- * templates, includes), with the post paths as the source list references are resolved against.
+ * templates, includes), with the post paths as the source list references are resolved against and every uploaded
+ * file. A post is parsed when it changes, not when a file beside it arrives: a bundle's images uploaded after its
+ * `index.md` are published, but the post's templates and image check see them only at its next change.
  */
 export const loadSiteContent = async (store: ContentStore): Promise<SiteContent> => {
   const paths = await store.listSources();
@@ -31,11 +33,16 @@ export const loadSiteContent = async (store: ContentStore): Promise<SiteContent>
   }
   const hash = createHash('sha256');
   for (const file of files.sort((a, b) => a.path.localeCompare(b.path))) hash.update(`${file.path}\0${file.text}\0`);
+  const read = readContentContext(
+    files,
+    paths.filter((path) => sourceKindOf(path) === 'post'),
+  );
+  // Every uploaded file, as the CLI knows them: a page bundle's images for a template's .Page.Resources, and the
+  // check that a post's relative images were uploaded.
+  const uploaded = paths.filter((path) => ['post', 'asset', 'site-file'].includes(sourceKindOf(path)));
   return {
-    ...readContentContext(
-      files,
-      paths.filter((path) => sourceKindOf(path) === 'post'),
-    ),
+    ...read,
+    content: { ...read.content, files: uploaded },
     fingerprint: files.length === 0 ? '' : hash.digest('hex').slice(0, 16),
   };
 };

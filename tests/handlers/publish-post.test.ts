@@ -419,6 +419,20 @@ describe('publish handler', () => {
     expect((await feedItems()).map((item) => item.title).sort()).toEqual(['First', 'Second']);
   });
 
+  it('knows the files uploaded beside a post: an image that is there passes, one that is not is a warning', async () => {
+    // Prepare
+    await harness.upload('2024/cover.png', Uint8Array.from([0x89, 0x50, 0x4e, 0x47]));
+    const body = '![Cover](cover.png) and ![Gone](gone.png)';
+
+    // Act
+    const [result] = await publish('2024/pictures.md', postText({ title: 'Pictures', body }));
+
+    // Assess
+    expect(result && 'problems' in result ? result.problems.map((problem) => problem.message) : []).toEqual([
+      expect.stringMatching(/^The image "gone\.png" points at 2024\/gone\.png, which is not among the uploaded files/),
+    ]);
+  });
+
   it('publishes images uploaded beside posts and removes them when deleted', async () => {
     // Prepare
     const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
