@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type SourceFile, withUndatedAt } from '../core/posts/build-batch.ts';
+import type { SourceFile } from '../core/posts/build-batch.ts';
 import { parsePost } from '../core/posts/parse-post.ts';
 import { mayHoldLiquid, preloadLiquid } from '../core/posts/templating/jekyll-liquid.ts';
 import { type ContentContext, EMPTY_CONTENT } from '../core/posts/templating/template-context.ts';
@@ -23,7 +23,7 @@ export const parseInWorkers = async (
 ): Promise<Parsed[]> => {
   const threads = Math.min(availableParallelism(), Math.floor(files.length / FILES_PER_THREAD));
   const parseHere = (share: SourceFile[]): Parsed[] =>
-    share.map((file) => ({ sourcePath: file.sourcePath, result: parsePost(withUndatedAt(file), site, content) }));
+    share.map((file) => ({ sourcePath: file.sourcePath, result: parsePost(file, site, content) }));
   if (threads < 2) {
     if (files.some((file) => mayHoldLiquid(file.bytes))) await preloadLiquid();
     return parseHere(files);

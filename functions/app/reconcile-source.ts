@@ -287,28 +287,27 @@ const claimNames = async (
 
   // The plain slug, or the dated one when another post has it. A post that already has its dated slug keeps it even
   // once the plain one is free again: its address must not move because another post went.
-  const alternatives = alternativeSlugsOf(parsedPost, deps.site).map((slug) => withSlug(parsedPost, slug, deps.site));
-  const kept = alternatives.find((candidate) => candidate.slug === previous?.post?.slug);
+  const alternatives = alternativeSlugsOf(parsedPost, deps.site);
+  const kept = alternatives.find((slug) => slug === previous?.post?.slug);
   const slugOrder = kept
-    ? [kept, parsedPost, ...alternatives.filter((candidate) => candidate !== kept)]
-    : [parsedPost, ...alternatives];
-  let post: Post | undefined;
-  const owners = new Map<Post, string>();
+    ? [kept, parsedPost.slug, ...alternatives.filter((slug) => slug !== kept)]
+    : [parsedPost.slug, ...alternatives];
+  let slug: string | undefined;
+  let plainOwner: string | undefined;
   for (const candidate of slugOrder) {
-    const name = `slug:${candidate.slug}`;
-    const claim = await take(name, previous?.post?.id ?? defaultPostId(candidate, deps.site));
+    const name = `slug:${candidate}`;
+    const claim = await take(name, previous?.post?.id ?? defaultPostId({ ...parsedPost, slug: candidate }, deps.site));
     if (claim.owner === me) {
       ids.set(name, claim.postId);
-      post = candidate;
+      slug = candidate;
       break;
     }
-    owners.set(candidate, claim.owner);
+    if (candidate === parsedPost.slug) plainOwner = claim.owner;
   }
-  if (post === undefined) {
-    conflicts.push(nameClashProblem(me, `slug:${parsedPost.slug}`, `posts/${owners.get(parsedPost) ?? ''}`));
-    post = parsedPost;
-  } else if (post !== parsedPost && owners.has(parsedPost)) {
-    notes.push(slugMovedProblem(post, parsedPost.slug, `posts/${owners.get(parsedPost)}`));
+  const post = slug === undefined || slug === parsedPost.slug ? parsedPost : withSlug(parsedPost, slug, deps.site);
+  if (slug === undefined) conflicts.push(nameClashProblem(me, `slug:${parsedPost.slug}`, `posts/${plainOwner ?? ''}`));
+  else if (post !== parsedPost && plainOwner !== undefined) {
+    notes.push(slugMovedProblem(post, parsedPost.slug, `posts/${plainOwner}`));
   }
   const candidateId = previous?.post?.id ?? defaultPostId(post, deps.site);
   for (const [name] of uniqueNamesOf(post).filter(([, kind]) => kind !== 'slug')) {

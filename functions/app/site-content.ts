@@ -24,22 +24,21 @@ export interface SiteContent {
  * `index.md` are published, but the post's templates and image check see them only at its next change.
  */
 export const loadSiteContent = async (store: ContentStore): Promise<SiteContent> => {
-  const paths = await store.listSources();
+  const kinds = (await store.listSources()).map((path) => ({ path, kind: sourceKindOf(path) }));
+  const pathsOf = (...wanted: ReturnType<typeof sourceKindOf>[]) =>
+    kinds.filter(({ kind }) => wanted.includes(kind)).map(({ path }) => path);
   const decoder = new TextDecoder();
   const files: { path: string; text: string }[] = [];
-  for (const path of paths.filter((candidate) => sourceKindOf(candidate) === 'site-file')) {
+  for (const path of pathsOf('site-file')) {
     const object = await store.readSource(path);
     if (object) files.push({ path, text: decoder.decode(object.bytes) });
   }
   const hash = createHash('sha256');
   for (const file of files.sort((a, b) => a.path.localeCompare(b.path))) hash.update(`${file.path}\0${file.text}\0`);
-  const read = readContentContext(
-    files,
-    paths.filter((path) => sourceKindOf(path) === 'post'),
-  );
+  const read = readContentContext(files, pathsOf('post'));
   // Every uploaded file, as the CLI knows them: a page bundle's images for a template's .Page.Resources, and the
   // check that a post's relative images were uploaded.
-  const uploaded = paths.filter((path) => ['post', 'asset', 'site-file'].includes(sourceKindOf(path)));
+  const uploaded = pathsOf('post', 'asset', 'site-file');
   return {
     ...read,
     content: { ...read.content, files: uploaded },

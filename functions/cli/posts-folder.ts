@@ -55,7 +55,7 @@ export const readFolder = async (
   const assets = paths.filter((path) => sourceKindOf(path) === 'asset');
   const posts = await mapLimit(postPaths, IO_CONCURRENCY, async (sourcePath) => {
     const [bytes, info] = await Promise.all([readFile(join(dir, sourcePath)), stat(join(dir, sourcePath))]);
-    return { sourcePath, bytes, modifiedAt: info.mtime };
+    return { sourcePath, bytes, undatedAt: info.mtime };
   });
   const siteFiles = await mapLimit(
     paths.filter((path) => sourceKindOf(path) === 'site-file'),

@@ -53,15 +53,22 @@ const hashText = (text: string): string => {
 };
 
 /**
+ * What a post's file is called: its file name without the Markdown extension, or for a page bundle
+ * (`hello/index.md`) its folder's name; undefined for an `index.md` at the root.
+ * @example pageNameOf('2024/2024-11-14-Hello-World.md') // '2024-11-14-Hello-World'
+ */
+export const pageNameOf = (sourcePath: string): string | undefined => {
+  const segments = sourcePath.split('/').filter((segment) => segment !== '');
+  const stem = (segments.at(-1) ?? '').replace(/\.(md|markdown)$/i, '');
+  return stem === 'index' || stem === '_index' ? segments.at(-2) : stem;
+};
+
+/**
  * The slug Hugo would give a post: its file name without the extension and a Jekyll date prefix; for a page
  * bundle (`hello/index.md`), the folder name.
  * @example slugFromPath('2024/2024-11-14-Hello-World.md', 'Hello') // 'hello-world'
  */
 export const slugFromPath = (sourcePath: string, title: string): string => {
-  const segments = sourcePath.split('/').filter((segment) => segment !== '');
-  const stem = (segments.at(-1) ?? '').replace(/\.(md|markdown)$/i, '');
-  const isBundle = stem === 'index' || stem === '_index';
-  const name = isBundle ? segments.at(-2) : stem;
-  const undated = name?.replace(/^\d{4}-\d{2}-\d{2}-/, '');
+  const undated = pageNameOf(sourcePath)?.replace(/^\d{4}-\d{2}-\d{2}-/, '');
   return undated ? slugify(undated) : slugify(title);
 };

@@ -9,8 +9,8 @@ import { alternativeSlugsOf, nameClashProblem, slugMovedProblem, uniqueNamesOf, 
 export interface SourceFile {
   sourcePath: string;
   bytes: Uint8Array;
-  /** When the file last changed: the date of a post that gives none (see parsePost's `undatedAt`). */
-  modifiedAt?: Date;
+  /** The date of a post that gives none, as Hugo's `:fileModTime` would (the CLI: when the file last changed). */
+  undatedAt?: Date;
 }
 
 export interface BatchOutcome {
@@ -37,7 +37,7 @@ export const buildBatch = (
   content: ContentContext = EMPTY_CONTENT,
 ): BatchResult =>
   decideBatch(
-    files.map((file) => ({ sourcePath: file.sourcePath, result: parsePost(withUndatedAt(file), site, content) })),
+    files.map((file) => ({ sourcePath: file.sourcePath, result: parsePost(file, site, content) })),
     site,
     now,
   );
@@ -86,7 +86,3 @@ export const decideBatch = (
   }
   return { published, outcomes, problems };
 };
-
-/** A file's modification time as the date of a post that has none, as Hugo's `:fileModTime` reads it. */
-export const withUndatedAt = (file: SourceFile): { sourcePath: string; bytes: Uint8Array; undatedAt?: Date } =>
-  file.modifiedAt ? { sourcePath: file.sourcePath, bytes: file.bytes, undatedAt: file.modifiedAt } : file;

@@ -9,6 +9,7 @@ import attributes from 'markdown-it-attrs';
 import definitionLists from 'markdown-it-deflist';
 import { full as emoji } from 'markdown-it-emoji';
 import footnotes from 'markdown-it-footnote';
+import { escapeHtml } from '../html.ts';
 import { COMMONMARK, type MarkdownFlavour } from './markdown-flavour.ts';
 
 export { COMMONMARK, type MarkdownFlavour };
@@ -292,9 +293,6 @@ const renderToc = (tokens: Token[]): string => {
   });
   return `${html}</ul>\n`;
 };
-
-const escapeHtml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const renderers = new Map<string, MarkdownIt>();
 

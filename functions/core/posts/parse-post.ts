@@ -54,7 +54,9 @@ export const parsePost = (
 
   // Jekyll reads front matter only from the very first line; Hugo (and this publisher, for posts of no known site)
   // also after blank lines.
-  const frontMatter = splitFrontMatter(repaired.text, file, { strictStart: isJekyllFile(file, content) });
+  const jekyll = isJekyllFile(file, content);
+  const frontMatter = splitFrontMatter(repaired.text, file, { strictStart: jekyll });
+  const generator = frontMatter.format === 'toml' ? 'hugo' : jekyll ? 'jekyll' : content.generator;
   problems.push(...frontMatter.problems);
   const frontMatterReadable = !hasError(frontMatter.problems);
   const { fields, problems: fieldProblems } = frontMatterReadable
@@ -64,7 +66,7 @@ export const parsePost = (
   if (fields && fields.title === undefined && !fieldProblems.some((problem) => problem.field === 'title')) {
     fields.title = titleFromPath(file);
     // Jekyll does exactly this, so its authors need no word; Hugo shows no title at all, so say what was chosen.
-    if (!isJekyllFile(file, content)) {
+    if (!jekyll) {
       problems.push({
         file,
         field: 'title',
@@ -107,13 +109,16 @@ export const parsePost = (
       severity: 'error',
     });
   }
+  const url = date ? postUrl(site, fields?.slug ?? slugFromPath(file, fields?.title ?? ''), date) : undefined;
   const expanded = expandShortcodes(
     frontMatter.body,
     { site, pageTitle: fields?.title ?? '', page: { sourcePath: file, params: frontMatter.data }, content },
     {
-      dialect: dialectOf(file, frontMatter.format, content),
-      asGenerator: content.generator !== undefined || frontMatter.format === 'toml' || isJekyllFile(file, content),
-      ...(date ? { date, url: postUrl(site, fields?.slug ?? slugFromPath(file, fields?.title ?? ''), date) } : {}),
+      // A Hugo post's braces are text (Hugo runs no template over content) unless they are shortcodes; a Jekyll
+      // post's, or one of no known site, are Liquid.
+      dialect: generator === 'hugo' ? 'hugo' : 'jekyll',
+      asGenerator: generator !== undefined,
+      ...(date && url ? { date, url } : {}),
     },
   );
   problems.push(
@@ -145,13 +150,16 @@ export const parsePost = (
     });
   }
 
-  const body = renderPostBody(expanded.markdown, markdownFlavourOf(file, frontMatter.format, content));
+  const body = renderPostBody(expanded.markdown, markdownFlavourOf(generator, content));
   const rendered = {
     html: insertDeferred(body.html, expanded.deferred),
     ...(body.excerptHtml === undefined ? {} : { excerptHtml: insertDeferred(body.excerptHtml, expanded.deferred) }),
   };
-  const pageUrl = postUrl(site, fields.slug ?? slugFromPath(file, fields.title), date);
-  const sanitizeOptions = { baseUrl: postSourceUrl(site, file), pageUrl, iframeHosts: site.iframeHosts };
+  const sanitizeOptions = {
+    baseUrl: postSourceUrl(site, file),
+    ...(url ? { pageUrl: url } : {}),
+    iframeHosts: site.iframeHosts,
+  };
   const html = sanitizePostHtml(rendered.html, sanitizeOptions);
   const where = { file, body: frontMatter.body, bodyLine: frontMatter.bodyLine };
   problems.push(...reportRemovedMarkup(rendered.html, html, { ...where, iframeHosts: site.iframeHosts }));
@@ -226,23 +234,12 @@ const isJekyllFile = (file: string, content: ContentContext): boolean =>
  * The Markdown a post is rendered as: its generator's (kramdown for a Jekyll site, unless the site names another
  * engine; goldmark for a Hugo site or a post with TOML front matter), else CommonMark with GitHub's extensions.
  */
-const markdownFlavourOf = (file: string, format: string, content: ContentContext): MarkdownFlavour => {
-  if (format !== 'toml' && isJekyllFile(file, content)) {
+const markdownFlavourOf = (generator: 'hugo' | 'jekyll' | undefined, content: ContentContext): MarkdownFlavour => {
+  if (generator === 'jekyll') {
     const engine = content.jekyll.markdown;
     return engine === undefined || /^kramdown$/i.test(String(engine)) ? kramdownFlavour(content.jekyll) : COMMONMARK;
   }
-  if (format === 'toml' || content.generator === 'hugo') return goldmarkFlavour(content.hugoConfig);
-  return COMMONMARK;
-};
-
-/**
- * Which generator a post was written for, which decides how braces in its body are read: a Hugo post's are text
- * (Hugo runs no template over content) unless they are shortcodes; a Jekyll post's are Liquid.
- */
-const dialectOf = (file: string, format: string, content: ContentContext): 'hugo' | 'jekyll' => {
-  if (format === 'toml') return 'hugo';
-  if (file.startsWith('_posts/') || file.includes('/_posts/')) return 'jekyll';
-  return content.generator === 'hugo' ? 'hugo' : 'jekyll';
+  return generator === 'hugo' ? goldmarkFlavour(content.hugoConfig) : COMMONMARK;
 };
 
 const hasError = (problems: readonly Problem[]): boolean => problems.some((problem) => problem.severity === 'error');

@@ -1,3 +1,5 @@
+import { pageNameOf } from '../slug.ts';
+
 /**
  * The title Jekyll gives a post without one (Utils.titleize_slug): the file name without its date and extension,
  * each hyphen-separated word capitalised the way Ruby's String#capitalize does it (first letter upper, the rest
@@ -5,11 +7,7 @@
  * @example titleFromPath('_posts/2019-05-02-my-first-VM.md') // 'My First Vm'
  */
 export const titleFromPath = (sourcePath: string): string => {
-  const segments = sourcePath.split('/').filter((segment) => segment !== '');
-  const file = segments.at(-1) ?? '';
-  const stem = file.includes('.') ? file.slice(0, file.lastIndexOf('.')) : file;
-  const named = stem === 'index' && segments.length > 1 ? (segments.at(-2) ?? stem) : stem;
-  const slug = named.replace(/^\d{2,4}-\d{1,2}-\d{1,2}-/, '').replace(/\.+$/, '');
+  const slug = (pageNameOf(sourcePath) ?? 'index').replace(/^\d{2,4}-\d{1,2}-\d{1,2}-/, '').replace(/\.+$/, '');
   return slug
     .split('-')
     .map((word) => {
