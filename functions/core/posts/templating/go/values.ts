@@ -132,4 +132,3 @@ export const text = (value: unknown): string => {
 };
 
 /** A template's view of a Date (front matter dates come as Dates): a time.Time in UTC. */
-export const isDate = (value: unknown): value is Date => value instanceof Date;
