@@ -185,4 +185,10 @@ export interface PublicFile {
   /** Path below the site root, e.g. `posts/hello/index.html`. */
   path: string;
   body: string | Uint8Array;
+  /**
+   * Set on an alias file (an old address of a post): where the address now lives, as a site path (`/2024/hello/`)
+   * or an absolute URL. The body is then a Hugo-style alias page for static hosts; hosts that can answer with a
+   * status (the stack's CloudFront, the local run) answer 301 to this location instead.
+   */
+  redirectTo?: string;
 }
