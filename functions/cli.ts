@@ -6,6 +6,7 @@ import { parseInWorkers } from './adapters/parse-in-workers.ts';
 import { loadSiteTemplates } from './adapters/site-templates.ts';
 import { DIGEST_USAGE, DigestUsageError, runDigestCommand } from './cli/digest-command.ts';
 import { DOCTOR_USAGE, DoctorUsageError, runDoctorCommand } from './cli/doctor-command.ts';
+import { MIGRATE_CHECK_USAGE, MigrateCheckUsageError, runMigrateCheckCommand } from './cli/migrate-check-command.ts';
 import { IO_CONCURRENCY, loadSite, mapLimit, readFolder } from './cli/posts-folder.ts';
 import { runSubscribersCommand, SUBSCRIBERS_USAGE, SubscribersUsageError } from './cli/subscribers-command.ts';
 import { ConfigError, describeError } from './core/errors.ts';
@@ -30,6 +31,8 @@ Commands:
                                                (\`npm run cli -- subscribers --help\` for details).
   doctor [--region <r>] [--offline]            Check the deployed stack's SES account, identity, DNS and site
                                                (\`npm run cli -- doctor --help\` for details).
+  migrate-check <old-feed> <new-dir>           Check that a moved blog's build keeps every old feed id and
+                                               address (\`npm run cli -- migrate-check --help\` for details).
 
 Options:
   --config <file>   Site settings (default site.config.json in the current folder)
@@ -74,6 +77,15 @@ export const runCli = async (argv: string[], io: Io, cwd = process.cwd()): Promi
     } catch (error) {
       if (!(error instanceof DoctorUsageError)) throw error;
       io.err(`${error.message}\n\n${DOCTOR_USAGE}`);
+      return 2;
+    }
+  }
+  if (argv[0] === 'migrate-check') {
+    try {
+      return await runMigrateCheckCommand(argv.slice(1), io, cwd);
+    } catch (error) {
+      if (!(error instanceof MigrateCheckUsageError)) throw error;
+      io.err(`${error.message}\n\n${MIGRATE_CHECK_USAGE}`);
       return 2;
     }
   }
