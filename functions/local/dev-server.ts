@@ -140,7 +140,9 @@ export const startDevServer = async (options: {
       return;
     }
     const { path, query } = target;
-    if (!path.endsWith('/') && !/\.[a-z0-9]+$/i.test(path)) {
+    // A last segment with a dot is a file, as the stack's index rewrite decides (and where aliasPathOf puts an
+    // old address such as /notes/v1.2-release): anything else without its slash is a folder.
+    if (!path.endsWith('/') && !path.slice(path.lastIndexOf('/') + 1).includes('.')) {
       response.writeHead(301, { location: `${encodePath(path)}/${query}`, 'content-length': '0' }).end();
       return;
     }

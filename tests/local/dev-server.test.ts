@@ -87,6 +87,7 @@ beforeAll(async () => {
   await store.writePublic(aliasFile('/2019/10/hello/', '/posts/café/', site));
   await store.writePublic(aliasFile('/old/page.html', 'https://elsewhere.example/a?b=c', site));
   await store.writePublic(aliasFile('/index.xml', '/feed.xml', site));
+  await store.writePublic(aliasFile('/notes/v1.2-release', '/posts/café/', site));
   // Written by hand, as nothing in this project would write them: targets the rule refuses.
   for (const [key, target] of [
     ['hostile/index.html', '//evil.example/'],
@@ -272,6 +273,14 @@ describe('local server answers to old addresses', () => {
     // Assess
     expect(page).toMatchObject({ status: 301, headers: { location: 'https://elsewhere.example/a?b=c' } });
     expect(feed).toMatchObject({ status: 301, headers: { location: '/feed.xml' }, body: '' });
+  });
+
+  it('takes a last segment with a dot for a file, as the edge does, so a dotted old address answers too', async () => {
+    // Act
+    const answer = await get('/notes/v1.2-release');
+
+    // Assess
+    expect(answer).toMatchObject({ status: 301, headers: { location: '/posts/caf%C3%A9/' } });
   });
 
   it.each(['/hostile/', '/hostile-backslash/', '/hostile-scheme/'])(
