@@ -21,8 +21,9 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const INDEX = 'index.html';
 
 const HOW_TO_WRITE = 'Write the old address as a path on this site, such as /2019/10/hello/ or /old/page.html.';
+const HOW_TO_LEAD = 'Lead the old address to a page of this site, written as /2024/hello/, or to an https:// URL.';
 
-/** Why a path cannot be a file of the site, or undefined; also the root, which `aliasPathOf` refuses on top. */
+/** Why a path as written (or as decoded) cannot name a file of the site, or undefined. */
 const faultOf = (fromPath: string): string | undefined => {
   if (CONTROL.test(fromPath)) return 'it holds a control character';
   if (SCHEME.test(fromPath)) return 'it has a scheme (such as https:); give the path alone, without the host';
@@ -176,6 +177,17 @@ const targetKeyOf = (to: string, site: Pick<SiteConfig, 'baseUrl'> | undefined):
 /** A file path as readers see the address: `/a/b/` for `a/b/index.html`. */
 const shown = (key: string): string => `/${key.replace(/(^|\/)index\.html$/, '$1')}`;
 
+/** The AliasError a check throws, as a message and the fix to go with it; undefined when the check passes. */
+const refusalOf = (check: () => unknown, fix: string): { message: string; fix: string } | undefined => {
+  try {
+    check();
+    return undefined;
+  } catch (error) {
+    if (error instanceof AliasError) return { message: error.message, fix };
+    throw error;
+  }
+};
+
 const problem = (file: string, severity: Problem['severity'], message: string, fix: string): Problem => ({
   file,
   field: 'aliases',
@@ -202,16 +214,12 @@ export const redirectProblems = (
   const problems: Problem[] = [];
   const usable: { redirect: Redirect; from: string; to: string | undefined }[] = [];
   for (const redirect of redirects) {
-    try {
-      aliasPathOf(redirect.from);
+    const refusal =
+      refusalOf(() => aliasPathOf(redirect.from), HOW_TO_WRITE) ??
       // Only to check the target: the base URL does not change whether a site path is one.
-      absoluteUrlOf(redirect.to, site ?? { baseUrl: 'https://site.invalid/' });
-    } catch (error) {
-      if (!(error instanceof AliasError)) throw error;
-      problems.push(problem(redirect.file, 'error', error.message, HOW_TO_WRITE));
-      continue;
-    }
-    usable.push({ redirect, from: filePathOf(redirect.from), to: targetKeyOf(redirect.to, site) });
+      refusalOf(() => absoluteUrlOf(redirect.to, site ?? { baseUrl: 'https://site.invalid/' }), HOW_TO_LEAD);
+    if (refusal) problems.push(problem(redirect.file, 'error', refusal.message, refusal.fix));
+    else usable.push({ redirect, from: filePathOf(redirect.from), to: targetKeyOf(redirect.to, site) });
   }
 
   const pageKeys = new Set([...pages].map((page) => keyOf(page) ?? page));

@@ -405,6 +405,14 @@ describe('redirectProblems', () => {
       'The redirect target "ftp://x/" is neither a path of this site starting with one "/" nor an http(s) URL. Give the new address as /2024/hello/ or https://...',
       'The old address /a/ leads to itself (/a/): readers would be redirected forever.',
     ]);
-    expect(problems[0]).toMatchObject({ file: 'hello.md', field: 'aliases', severity: 'error' });
+    expect(problems[0]).toMatchObject({
+      file: 'hello.md',
+      field: 'aliases',
+      severity: 'error',
+      fix: 'Write the old address as a path on this site, such as /2019/10/hello/ or /old/page.html.',
+    });
+    expect(problems[1]?.fix).toBe(
+      'Lead the old address to a page of this site, written as /2024/hello/, or to an https:// URL.',
+    );
   });
 });
