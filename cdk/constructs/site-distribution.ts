@@ -34,7 +34,9 @@ import { type ContentBucket, SITE_PREFIX } from './content-bucket.ts';
  * CloudFront Function (cloudfront-js-2.0) run on viewer requests. S3 through OAC has no index documents, so
  * `/posts/hello/` becomes `/posts/hello/index.html`, and an extensionless path (`/posts/hello`) is redirected to its
  * trailing-slash form so relative links in the page resolve against the right folder. A last segment containing a
- * dot is taken for a file.
+ * dot is taken for a file. The redirect's Location starts with exactly one `/`: a request for `//evil.example/x`
+ * (or `/\evil.example/x`, which browsers read the same way) would otherwise send the reader to
+ * `//evil.example/x/`, another host; its leading slashes are collapsed, so it goes to `/evil.example/x/` here.
  */
 export const INDEX_REWRITE_CODE = `function handler(event) {
   var request = event.request;
@@ -54,8 +56,45 @@ export const INDEX_REWRITE_CODE = `function handler(event) {
       query.push(entry.value === '' ? key : key + '=' + entry.value);
     });
   });
-  var location = uri + '/' + (query.length > 0 ? '?' + query.join('&') : '');
+  var path = uri.replace(/^[\\/\\\\]+/, '/');
+  var location = (path === '/' ? '' : path) + '/' + (query.length > 0 ? '?' + query.join('&') : '');
   return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: location } } };
+}
+`;
+
+/**
+ * CloudFront Function (cloudfront-js-2.0) run on viewer responses: an alias file (an old address of a post, see
+ * functions/core/site/redirects.ts) carries its target as the S3 user metadata `redirect-to`, which reaches the edge
+ * as the response header `x-amz-meta-redirect-to`. Such a response becomes a `301 Moved Permanently` to that target
+ * (a site path stays relative to the host; an absolute URL is used as it is), cached by browsers for five minutes,
+ * and the metadata header is dropped. The alias page stays the body, for clients that ignore the status.
+ * The target is used only when it passes the rule of `isRedirectLocation` (printable ASCII; one `/` and not `//`
+ * or `/\`, or http(s)://), repeated here because a CloudFront Function cannot import; tests check they agree.
+ * Any other response, or one whose target fails the rule, passes untouched.
+ *
+ * That a viewer-response function may do this: the CloudFront Developer Guide, "Determine function purpose"
+ * (function-code-choose-purpose.html), says a viewer-response function can modify the HTTP response before it is
+ * sent to the viewer, whether it comes from the cache or the origin, for example its headers and status code; and
+ * "CloudFront Functions event structure" (functions-event-structure.html) describes `event.response` with
+ * `statusCode`, `statusDescription` and `headers` (lower-case names, `{ value }`), which the function returns.
+ * It runs on cache hits too, so the object is cached once and every reader gets the 301.
+ */
+export const ALIAS_REDIRECT_CODE = `function handler(event) {
+  var response = event.response;
+  var headers = response.headers;
+  var stored = headers['x-amz-meta-redirect-to'];
+  if (!stored || typeof stored.value !== 'string') return response;
+  var location = stored.value;
+  var printable = /^[\\x21-\\x7e]+$/.test(location);
+  var sitePath = location.charAt(0) === '/' && location.charAt(1) !== '/' && location.charAt(1) !== '\\\\';
+  var absolute = /^https?:\\/\\//i.test(location);
+  if (!printable || !(sitePath || absolute)) return response;
+  delete headers['x-amz-meta-redirect-to'];
+  response.statusCode = 301;
+  response.statusDescription = 'Moved Permanently';
+  headers['location'] = { value: location };
+  headers['cache-control'] = { value: 'public, max-age=300' };
+  return response;
 }
 `;
 
@@ -125,6 +164,11 @@ export class SiteDistribution extends Construct {
       runtime: FunctionRuntime.JS_2_0,
       comment: 'Serves index.html for folder paths; redirects extensionless paths to folder paths',
     });
+    const aliasRedirect = new ViewerFunction(this, 'AliasRedirect', {
+      code: FunctionCode.fromInline(ALIAS_REDIRECT_CODE),
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'Answers 301 for alias files (old addresses of posts), to their redirect-to metadata',
+    });
 
     // TTLs bound what the origin's Cache-Control asks for: the publisher sends max-age=300 on feeds and pages and
     // a day on images; the default applies only to an object stored without Cache-Control.
@@ -180,7 +224,10 @@ export class SiteDistribution extends Construct {
         compress: true,
         cachePolicy,
         responseHeadersPolicy: securityHeaders,
-        functionAssociations: [{ function: indexRewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
+        functionAssociations: [
+          { function: indexRewrite, eventType: FunctionEventType.VIEWER_REQUEST },
+          { function: aliasRedirect, eventType: FunctionEventType.VIEWER_RESPONSE },
+        ],
       },
       additionalBehaviors: props.apiOriginDomainName
         ? {

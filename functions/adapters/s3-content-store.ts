@@ -14,6 +14,8 @@ import type { ContentStore } from '../app/ports.ts';
 import { FeedmailError } from '../core/errors.ts';
 import { httpHeadersFor } from '../core/paths.ts';
 import { REPORT_SUFFIX } from '../core/posts/source-kind.ts';
+import { locationHeaderOf } from '../core/site/redirects.ts';
+import type { PublicFile } from '../core/types.ts';
 
 export interface S3ContentStoreOptions {
   bucket: string;
@@ -27,6 +29,30 @@ export interface S3ContentStoreOptions {
 export class ContentStoreError extends FeedmailError {
   override name = 'ContentStoreError';
 }
+
+/**
+ * The S3 user metadata key of an alias file's target (`x-amz-meta-redirect-to` on the wire). The CloudFront
+ * viewer-response function and the dev server answer 301 to its value.
+ */
+export const REDIRECT_METADATA_KEY = 'redirect-to';
+
+/**
+ * How a public file is stored: Content-Type and Cache-Control by its path; an alias file is an HTML page whatever
+ * its path (`/index.xml` may be an old address too), with its target as user metadata. Metadata travels as an HTTP
+ * header, which takes ASCII only, so the target is percent-encoded where it must be.
+ */
+const objectHeadersOf = (file: PublicFile) => {
+  if (file.redirectTo === undefined) {
+    const { contentType, cacheControl } = httpHeadersFor(file.path);
+    return { ContentType: contentType, CacheControl: cacheControl };
+  }
+  const { contentType, cacheControl } = httpHeadersFor('alias.html');
+  return {
+    ContentType: contentType,
+    CacheControl: cacheControl,
+    Metadata: { [REDIRECT_METADATA_KEY]: locationHeaderOf(file.redirectTo) },
+  };
+};
 
 const isMissing = (error: unknown): boolean =>
   error instanceof NoSuchKey ||
@@ -82,17 +108,9 @@ export const createS3ContentStore = (options: S3ContentStoreOptions): ContentSto
       ),
 
     async writePublic(file) {
-      const { contentType, cacheControl } = httpHeadersFor(file.path);
+      // A PutObject replaces the metadata too: a page written over an alias file is a plain page again.
       await attempt(`PutObject ${site}${file.path}`, () =>
-        client.send(
-          new PutObjectCommand({
-            Bucket,
-            Key: site + file.path,
-            Body: file.body,
-            ContentType: contentType,
-            CacheControl: cacheControl,
-          }),
-        ),
+        client.send(new PutObjectCommand({ Bucket, Key: site + file.path, Body: file.body, ...objectHeadersOf(file) })),
       );
     },
 

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import { REDIRECT_METADATA_KEY } from '../adapters/s3-content-store.ts';
 import { SITE_FILES } from '../core/paths.ts';
+import { isRedirectLocation } from '../core/site/redirects.ts';
 
 /** Answers a request and returns true, or returns false to let the next route (finally the site) have it. */
 export type DevRoute = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
@@ -85,8 +87,9 @@ const isMissing = (error: unknown): boolean =>
 
 /**
  * Serves the public site straight from the bucket's `site/` prefix, the way CloudFront does in the stack:
- * `/x/` means `/x/index.html`, each object keeps the Content-Type and Cache-Control the publisher gave it, and a
- * missing page gets the site's own 404.html with status 404 (the stack's custom error response).
+ * `/x/` means `/x/index.html`, each object keeps the Content-Type and Cache-Control the publisher gave it, an alias
+ * file answers 301 to its `redirect-to` metadata (the stack's viewer-response function), and a missing page gets the
+ * site's own 404.html with status 404 (the stack's custom error response).
  * `routes` come first, as CloudFront's `/api/*` behaviour does (set them with `setRoutes` once the URL is known).
  * No request can stop the server: whatever a route or the bucket throws becomes a 500 answer and a line on stderr.
  */
@@ -137,13 +140,29 @@ export const startDevServer = async (options: {
       return;
     }
     const { path, query } = target;
-    if (!path.endsWith('/') && !/\.[a-z0-9]+$/i.test(path)) {
+    // A last segment with a dot is a file, as the stack's index rewrite decides (and where aliasPathOf puts an
+    // old address such as /notes/v1.2-release): anything else without its slash is a folder.
+    if (!path.endsWith('/') && !path.slice(path.lastIndexOf('/') + 1).includes('.')) {
       response.writeHead(301, { location: `${encodePath(path)}/${query}`, 'content-length': '0' }).end();
       return;
     }
     const key = (path.endsWith('/') ? `${path}${SITE_FILES.index}` : path).slice(1);
     try {
       const { object, body } = await readSiteObject(key);
+      // An alias file (an old address of a post): 301 to its target, as the stack's viewer-response function does,
+      // under the same rule for what a Location may be. Not cached, so a changed alias shows on the next reload.
+      const target = object.Metadata?.[REDIRECT_METADATA_KEY];
+      if (target !== undefined && isRedirectLocation(target)) {
+        response.writeHead(301, {
+          location: target,
+          'content-type': object.ContentType ?? 'text/html; charset=utf-8',
+          'content-length': String(body?.length ?? 0),
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+        });
+        response.end(request.method === 'HEAD' ? undefined : body);
+        return;
+      }
       response.writeHead(200, {
         'content-type': object.ContentType ?? 'application/octet-stream',
         'content-length': String(body?.length ?? 0),

@@ -1,6 +1,7 @@
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ALIAS_REDIRECT_CODE, INDEX_REWRITE_CODE } from '../../cdk/constructs/site-distribution.ts';
 import type { PublisherStack } from '../../cdk/publisher-stack.ts';
 import { parseSiteConfig } from '../../functions/core/site-config.ts';
 import type { SiteConfig } from '../../functions/core/types.ts';
@@ -339,7 +340,7 @@ describe('SiteDistribution', () => {
     });
   });
 
-  it('redirects to HTTPS, compresses, adds security headers and rewrites folder paths', () => {
+  it('redirects to HTTPS, compresses, adds security headers, rewrites folder paths and answers 301 for aliases', () => {
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: Match.objectLike({
         DefaultCacheBehavior: Match.objectLike({
@@ -353,6 +354,10 @@ describe('SiteDistribution', () => {
               EventType: 'viewer-request',
               FunctionARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('IndexRewrite'), 'FunctionARN'] },
             },
+            {
+              EventType: 'viewer-response',
+              FunctionARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('AliasRedirect'), 'FunctionARN'] },
+            },
           ],
         }),
         HttpVersion: 'http2and3',
@@ -363,6 +368,11 @@ describe('SiteDistribution', () => {
       }),
     });
     template.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionCode: INDEX_REWRITE_CODE,
+      FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }),
+    });
+    template.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionCode: ALIAS_REDIRECT_CODE,
       FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }),
     });
   });

@@ -1,5 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicyFor, INDEX_REWRITE_CODE } from '../../cdk/constructs/site-distribution.ts';
+import {
+  ALIAS_REDIRECT_CODE,
+  contentSecurityPolicyFor,
+  INDEX_REWRITE_CODE,
+} from '../../cdk/constructs/site-distribution.ts';
+import { isRedirectLocation } from '../../functions/core/site/redirects.ts';
 
 interface ViewerRequest {
   uri: string;
@@ -52,6 +58,138 @@ describe('index rewrite function', () => {
 
       expect(result).toMatchObject({ uri });
     }
+  });
+});
+
+describe('index rewrite function and hostile paths', () => {
+  it.each([
+    ['//evil.example/x', '/evil.example/x/'],
+    ['//evil', '/evil/'],
+    ['///evil.example/x', '/evil.example/x/'],
+    ['/\\evil.example/x', '/evil.example/x/'],
+    ['/\\/evil', '/evil/'],
+    ['/\\', '/'],
+  ])('redirects %s to a path of this host, %s, never to another host', (uri, location) => {
+    // Act
+    const result = rewrite({ request: request(uri) });
+
+    // Assess
+    expect(result).toMatchObject({ statusCode: 301, headers: { location: { value: location } } });
+  });
+
+  it('passes //evil.example on to the bucket as a file, which has no such key, rather than redirecting', () => {
+    // Act
+    const result = rewrite({ request: request('//evil.example') });
+
+    // Assess
+    expect(result).toEqual(request('//evil.example'));
+  });
+
+  // Property: whatever path a viewer asks for, a redirect the function answers leads to this host: its Location
+  // starts with one "/" followed by neither "/" nor "\\".
+  it('never answers with a Location that browsers would read as another host', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('/', '//', '\\', '.', 'evil.example', '%2f', 'x'),
+      fc.string({ maxLength: 4 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }), (pieces) => {
+        const result = rewrite({ request: request(`/${pieces.join('')}`) });
+        if (!('statusCode' in result)) return;
+        expect(result.headers.location?.value).toMatch(/^\/(?![/\\])/);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});
+
+interface OriginResponse {
+  statusCode: number;
+  statusDescription?: string;
+  headers: Record<string, { value: string }>;
+}
+
+const aliasRedirect = new Function(`${ALIAS_REDIRECT_CODE}\nreturn handler;`)() as (event: {
+  request: ViewerRequest;
+  response: OriginResponse;
+}) => OriginResponse;
+
+/** A response as CloudFront hands it to the function: from the bucket (or the cache), with the object's headers. */
+const fromBucket = (metadata?: string): { request: ViewerRequest; response: OriginResponse } => ({
+  request: request('/2019/10/hello/index.html'),
+  response: {
+    statusCode: 200,
+    statusDescription: 'OK',
+    headers: {
+      'content-type': { value: 'text/html; charset=utf-8' },
+      'cache-control': { value: 'public, max-age=300, stale-while-revalidate=60' },
+      ...(metadata === undefined ? {} : { 'x-amz-meta-redirect-to': { value: metadata } }),
+    },
+  },
+});
+
+describe('alias redirect function', () => {
+  it('answers 301 to the site path an alias file names, relative to the host, without the metadata header', () => {
+    // Act
+    const result = aliasRedirect(fromBucket('/posts/hello/'));
+
+    // Assess
+    expect(result).toEqual({
+      statusCode: 301,
+      statusDescription: 'Moved Permanently',
+      headers: {
+        'content-type': { value: 'text/html; charset=utf-8' },
+        'cache-control': { value: 'public, max-age=300' },
+        location: { value: '/posts/hello/' },
+      },
+    });
+  });
+
+  it('answers 301 to an absolute URL as it is', () => {
+    // Act
+    const result = aliasRedirect(fromBucket('https://elsewhere.example/a?b=c'));
+
+    // Assess
+    expect(result.statusCode).toBe(301);
+    expect(result.headers.location).toEqual({ value: 'https://elsewhere.example/a?b=c' });
+  });
+
+  it('passes every other response unchanged', () => {
+    // Prepare
+    const event = fromBucket();
+
+    // Act
+    const result = aliasRedirect(event);
+
+    // Assess
+    expect(result).toEqual(fromBucket().response);
+  });
+
+  it.each(['//evil.example/', '/\\evil.example/', 'javascript:alert(1)', 'posts/hello/', '/a b/', '/a\r\nx: y', ''])(
+    'passes a response whose target is %j through untouched',
+    (target) => {
+      // Act
+      const result = aliasRedirect(fromBucket(target));
+
+      // Assess
+      expect(result).toEqual(fromBucket(target).response);
+    },
+  );
+
+  // Property: the edge and the core (the dev server, aliasFile) accept exactly the same Location values.
+  it('redirects exactly when isRedirectLocation accepts the target', () => {
+    const piece = fc.oneof(
+      fc.constantFrom('/', '//', '\\', 'http://', 'https://', 'HTTPS://', 'javascript:', ' ', '\r\n', 'é', '%2f'),
+      fc.string({ maxLength: 5 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 5 }), (pieces) => {
+        const target = pieces.join('');
+        const result = aliasRedirect(fromBucket(target));
+        expect(result.statusCode === 301).toBe(isRedirectLocation(target));
+      }),
+      { numRuns: 3_000 },
+    );
   });
 });
 

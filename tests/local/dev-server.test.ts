@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3ContentStore } from '../../functions/adapters/s3-content-store.ts';
+import { aliasFile } from '../../functions/core/site/redirects.ts';
 import { describeListenError, parsePort, parseRequestPath, startDevServer } from '../../functions/local/dev-server.ts';
 import { SITE_PREFIX } from '../../functions/local/local-publisher.ts';
 import { type LocalSite, startLocalSite } from '../../functions/local/local-site.ts';
@@ -17,6 +19,7 @@ import { type LocalSite, startLocalSite } from '../../functions/local/local-site
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const NOT_FOUND_PAGE = '<!doctype html><title>Not here</title><h1>This page is not here</h1>';
+const site = { baseUrl: 'https://notes.example/' };
 
 let local: LocalSite;
 let port: number;
@@ -76,6 +79,30 @@ beforeAll(async () => {
   await put('index.html', '<!doctype html><title>Home</title>', 'text/html; charset=utf-8');
   await put('feed.xml', '<rss version="2.0"/>', 'application/rss+xml; charset=utf-8');
   await put('posts/café/index.html', '<!doctype html><title>Café</title>', 'text/html; charset=utf-8');
+  const store = createS3ContentStore({
+    bucket: local.standIns.bucket,
+    client: local.standIns.s3,
+    sitePrefix: SITE_PREFIX,
+  });
+  await store.writePublic(aliasFile('/2019/10/hello/', '/posts/café/', site));
+  await store.writePublic(aliasFile('/old/page.html', 'https://elsewhere.example/a?b=c', site));
+  await store.writePublic(aliasFile('/index.xml', '/feed.xml', site));
+  await store.writePublic(aliasFile('/notes/v1.2-release', '/posts/café/', site));
+  // Written by hand, as nothing in this project would write them: targets the rule refuses.
+  for (const [key, target] of [
+    ['hostile/index.html', '//evil.example/'],
+    ['hostile-backslash/index.html', '/\\evil.example/'],
+    ['hostile-scheme/index.html', 'javascript:alert(1)'],
+  ] as const)
+    await local.standIns.s3.send(
+      new PutObjectCommand({
+        Bucket: local.standIns.bucket,
+        Key: SITE_PREFIX + key,
+        Body: '<!doctype html><title>Hostile</title>',
+        ContentType: 'text/html; charset=utf-8',
+        Metadata: { 'redirect-to': target },
+      }),
+    );
 });
 
 afterAll(async () => {
@@ -209,6 +236,65 @@ describe('local server answers to hostile paths', () => {
     expect(large?.body).toBe(small?.body);
     expect(after?.status).toBe(200);
   });
+});
+
+describe('local server answers to old addresses', () => {
+  it('answers an alias file with 301 to its site path, keeping the alias page as body, and follows to the page', async () => {
+    // Act
+    const answer = await get('/2019/10/hello/');
+    const followed = await get(answer?.headers.location ?? '');
+
+    // Assess
+    expect(answer?.status).toBe(301);
+    expect(answer?.headers.location).toBe('/posts/caf%C3%A9/');
+    expect(answer?.headers['cache-control']).toBe('no-store');
+    expect(answer?.body).toContain(
+      '<meta http-equiv="refresh" content="0; url=https://notes.example/posts/caf%C3%A9/">',
+    );
+    expect(followed?.status).toBe(200);
+    expect(followed?.body).toContain('<title>Café</title>');
+  });
+
+  it('takes an old folder address without its slash to its slash first, then to the post', async () => {
+    // Act
+    const first = await get('/2019/10/hello');
+    const second = await get(first?.headers.location ?? '');
+
+    // Assess
+    expect(first?.headers.location).toBe('/2019/10/hello/');
+    expect(second).toMatchObject({ status: 301, headers: { location: '/posts/caf%C3%A9/' } });
+  });
+
+  it('answers an alias at a file address, to an absolute URL, and answers HEAD without a body', async () => {
+    // Act
+    const page = await get('/old/page.html');
+    const feed = await get('/index.xml', 'HEAD');
+
+    // Assess
+    expect(page).toMatchObject({ status: 301, headers: { location: 'https://elsewhere.example/a?b=c' } });
+    expect(feed).toMatchObject({ status: 301, headers: { location: '/feed.xml' }, body: '' });
+  });
+
+  it('takes a last segment with a dot for a file, as the edge does, so a dotted old address answers too', async () => {
+    // Act
+    const answer = await get('/notes/v1.2-release');
+
+    // Assess
+    expect(answer).toMatchObject({ status: 301, headers: { location: '/posts/caf%C3%A9/' } });
+  });
+
+  it.each(['/hostile/', '/hostile-backslash/', '/hostile-scheme/'])(
+    'serves %s as a page rather than redirect to a target the rule refuses',
+    async (target) => {
+      // Act
+      const answer = await get(target);
+
+      // Assess
+      expect(answer?.status).toBe(200);
+      expect(answer?.headers.location).toBeUndefined();
+      expect(answer?.body).toBe('<!doctype html><title>Hostile</title>');
+    },
+  );
 });
 
 describe('fuzzing the local server', () => {
