@@ -184,13 +184,14 @@ describe('cli on a migrated Jekyll folder', () => {
     expect(lint.err).toMatch(/_posts\/2023-01-29-moved\.md:11: warning: body: \{\{ site\.pages \}\}/);
     expect(lint.err.split('\n')).toHaveLength(1);
     expect(build.code).toBe(0);
-    const page = await readFile(join(work, 'site', 'posts', 'moved', 'index.html'), 'utf8');
+    // Each post keeps the address Jekyll gave it (the default `date` style), in the site's time zone (UTC here).
+    const page = await readFile(join(work, 'site', '2023', '01', '30', 'moved.html'), 'utf8');
     expect(page).toContain('Code: me/blog.');
-    expect(page).toContain('<a href="https://cli.example/posts/first/">first</a>');
+    expect(page).toContain('<a href="https://cli.example/2017/01/18/first.html">first</a>');
     expect(page).toContain('<p>Sign up, friends.</p>');
     expect(page).toContain('#a #b');
     expect(page).toContain('datetime="2023-01-30T02:30:22.000Z"');
-    await expect(readdir(join(work, 'site', 'posts'))).resolves.toEqual(['first', 'moved']);
+    await expect(readdir(join(work, 'site', '2017', '01', '18'))).resolves.toEqual(['first.html']);
   });
 });
 

@@ -32,8 +32,30 @@ export const tagFeedPaths = (tagSlug: string): { rss: string; atom: string; json
 /** The sitemap of one archive month (`sitemaps/2024-11.xml`), listed by the sitemap index `sitemap.xml`. */
 export const monthSitemapPath = (month: string): string => `sitemaps/${month}.xml`;
 
-/** Page of one post: `posts/<slug>/index.html`. */
-export const postPagePath = (slug: string): string => `posts/${slug}/index.html`;
+/**
+ * Page of one post: `posts/<slug>/index.html`, or for a post that kept its old generator's address (a slug that is
+ * a site path, `/2024/hello/` or `/2024/hello.html`) the file at that address.
+ * @example postPagePath('/blog/2024/hello/') // 'blog/2024/hello/index.html'
+ */
+export const postPagePath = (slug: string): string => (isAddress(slug) ? addressFile(slug) : `posts/${slug}/index.html`);
+
+/** Whether a post's unique name is a site path (its old generator's address) rather than a slug. */
+export const isAddress = (name: string): boolean => name.startsWith('/');
+
+/**
+ * The file that answers at a site path: a folder's `index.html`, or the named file; percent-escapes are decoded,
+ * because the bucket's keys (and the CLI's files) are the decoded names the edge asks for.
+ * @example addressFile('/news/big%20things/') // 'news/big things/index.html'
+ */
+export const addressFile = (address: string): string => {
+  const path = address.replace(/^\/+/, '');
+  const file = path === '' || path.endsWith('/') ? `${path}index.html` : path;
+  try {
+    return decodeURIComponent(file);
+  } catch {
+    return file;
+  }
+};
 
 /** Archive page of one month: `archive/2024/11/index.html` for `2024-11`. */
 export const monthPagePath = (month: string): string => `archive/${month.replace('-', '/')}/index.html`;
@@ -55,10 +77,12 @@ export const postSourceUrl = (site: Pick<SiteConfig, 'baseUrl'>, sourcePath: str
  * @example postUrl({ baseUrl: 'https://a.example/' }, 'hello', date) // 'https://a.example/posts/hello/'
  */
 export const postUrl = (
-  site: Pick<SiteConfig, 'baseUrl' | 'permalink' | 'timeZone'>,
+  site: Pick<SiteConfig, 'baseUrl' | 'permalink' | 'timeZone' | 'siteUrl'>,
   slug: string,
   date: Date,
 ): string => {
+  // An old generator's address lives on the author's own site in companion mode (siteUrl), here otherwise.
+  if (isAddress(slug)) return new URL(slug.slice(1), site.siteUrl ?? site.baseUrl).href;
   if (!site.permalink) return siteUrl(site, postPagePath(slug));
   const parts = datePartsIn(date, site.timeZone);
   return site.permalink

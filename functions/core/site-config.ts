@@ -75,6 +75,7 @@ const schema = z
     permalink: httpUrl
       .refine((value) => value.includes(':slug'), 'must contain :slug so every post gets its own link')
       .optional(),
+    idScheme: z.enum(['tag', 'generator']).optional(),
     maxPostBytes: z
       .number()
       .int()
@@ -152,13 +153,14 @@ export const parseSiteConfig = (input: unknown, source = 'site config'): SiteCon
     const lines = problems.map(({ key, message }) => `  ${key || '(root)'}: ${message}`);
     throw new ConfigError(`${source} has ${lines.length} problem(s):\n${lines.join('\n')}`);
   }
-  const { author, permalink, domain, mail, digest, siteUrl, ...rest } = result.data;
+  const { author, permalink, domain, mail, digest, siteUrl, idScheme, ...rest } = result.data;
   const config: SiteConfig = {
     ...rest,
     // With a domain, baseUrl was checked to be this address, up to the case of the host.
     baseUrl: domain ? `https://${domain.name}/` : rest.baseUrl.endsWith('/') ? rest.baseUrl : `${rest.baseUrl}/`,
     ...(author ? { author: stripUndefined(author) } : {}),
     ...(permalink ? { permalink } : {}),
+    ...(idScheme ? { idScheme } : {}),
     ...(siteUrl ? { siteUrl: siteUrl.endsWith('/') ? siteUrl : `${siteUrl}/` } : {}),
     ...(domain ? { domain } : {}),
     ...(mail ? { mail: { ...stripUndefined(mail), fromName: mail.fromName ?? rest.title } } : {}),

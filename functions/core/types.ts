@@ -49,6 +49,12 @@ export interface SiteConfig {
    * Placeholders: `:year`, `:month`, `:day`, `:slug`. Example: `https://blog.example.com/:year/:month/:slug/`.
    */
   permalink?: string;
+  /**
+   * Feed item ids of new posts: `tag` mints tag URIs (RFC 4151); `generator` keeps the id the site's old generator
+   * gave (jekyll-feed's `<id>`, Hugo's RSS `<guid>`), so feed readers of a moved blog see nothing again. Default:
+   * `generator` in a site with a Hugo or Jekyll config, `tag` otherwise. A published post's id never changes.
+   */
+  idScheme?: 'tag' | 'generator';
   /** Largest Markdown file accepted, in bytes. */
   maxPostBytes: number;
   /** Host names whose iframes survive sanitizing (video players and the like). */
@@ -99,10 +105,17 @@ export interface MailConfig {
 export interface Post {
   /** Path of the source relative to the posts root, with `/` separators, e.g. `2024/hello-world.md`. */
   sourcePath: string;
-  /** URL path segment for the post's page; unique across the site. */
+  /**
+   * The post's unique name: the URL path segment of its page (`hello` is `posts/hello/`), or, in a site moved from
+   * Hugo or Jekyll, the site path its generator gave it (`/2024/hello/`, starting with `/`; see isAddress).
+   */
   slug: string;
   /** Stable id the author set in front matter (`id`), if any. */
   authorId?: string;
+  /** In a site moved from Hugo or Jekyll: the absolute feed item id its generator gave the post (see idScheme). */
+  generatorId?: string;
+  /** Old addresses of the post (Hugo `aliases`, Jekyll `redirect_from`), as site paths: they answer 301 to it. */
+  aliases?: string[];
   title: string;
   /** When the post is dated (front matter `date`, else `publishDate`). */
   date: Date;

@@ -205,7 +205,7 @@ describe.skipIf(missing)(
         'jekyll' as const,
         'https://ada.example/',
         ['https://ada.example/about', 'https://ada.example/docs/', 'https://ada.example/docs/history'],
-        'https://notes.example/posts/first-steps/',
+        'https://notes.example/2017/01/18/first-steps.html',
       ],
       [
         'hugo' as const,
@@ -219,12 +219,15 @@ describe.skipIf(missing)(
         // Prepare
         const pageOf = buildWith(generator);
         const ours = await build(generator);
-        const elsewhere = ours.published.find((candidate) => candidate.slug === 'elsewhere');
+        const elsewhere = ours.published.find((candidate) => /elsewhere\.md$/.test(candidate.sourcePath));
         // Act
         const theirs = hrefsOf(articleOf(readFileSync(pageOf(elsewhere?.sourcePath ?? ''), 'utf8')), address);
-        // Assess: the pages at the generator's own URLs on the site's address, the post where feedmail publishes it.
+        // Assess: the pages at the generator's own URLs on the site's address, the post where feedmail publishes it
+        // (the generator's address for it, kept).
         expect(theirs.slice(0, 3)).toEqual(pages);
         expect(hrefsOf(elsewhere?.html ?? '', 'https://notes.example/')).toEqual([...pages, post]);
+        // The other post is linked at the address its generator gave it, here on this site's address.
+        expect(new URL(theirs[3] ?? '').pathname).toBe(new URL(post).pathname);
       },
     );
   },

@@ -9,6 +9,7 @@ import { renderPostBody } from './markdown.ts';
 import { COMMONMARK, goldmarkFlavour, kramdownFlavour, type MarkdownFlavour } from './markdown-flavour.ts';
 import { repairMojibake } from './mojibake.ts';
 import { stripMarkup } from './plain-text.ts';
+import { absoluteId, aliasesOf, oldSiteRoot, postAddressOf } from './post-address.ts';
 import {
   decodeAttributeValue,
   htmlToText,
@@ -109,7 +110,19 @@ export const parsePost = (
       severity: 'error',
     });
   }
-  const url = date ? postUrl(site, fields?.slug ?? slugFromPath(file, fields?.title ?? ''), date) : undefined;
+  // In a site moved from Hugo or Jekyll, a post keeps the address its generator gave it.
+  const address =
+    fields && date && content.generator
+      ? postAddressOf(
+          { sourcePath: file, data: frontMatter.data, title: fields.title ?? '', date },
+          content,
+          content.generator,
+          site.timeZone,
+        )
+      : undefined;
+  const url = date
+    ? postUrl(site, address?.path ?? fields?.slug ?? slugFromPath(file, fields?.title ?? ''), date)
+    : undefined;
   const expanded = expandShortcodes(
     frontMatter.body,
     { site, pageTitle: fields?.title ?? '', page: { sourcePath: file, params: frontMatter.data }, content },
@@ -189,7 +202,9 @@ export const parsePost = (
     });
   }
 
-  const slug = fields.slug ?? slugFromPath(file, title.text);
+  const slug = address?.path ?? fields.slug ?? slugFromPath(file, title.text);
+  const old = aliasesOf(frontMatter.data, slug.startsWith('/') ? slug : `/posts/${slug}/`, generator, file);
+  problems.push(...old.problems);
   const post: Post = {
     sourcePath: file,
     slug,
@@ -204,6 +219,8 @@ export const parsePost = (
     url: postUrl(site, slug, date),
   };
   if (fields.authorId !== undefined) post.authorId = fields.authorId;
+  if (address) post.generatorId = absoluteId(oldSiteRoot(site, content), address.generatorId);
+  if (old.aliases.length > 0) post.aliases = old.aliases;
   if (fields.updated && fields.updated.getTime() > date.getTime()) post.updated = fields.updated;
   if (fields.publishAt && fields.publishAt.getTime() > date.getTime()) post.publishAt = fields.publishAt;
   if (fields.expiresAt) post.expiresAt = fields.expiresAt;

@@ -1,4 +1,4 @@
-import { datePartsIn, postUrl } from '../paths.ts';
+import { datePartsIn, isAddress, postUrl } from '../paths.ts';
 import { slugify } from '../slug.ts';
 import type { Post, Problem, SiteConfig } from '../types.ts';
 
@@ -17,7 +17,9 @@ export const nameClashProblem = (sourcePath: string, name: string, owner: string
   return {
     file: sourcePath,
     field,
-    message: `${field} "${name.slice(name.indexOf(':') + 1)}" is already used by ${owner}.`,
+    message: isAddress(name.slice(name.indexOf(':') + 1))
+      ? `The address ${name.slice(name.indexOf(':') + 1)} is already used by ${owner}.`
+      : `${field} "${name.slice(name.indexOf(':') + 1)}" is already used by ${owner}.`,
     fix:
       field === 'slug'
         ? 'Give this post a different `slug` in its front matter (or rename the file), or remove the other post.'
@@ -37,6 +39,8 @@ export const alternativeSlugsOf = (
   post: Pick<Post, 'slug' | 'date' | 'sourcePath'>,
   site: Pick<SiteConfig, 'timeZone'>,
 ): string[] => {
+  // An address kept from the old generator is the address readers know: another one would be a dead link.
+  if (isAddress(post.slug)) return [];
   const { year, month, day } = datePartsIn(post.date, site.timeZone);
   const dated = `${post.slug}-${year}-${month}-${day}`;
   const folders = post.sourcePath

@@ -164,6 +164,14 @@ const hugoAddressing = (settings: Record<string, unknown>, earlier?: HugoAddress
       if (language && typeof language === 'object') folders.push((language as Record<string, unknown>).contentdir);
     }
   }
+  // `module.mounts` with the target `content` make their sources content folders (`content/en` as `content`).
+  const mounts = (settings.module as { mounts?: unknown } | undefined)?.mounts;
+  if (Array.isArray(mounts)) {
+    for (const mount of mounts) {
+      const { source, target } = (mount ?? {}) as { source?: unknown; target?: unknown };
+      if (typeof target === 'string' && target.replace(/^\/+|\/+$/g, '') === 'content') folders.push(source);
+    }
+  }
   const contentDirs = folders
     .filter((folder): folder is string => typeof folder === 'string' && folder.trim() !== '')
     .map((folder) => folder.trim().replace(/^\.?\/+|\/+$/g, ''));

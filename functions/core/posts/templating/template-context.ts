@@ -1,6 +1,8 @@
-import { postPagePath, siteUrl } from '../../paths.ts';
+import { postPagePath, postUrl, siteUrl } from '../../paths.ts';
 import { slugFromPath } from '../../slug.ts';
 import type { SiteConfig } from '../../types.ts';
+import { dateFromFileName } from '../dates.ts';
+import { postAddressOf } from '../post-address.ts';
 
 /**
  * What a migrated Hugo or Jekyll site brings besides its posts, as plain values (it crosses worker threads and is
@@ -68,8 +70,9 @@ export interface BodyProblem {
 /**
  * The public URL of another post named by a reference (Hugo's ref/relref, Jekyll's link and post_url): a path
  * relative to the posts folder or to the referring post, with or without its extension, or a file name alone.
- * Posts are published at `posts/<slug>/`, with the slug their file name gives. Undefined when the site's posts
- * are known and none matches.
+ * Posts are published at `posts/<slug>/`, with the slug their file name gives, or in a site moved from Hugo or
+ * Jekyll at the address its rules give the file's path (the other post's own front matter is not known here).
+ * Undefined when the site's posts are known and none matches.
  * @example resolvePostReference('2024/hello.md#usage', context) // 'https://a.example/posts/hello/#usage'
  */
 export const resolvePostReference = (reference: string, context: TemplateContext): string | undefined => {
@@ -97,7 +100,19 @@ export const resolvePostReference = (reference: string, context: TemplateContext
     if (found === undefined) return undefined;
   }
   if (target === '' && found === undefined) return undefined;
-  const slug = slugFromPath(found ?? target, stemOf(target) || 'post');
-  const url = siteUrl(context.site, postPagePath(slug));
+  const url =
+    addressedPostUrl(found ?? target, context) ??
+    siteUrl(context.site, postPagePath(slugFromPath(found ?? target, stemOf(target) || 'post')));
   return anchor ? `${url}#${anchor}` : url;
+};
+
+/** Where another post of a moved site lives, from its path alone (date from its file name). */
+const addressedPostUrl = (sourcePath: string, context: TemplateContext): string | undefined => {
+  const generator = context.content?.generator;
+  if (!generator || !context.content) return undefined;
+  const timeZone = context.site.timeZone ?? 'UTC';
+  const fileName = sourcePath.slice(sourcePath.lastIndexOf('/') + 1);
+  const date = dateFromFileName(fileName, timeZone) ?? new Date(0);
+  const address = postAddressOf({ sourcePath, data: {}, title: '', date }, context.content, generator, timeZone);
+  return address ? postUrl({ ...context.site, timeZone }, address.path, date) : undefined;
 };
