@@ -219,3 +219,51 @@ describe('cli as a command', () => {
     expect(child.stderr).toMatch(/posts\/bad\.md(:\d+)?: error: title: /);
   });
 });
+
+describe('cli on a moved or companion blog', () => {
+  const jekyllSite = async () => {
+    await mkdir(join(work, 'posts', '_posts'), { recursive: true });
+    await writeFile(join(work, 'posts', '_config.yml'), 'url: https://old.example\npermalink: /:year/:title/\n');
+    await writeFile(
+      join(work, 'posts', '_posts', '2024-03-02-heron-count.md'),
+      '---\ntitle: Heron count\nredirect_from: /herons.html\n---\n\nSeven herons today.\n',
+    );
+  };
+
+  it('writes each post at its old address, an alias page at each redirect_from, and the old ids in the feeds', async () => {
+    // Prepare
+    await jekyllSite();
+
+    // Act
+    const result = await run(['build', 'posts', '--out', 'site']);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(await readFile(join(work, 'site', '2024', 'heron-count', 'index.html'), 'utf8')).toContain('Seven herons');
+    const alias = await readFile(join(work, 'site', 'herons.html'), 'utf8');
+    expect(alias).toContain('<meta http-equiv="refresh" content="0; url=https://cli.example/2024/heron-count/">');
+    const atom = await readFile(join(work, 'site', 'atom.xml'), 'utf8');
+    expect(atom).toContain('<id>https://old.example/2024/heron-count</id>');
+  });
+
+  it('in companion mode (siteUrl) writes feeds pointing at the author’s own site, and no archive pages', async () => {
+    // Prepare
+    await jekyllSite();
+    const config = JSON.parse(await readFile(join(work, 'site.config.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(join(work, 'site.config.json'), JSON.stringify({ ...config, siteUrl: 'https://mine.example/' }));
+
+    // Act
+    const result = await run(['build', 'posts', '--out', 'site']);
+
+    // Assess
+    expect(result.code).toBe(0);
+    const files = (await readdir(join(work, 'site'), { recursive: true })).sort();
+    expect(files).not.toContain(join('2024', 'heron-count', 'index.html'));
+    expect(files).not.toContain('herons.html');
+    expect(files).not.toContain('sitemap.xml');
+    expect(files).toContain('feed.xml');
+    const rss = await readFile(join(work, 'site', 'feed.xml'), 'utf8');
+    expect(rss).toContain('<link>https://mine.example/2024/heron-count/</link>');
+    expect(rss).toContain('https://mine.example/2024/heron-count</guid>');
+  });
+});

@@ -12,6 +12,7 @@ import {
 } from '../core/site/archive-entries.ts';
 import {
   aliasFileOf,
+  isCompanion,
   renderArchiveFile,
   renderFeedFiles,
   renderIndexFile,
@@ -20,6 +21,7 @@ import {
   renderSiteWideFiles,
   renderSubscribeFile,
   renderTagFiles,
+  tagFeedFiles,
   tagFilePaths,
 } from '../core/site/public-files.ts';
 import type { MonthRef, PostSummary, PublicFile, PublishedPost, SiteConfig } from '../core/types.ts';
@@ -177,7 +179,7 @@ export const renderMarks = async (
   const monthsToRender = new Set(dirtyMonths);
   for (const month of changedMonths)
     for (const neighbour of neighbouringMonths(month, monthList)) monthsToRender.add(neighbour);
-  for (const month of monthsToRender) {
+  for (const month of isCompanion(deps.site) ? [] : monthsToRender) {
     const posts = postsByMonth.get(month) ?? (months.has(month) ? await deps.archive.postsInMonth(month) : []);
     await checkpoint();
     if (posts.length === 0) {
@@ -217,9 +219,12 @@ export const renderMarks = async (
     await deps.content.writePublic(
       renderIndexFile(newest.slice(0, deps.site.pageSize).map(toSummary), monthList, deps.site),
     );
-    await deps.content.writePublic(renderArchiveFile(monthList, deps.site));
     await deps.content.writePublic(renderSubscribeFile(deps.site));
-    for (const file of renderSiteWideFiles(monthList, deps.site)) await deps.content.writePublic(file);
+    const siteWide = [
+      ...(isCompanion(deps.site) ? [] : [renderArchiveFile(monthList, deps.site)]),
+      ...renderSiteWideFiles(monthList, deps.site),
+    ];
+    for (const file of siteWide) await deps.content.writePublic(file);
     for (const file of deps.staticFiles ?? []) await deps.content.writePublic(file);
   }
 
@@ -239,6 +244,7 @@ const renderPostPage = async (
   neighbours: Neighbours,
   deps: RenderDeps,
 ): Promise<void> => {
+  if (isCompanion(deps.site)) return;
   const claim = await deps.claims.getClaim(`slug:${slug}`);
   const record = claim ? await deps.sources.getSource(claim.owner) : undefined;
   if (record?.status === 'published' && record.post?.slug === slug) {
@@ -266,7 +272,8 @@ const renderTag = async (slug: string, group: TagGroup | undefined, deps: Render
     records.flatMap((record) => (record?.status === 'published' && record.post ? [record.post] : [])),
     deps,
   );
-  for (const file of renderTagFiles(group, newest, deps.site, deps.now())) await deps.content.writePublic(file);
+  const files = renderTagFiles(group, newest, deps.site, deps.now());
+  for (const file of isCompanion(deps.site) ? tagFeedFiles(files) : files) await deps.content.writePublic(file);
 };
 
 /**

@@ -54,6 +54,14 @@ export const addressOfName = (name: string): string => (isAddress(name) ? name :
 export const pageNameOfAddress = (address: string): string =>
   /^\/posts\/([a-z0-9]+(?:-[a-z0-9]+)*)\/$/.exec(address)?.[1] ?? address;
 
+/**
+ * Where the page of a post's unique name is read: its own page here, or in companion mode (`siteUrl`) the address
+ * on the author's own site.
+ * @example pageUrlOfName({ baseUrl: 'https://a.example/' }, '/2024/hello/') // 'https://a.example/2024/hello/'
+ */
+export const pageUrlOfName = (site: Pick<SiteConfig, 'baseUrl' | 'siteUrl'>, name: string): string =>
+  isAddress(name) ? new URL(name.slice(1), site.siteUrl ?? site.baseUrl).href : siteUrl(site, postPagePath(name));
+
 /** Whether a post's unique name is a site path (its old generator's address) rather than a slug. */
 export const isAddress = (name: string): boolean => name.startsWith('/');
 

@@ -5,7 +5,7 @@
 
 import { type HtmlValue, html, raw, type SafeHtml, safeHref } from '../html.ts';
 import { listFormat } from '../intl-cache.ts';
-import { monthOf, monthPagePath, postPagePath, SITE_FILES, siteUrl, tagFeedPaths, tagPagePath } from '../paths.ts';
+import { monthOf, monthPagePath, pageUrlOfName, SITE_FILES, siteUrl, tagFeedPaths, tagPagePath } from '../paths.ts';
 import {
   countPosts,
   describeDate,
@@ -150,7 +150,7 @@ const renderNeighbours = (neighbours: Neighbours, site: SiteConfig): HtmlValue =
   const { newer, older } = neighbours;
   if (!newer && !older) return '';
   const link = (entry: ArchiveEntry, rel: 'prev' | 'next', label: string) =>
-    html`<a rel="${rel}" href="${siteUrl(site, postPagePath(entry.slug))}"><span class="label">${label}</span> ${entry.title}</a>\n`;
+    html`<a rel="${rel}" href="${pageUrlOfName(site, entry.slug)}"><span class="label">${label}</span> ${entry.title}</a>\n`;
   return html`<nav class="post-neighbours" aria-label="Neighbouring posts">
 ${newer ? link(newer, 'prev', 'Newer post') : ''}${older ? link(older, 'next', 'Older post') : ''}</nav>
 `;
@@ -199,7 +199,7 @@ const renderTitles = (entries: ArchiveEntry[], site: SiteConfig): HtmlValue =>
 <ul class="archive-titles">
 ${entries.map((entry) => {
   const date = describeDate(entry.date, site, `date of post "${entry.slug}"`);
-  return html`<li><a href="${siteUrl(site, postPagePath(entry.slug))}">${entry.title}</a> <time datetime="${date.datetime}">${date.label}</time></li>\n`;
+  return html`<li><a href="${pageUrlOfName(site, entry.slug)}">${entry.title}</a> <time datetime="${date.datetime}">${date.label}</time></li>\n`;
 })}</ul>
 `;
 
@@ -284,7 +284,7 @@ const renderPostList = (posts: PostSummary[], site: SiteConfig, empty: string): 
   if (posts.length === 0) return html`<p class="empty">${empty}</p>`;
   return html`<ul class="post-list">
 ${posts.map((post) => {
-  const href = siteUrl(site, postPagePath(post.slug));
+  const href = pageUrlOfName(site, post.slug);
   const date = describeDate(post.date, site, `date of post "${post.slug}"`);
   return html`<li>
 <article class="post-summary">

@@ -66,6 +66,7 @@ export const renderSubscribeFile = (site: SiteConfig): PublicFile => ({
  * page, robots.txt, and the sitemap index with the sitemap of site-wide pages.
  */
 export const renderSiteWideFiles = (months: MonthRef[], site: SiteConfig): PublicFile[] => {
+  if (isCompanion(site)) return [{ path: SITE_FILES.notFound, body: renderNotFoundPage(site) }];
   const entries = allEntries(months);
   return [
     { path: SITE_FILES.notFound, body: renderNotFoundPage(site) },
@@ -94,6 +95,9 @@ export const renderTagFiles = (group: TagGroup, newest: PublishedPost[], site: S
     { path: paths.json, body: feeds.json },
   ];
 };
+
+/** A tag's feeds alone, without its page (companion mode). */
+export const tagFeedFiles = (files: PublicFile[]): PublicFile[] => files.filter((file) => !file.path.endsWith('.html'));
 
 /** Every file of a tag: what is deleted when its last post loses the tag. */
 export const tagFilePaths = (slug: string): string[] => [tagPagePath(slug), ...Object.values(tagFeedPaths(slug))];
@@ -155,6 +159,13 @@ export const aliasFilesOf = (posts: readonly PublishedPost[], site: SiteConfig):
   );
 };
 
+/**
+ * Companion mode: the author keeps their own Hugo or Jekyll site at `siteUrl` and uses this publisher for feeds
+ * and mail only. Post links point there, and no archive pages (posts, months, tags, aliases, sitemaps) are
+ * written here; the feeds, the index, the subscribe page and the 404 page still are.
+ */
+export const isCompanion = (site: Pick<SiteConfig, 'siteUrl'>): boolean => site.siteUrl !== undefined;
+
 /** Every public file for a set of published posts (any order). */
 export const buildSiteFiles = (posts: PublishedPost[], site: SiteConfig, now: Date): PublicFile[] => {
   const sorted = [...posts].sort(compareNewestFirst);
@@ -171,6 +182,24 @@ export const buildSiteFiles = (posts: PublishedPost[], site: SiteConfig, now: Da
   );
   const entries = allEntries(months);
   const bySlug = new Map(sorted.map((post) => [post.slug, post]));
+  if (isCompanion(site)) {
+    return [
+      ...renderFeedFiles(sorted.slice(0, site.feedSize), site, now),
+      renderIndexFile(sorted.slice(0, site.pageSize).map(toSummary), months, site),
+      renderSubscribeFile(site),
+      ...renderSiteWideFiles(months, site),
+      ...[...groupByTag(entries).values()].flatMap((group) =>
+        tagFeedFiles(
+          renderTagFiles(
+            group,
+            group.entries.slice(0, site.feedSize).flatMap((entry) => bySlug.get(entry.slug) ?? []),
+            site,
+            now,
+          ),
+        ),
+      ),
+    ];
+  }
   return [
     ...renderFeedFiles(sorted.slice(0, site.feedSize), site, now),
     renderIndexFile(sorted.slice(0, site.pageSize).map(toSummary), months, site),

@@ -5,7 +5,7 @@
  * post rewrites only its month's sitemap and the small index.
  */
 
-import { monthPagePath, monthSitemapPath, postPagePath, SITE_FILES, siteUrl, tagPagePath } from '../paths.ts';
+import { monthPagePath, monthSitemapPath, pageUrlOfName, SITE_FILES, siteUrl, tagPagePath } from '../paths.ts';
 import type { ArchiveEntry, MonthRef, PublicFile, SiteConfig } from '../types.ts';
 import { renderXmlDocument, type XmlElement } from '../xml.ts';
 import type { TagGroup } from './archive-entries.ts';
@@ -82,7 +82,7 @@ export const renderMonthSitemapFile = (
       url(siteUrl(site, monthPagePath(month)), newestOf(entries)),
       ...(site.permalink
         ? []
-        : entries.map((entry) => url(siteUrl(site, postPagePath(entry.slug)), entry.updated ?? entry.date))),
+        : entries.map((entry) => url(pageUrlOfName(site, entry.slug), entry.updated ?? entry.date))),
     ],
   }),
 });
