@@ -261,6 +261,15 @@ const formerAddressesOf = (previous: SourceRecord | undefined, post: Post): stri
   return [...new Set([...(before.movedFrom ?? []), ...left])].filter((address) => address !== here);
 };
 
+/** A published record around a post inherited from a renamed file, for formerAddressesOf. */
+const pseudoRecord: Omit<SourceRecord, 'post'> = {
+  sourcePath: '',
+  version: 0,
+  status: 'published',
+  claims: [],
+  problems: [],
+};
+
 /** The note for an old address another post already redirects. */
 const aliasTakenProblem = (sourcePath: string, address: string, owner: string): Problem => ({
   file: sourcePath,
@@ -288,6 +297,8 @@ const claimNames = async (
   const notes: Problem[] = [];
   const ids = new Map<string, string | undefined>();
   const held: string[] = [];
+  // The posts of vanished files whose names this one takes over: a renamed file's old self, whose address redirects.
+  const inherited: PublishedPost[] = [];
   const take = async (name: string, postId: string): Promise<Claim> => {
     let claim = await deps.claims.claim(name, me, postId);
     if (claim.owner !== me && !(await deps.content.sourceExists(claim.owner))) {
@@ -298,6 +309,8 @@ const claimNames = async (
       if (stale && name.startsWith('feedid:')) return claim;
       if (await deps.claims.transferClaim(name, formerOwner, me, stale ? postId : undefined)) {
         claim = { ...claim, owner: me, ...(stale ? { postId } : {}) };
+        const former = stale ? undefined : await deps.sources.getSource(formerOwner);
+        if (former?.status === 'published' && former.post) inherited.push(former.post);
         // Retire the vanished file now rather than when its late deletion event comes, so the two never both publish.
         await reconcileSource(formerOwner, deps);
       }
@@ -334,9 +347,17 @@ const claimNames = async (
     notes.push(slugMovedProblem(post, parsedPost.slug, `posts/${plainOwner}`));
   }
   const candidateId = previous?.post?.id ?? defaultPostId(post, deps.site);
+  for (const [name] of uniqueNamesOf(post).filter(([, kind]) => kind !== 'slug')) {
+    const claim = await take(name, candidateId);
+    if (claim.owner === me) ids.set(name, claim.postId);
+    else conflicts.push(nameClashProblem(me, name, `posts/${claim.owner}`));
+  }
   // Old addresses answer 301 to the post: those its front matter lists, and those it had here before its slug or
   // address changed. One post per old address; a page at an address wins over any alias of it.
-  const movedFrom = formerAddressesOf(previous, post);
+  const movedFrom = [
+    ...formerAddressesOf(previous, post),
+    ...inherited.flatMap((former) => formerAddressesOf({ ...pseudoRecord, post: former }, post)),
+  ];
   const redirected: string[] = [];
   for (const address of new Set([...(post.aliases ?? []), ...movedFrom])) {
     const claim = await take(`alias:${pageNameOfAddress(address)}`, candidateId);
@@ -345,11 +366,6 @@ const claimNames = async (
   }
   const stillRedirected = (list: readonly string[]) => list.filter((address) => redirected.includes(address));
   post = { ...post, ...(post.aliases ? { aliases: stillRedirected(post.aliases) } : {}) };
-  for (const [name] of uniqueNamesOf(post).filter(([, kind]) => kind !== 'slug')) {
-    const claim = await take(name, candidateId);
-    if (claim.owner === me) ids.set(name, claim.postId);
-    else conflicts.push(nameClashProblem(me, name, `posts/${claim.owner}`));
-  }
   if (conflicts.length > 0) {
     await giveBack();
     return { conflicts };

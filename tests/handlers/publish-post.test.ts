@@ -158,7 +158,11 @@ describe('publish handler', () => {
     expect(await feedItems()).toEqual([
       { id: before?.id, title: 'Renamed', url: 'https://notes.example/posts/new-name/' },
     ]);
-    expect(await harness.readPublic('posts/old-name/index.html')).toBeUndefined();
+    // The old address redirects when the new file is seen while the old one's post still stands (creation first,
+    // as `aws s3 mv` does); once a deletion has withdrawn the post first, its address is gone.
+    const old = await harness.readPublic('posts/old-name/index.html');
+    if (first === 'creation') expect(old).toContain('url=https://notes.example/posts/new-name/');
+    else expect(old).toBeUndefined();
   });
 
   it.each([
@@ -687,5 +691,27 @@ describe('publish handler, old addresses', () => {
     expect(await feedItems()).toEqual([
       { id: 'https://old.example/2024/kept-address', title: 'Kept', url: 'https://notes.example/2024/kept-address/' },
     ]);
+  });
+});
+
+describe('publish handler, a file renamed in the bucket', () => {
+  it('keeps the feed id of a post renamed to a new slug with the same id, and redirects its old address', async () => {
+    // Prepare: `aws s3 mv` copies to the new name, then deletes the old one.
+    const text = (slug: string) => postText({ title: 'Renamed', slug, id: 'heron-notes' });
+    await publish('old-name.md', text('old-name'));
+    const [before] = await feedItems();
+    await harness.upload('new-name.md', text('new-name'));
+    await harness.remove('old-name.md');
+
+    // Act
+    await harness.handler()(s3Event('created', 'posts/new-name.md'));
+    await harness.handler()(s3Event('deleted', 'posts/old-name.md'));
+
+    // Assess
+    expect(await feedItems()).toEqual([{ ...before, url: 'https://notes.example/posts/new-name/' }]);
+    expect(await harness.readPublic('posts/new-name/index.html')).toContain('Renamed');
+    expect(await harness.readPublic('posts/old-name/index.html')).toContain(
+      'url=https://notes.example/posts/new-name/',
+    );
   });
 });
