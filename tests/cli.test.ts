@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../functions/cli.ts';
+import { validateAtom, validateRss } from './support/feed-validator.ts';
 import { postText } from './support/publisher-harness.ts';
 
 let work: string;
@@ -132,6 +133,36 @@ describe('cli build', () => {
     // Assess
     expect(result.code).toBe(2);
     expect(result.err).toMatch(message);
+  });
+});
+
+describe('cli build with feedPaths', () => {
+  it("serves a moved blog's old feed addresses: Atom at feed.xml, RSS at index.xml, feed/ and each tag's index.xml", async () => {
+    // Prepare
+    const config = {
+      title: 'CLI Notes',
+      baseUrl: 'https://cli.example/',
+      timeZone: 'UTC',
+      feedPaths: { 'feed.xml': 'atom', 'index.xml': 'rss', 'feed/': 'rss', 'tags/:tag/index.xml': 'rss' },
+    };
+    await writeFile(join(work, 'site.config.json'), JSON.stringify(config));
+    await writeFile(join(work, 'posts', 'one.md'), postText({ title: 'One', extra: 'tags: [Rust]' }));
+
+    // Act
+    const result = await run(['build', 'posts', '--out', 'site']);
+
+    // Assess
+    expect(result).toMatchObject({ code: 0, err: '' });
+    const read = (path: string) => readFile(join(work, 'site', path), 'utf8');
+    const atom = await read('feed.xml');
+    expect(atom).toContain('<feed xmlns="http://www.w3.org/2005/Atom"');
+    expect(validateAtom(atom, { location: 'https://cli.example/feed.xml' })).toEqual([]);
+    expect(validateRss(await read('index.xml'), { location: 'https://cli.example/index.xml' })).toEqual([]);
+    expect(validateRss(await read('feed/index.html'), { location: 'https://cli.example/feed/' })).toEqual([]);
+    const tagFeed = await read('tags/rust/index.xml');
+    expect(validateRss(tagFeed, { location: 'https://cli.example/tags/rust/index.xml' })).toEqual([]);
+    expect(parseFeed(tagFeed).items.map((item) => item.title)).toEqual(['One']);
+    expect(await read('index.html')).toContain('href="https://cli.example/index.xml"');
   });
 });
 

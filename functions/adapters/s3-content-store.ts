@@ -37,13 +37,13 @@ export class ContentStoreError extends FeedmailError {
 export const REDIRECT_METADATA_KEY = 'redirect-to';
 
 /**
- * How a public file is stored: Content-Type and Cache-Control by its path; an alias file is an HTML page whatever
+ * How a public file is stored: Content-Type and Cache-Control by its path (or its own content type); an alias file is an HTML page whatever
  * its path (`/index.xml` may be an old address too), with its target as user metadata. Metadata travels as an HTTP
  * header, which takes ASCII only, so the target is percent-encoded where it must be.
  */
 const objectHeadersOf = (file: PublicFile) => {
   if (file.redirectTo === undefined) {
-    const { contentType, cacheControl } = httpHeadersFor(file.path);
+    const { contentType, cacheControl } = httpHeadersFor(file.path, file.contentType);
     return { ContentType: contentType, CacheControl: cacheControl };
   }
   const { contentType, cacheControl } = httpHeadersFor('alias.html');

@@ -262,7 +262,7 @@ const renderPostPage = async (
 /** A tag's page and feeds, with its newest posts read in full for the feeds; deleted once no post has the tag. */
 const renderTag = async (slug: string, group: TagGroup | undefined, deps: RenderDeps): Promise<void> => {
   if (!group) {
-    for (const path of tagFilePaths(slug)) await deps.content.deletePublic(path);
+    for (const path of tagFilePaths(slug, deps.site)) await deps.content.deletePublic(path);
     return;
   }
   const records = await deps.sources.getSources(

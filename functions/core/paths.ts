@@ -129,9 +129,18 @@ export const monthOf = (date: Date, timeZone: string): string => {
   return `${year}-${month}`;
 };
 
-/** Content-Type and Cache-Control for a public file, by its path. Feeds are polled, so they stay short-lived. */
-export const httpHeadersFor = (path: string): { contentType: string; cacheControl: string } => {
-  const shortLived = 'public, max-age=300, stale-while-revalidate=60';
+const shortLived = 'public, max-age=300, stale-while-revalidate=60';
+
+/**
+ * Content-Type and Cache-Control for a public file, by its path. Feeds are polled, so they stay short-lived. A file
+ * that carries its own content type (a feed whose name does not tell its format, such as an Atom `feed.xml` or
+ * `feed/index.html`) is a generated document and short-lived too.
+ * @example httpHeadersFor('feed/index.html', 'application/rss+xml; charset=utf-8').contentType // 'application/rss+xml; charset=utf-8'
+ */
+export const httpHeadersFor = (path: string, contentType?: string): { contentType: string; cacheControl: string } =>
+  contentType === undefined ? headersByPath(path) : { contentType, cacheControl: shortLived };
+
+const headersByPath = (path: string): { contentType: string; cacheControl: string } => {
   if (path === SITE_FILES.sitemap || path.startsWith('sitemaps/'))
     return { contentType: 'application/xml; charset=utf-8', cacheControl: shortLived };
   if (path.endsWith('.xml') && path.includes('atom'))

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import type { DigestConfig, SiteConfig } from './types.ts';
+import type { DigestConfig, FeedFormat, SiteConfig } from './types.ts';
 
 declare module './types.ts' {
   interface MailConfig {
@@ -55,6 +55,55 @@ const certificateArn = z.string().superRefine((value, context) => {
   }
 });
 
+const FEED_FORMATS: readonly string[] = ['rss', 'atom', 'json'] satisfies FeedFormat[];
+const FEED_PATH_EXAMPLES = 'such as "index.xml", "feed.xml", "feed/" or "tags/:tag/index.xml"';
+/** Folders of the site's own pages: a feed at `<folder>/` would replace one of them. */
+const PAGE_FOLDERS = ['archive/', 'subscribe/', 'posts/', 'tags/'];
+
+/**
+ * What is wrong with one `feedPaths` entry, phrased as what to write instead; undefined when it is fine. The name's
+ * ending must fit the format (a `.json` file is JSON Feed, `.rss` RSS, `.atom` Atom), which also guarantees the
+ * fallback names of a displaced default feed (feed-paths.ts) are free.
+ * @example feedPathProblem('/index.xml', 'rss') // '"/index.xml": write the path without the leading /, as "index.xml"'
+ */
+export const feedPathProblem = (path: string, format: unknown): string | undefined => {
+  if (typeof format !== 'string' || !FEED_FORMATS.includes(format))
+    return `"${path}": the format must be "rss", "atom" or "json", not ${JSON.stringify(format)}`;
+  if (path.startsWith('/')) return `"${path}": write the path without the leading /, as "${path.replace(/^\/+/, '')}"`;
+  if (path.split(':tag').length > 2) return `"${path}": may name :tag once`;
+  const segments = path.replace(/\/$/, '').split('/');
+  const unsafe = segments.some(
+    (segment) => segment === '.' || segment === '..' || !/^[A-Za-z0-9._~-]+$/.test(segment.replace(':tag', 'tag')),
+  );
+  if (unsafe)
+    return `"${path}": must be a path below the site root made of letters, digits, - _ . ~ and /, without empty, . or .. parts, ${FEED_PATH_EXAMPLES}`;
+  const ending = path.endsWith('/') ? '/' : /\.(xml|rss|atom|json)$/.exec(path)?.[1];
+  if (ending === undefined)
+    return `"${path}": must end in .xml, .rss, .atom or .json, or in / for a folder address ${FEED_PATH_EXAMPLES}`;
+  const fits = ending === '/' || (ending === 'xml' ? format !== 'json' : ending === format);
+  if (!fits)
+    return format === 'json'
+      ? `"${path}": JSON Feed needs a .json name or a folder address (ending in /), such as "feed.json"`
+      : `"${path}": a .${ending} file holds ${ending === 'json' ? 'JSON Feed' : ending === 'rss' ? 'RSS' : 'Atom'}; write "${ending}", or use a .xml name for ${format}`;
+  if (path === 'sitemap.xml' || path.startsWith('sitemaps/'))
+    return `"${path}" is the site's sitemap; choose another path`;
+  if (ending === '/' && PAGE_FOLDERS.some((folder) => path.startsWith(folder)))
+    return `"${path}" is a folder of the site's own pages (${PAGE_FOLDERS.join(', ')}); choose another folder, such as "feed/"`;
+  return undefined;
+};
+
+const feedPaths = z
+  .record(z.string(), z.unknown(), {
+    error: 'must be an object of site paths and formats, e.g. { "index.xml": "rss", "feed.xml": "atom" }',
+  })
+  .superRefine((paths, context) => {
+    for (const [path, format] of Object.entries(paths)) {
+      const message = feedPathProblem(path, format);
+      if (message) context.addIssue({ code: 'custom', message });
+    }
+  })
+  .transform((paths) => paths as Record<string, FeedFormat>);
+
 const schema = z
   .object({
     title: z.string().trim().min(1, 'must not be empty'),
@@ -76,6 +125,7 @@ const schema = z
       .refine((value) => value.includes(':slug'), 'must contain :slug so every post gets its own link')
       .optional(),
     idScheme: z.enum(['tag', 'generator']).optional(),
+    feedPaths: feedPaths.optional(),
     maxPostBytes: z
       .number()
       .int()
@@ -153,7 +203,7 @@ export const parseSiteConfig = (input: unknown, source = 'site config'): SiteCon
     const lines = problems.map(({ key, message }) => `  ${key || '(root)'}: ${message}`);
     throw new ConfigError(`${source} has ${lines.length} problem(s):\n${lines.join('\n')}`);
   }
-  const { author, permalink, domain, mail, digest, siteUrl, idScheme, ...rest } = result.data;
+  const { author, permalink, domain, mail, digest, siteUrl, idScheme, feedPaths, ...rest } = result.data;
   const config: SiteConfig = {
     ...rest,
     // With a domain, baseUrl was checked to be this address, up to the case of the host.
@@ -161,6 +211,7 @@ export const parseSiteConfig = (input: unknown, source = 'site config'): SiteCon
     ...(author ? { author: stripUndefined(author) } : {}),
     ...(permalink ? { permalink } : {}),
     ...(idScheme ? { idScheme } : {}),
+    ...(feedPaths && Object.keys(feedPaths).length > 0 ? { feedPaths } : {}),
     ...(siteUrl ? { siteUrl: siteUrl.endsWith('/') ? siteUrl : `${siteUrl}/` } : {}),
     ...(domain ? { domain } : {}),
     ...(mail ? { mail: { ...stripUndefined(mail), fromName: mail.fromName ?? rest.title } } : {}),

@@ -55,6 +55,12 @@ export interface SiteConfig {
    * `generator` in a site with a Hugo or Jekyll config, `tag` otherwise. A published post's id never changes.
    */
   idScheme?: 'tag' | 'generator';
+  /**
+   * Extra feed addresses, each with its format: an old blog's feeds (`index.xml`, `feed.xml`, `feed/`) keep serving.
+   * A path with `:tag` is one feed per tag (`tags/:tag/index.xml`). A default feed name given another format
+   * serves that format instead (see core/site/feed-paths.ts).
+   */
+  feedPaths?: Record<string, FeedFormat>;
   /** Largest Markdown file accepted, in bytes. */
   maxPostBytes: number;
   /** Host names whose iframes survive sanitizing (video players and the like). */
@@ -66,6 +72,9 @@ export interface SiteConfig {
   /** When digests of new posts go out. */
   digest: DigestConfig;
 }
+
+/** The three feed formats: RSS 2.0, Atom 1.0 and JSON Feed. */
+export type FeedFormat = 'rss' | 'atom' | 'json';
 
 export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
 
@@ -209,4 +218,6 @@ export interface PublicFile {
    * status (the stack's CloudFront, the local run) answer 301 to this location instead.
    */
   redirectTo?: string;
+  /** Content-Type of a file whose name does not tell it (an Atom feed at `feed.xml`, a feed at `feed/index.html`). */
+  contentType?: string;
 }

@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { createJsonLogger, silentLogger } from '../app/logger.ts';
 import type { PublishResult } from '../app/publish.ts';
 import { describeError } from '../core/errors.ts';
-import { SITE_FILES, siteUrl } from '../core/paths.ts';
+import { siteUrl } from '../core/paths.ts';
 import { formatProblem } from '../core/problems.ts';
+import { siteFeedLayout } from '../core/site/feed-paths.ts';
 import { describeListenError, parsePort } from './dev-server.ts';
 import { writeLocalRun } from './local-run-file.ts';
 import { startLocalSite } from './local-site.ts';
@@ -62,9 +63,10 @@ const main = async (): Promise<void> => {
   }
   console.log('');
   console.log(`Site:      ${local.url}`);
-  console.log(`RSS:       ${siteUrl(site, SITE_FILES.rss)}`);
-  console.log(`Atom:      ${siteUrl(site, SITE_FILES.atom)}`);
-  console.log(`JSON Feed: ${siteUrl(site, SITE_FILES.json)}`);
+  const feeds = siteFeedLayout(site).main;
+  console.log(`RSS:       ${siteUrl(site, feeds.rss)}`);
+  console.log(`Atom:      ${siteUrl(site, feeds.atom)}`);
+  console.log(`JSON Feed: ${siteUrl(site, feeds.json)}`);
   console.log(`Subscribe: ${siteUrl(site, 'subscribe/')}  (mail goes to the outbox, not to the Internet)`);
   console.log(`Outbox:    ${local.url}_outbox/  (.local/outbox/*.eml)`);
   console.log(`Next mail: ${local.url}_outbox/next  (the digest subscribers would get next; sends nothing)`);

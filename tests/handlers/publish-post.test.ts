@@ -705,7 +705,7 @@ describe('publish handler, a file renamed in the bucket', () => {
 
     // Act
     await harness.handler()(s3Event('created', 'posts/new-name.md'));
-    await harness.handler()(s3Event('deleted', 'posts/old-name.md'));
+    await harness.handler()(s3Event('removed', 'posts/old-name.md'));
 
     // Assess
     expect(await feedItems()).toEqual([{ ...before, url: 'https://notes.example/posts/new-name/' }]);

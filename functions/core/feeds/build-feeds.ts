@@ -1,7 +1,8 @@
-import type { PublishedPost, SiteConfig } from '../types.ts';
+import { siteUrl } from '../paths.ts';
+import type { FeedFormat, PublishedPost, SiteConfig } from '../types.ts';
 import { renderAtom } from './atom.ts';
 import { renderJsonFeed } from './json-feed.ts';
-import { type FeedScope, prepareFeed } from './model.ts';
+import { type FeedModel, type FeedScope, prepareFeed } from './model.ts';
 import { renderRss } from './rss.ts';
 
 export { stripControlCharacters } from '../xml.ts';
@@ -23,4 +24,27 @@ export interface Feeds {
 export const buildFeeds = (posts: readonly PublishedPost[], site: SiteConfig, now: Date, scope?: FeedScope): Feeds => {
   const feed = prepareFeed(posts, site, now, scope);
   return { rss: renderRss(feed), atom: renderAtom(feed), json: renderJsonFeed(feed) };
+};
+
+const RENDERERS: Record<FeedFormat, (feed: FeedModel) => string> = {
+  rss: renderRss,
+  atom: renderAtom,
+  json: renderJsonFeed,
+};
+const SELF: Record<FeedFormat, 'rssUrl' | 'atomUrl' | 'jsonUrl'> = { rss: 'rssUrl', atom: 'atomUrl', json: 'jsonUrl' };
+
+/**
+ * One feed document per requested file, in its format, each naming its own address as self (the W3C validator warns
+ * when self differs from where the feed is served). The posts are prepared once for all of them.
+ * @example buildFeedDocuments(posts, site, now, undefined, [{ path: 'index.xml', format: 'rss' }])[0] // '<?xml …'
+ */
+export const buildFeedDocuments = (
+  posts: readonly PublishedPost[],
+  site: SiteConfig,
+  now: Date,
+  scope: FeedScope | undefined,
+  files: readonly { path: string; format: FeedFormat }[],
+): string[] => {
+  const feed = prepareFeed(posts, site, now, scope);
+  return files.map(({ path, format }) => RENDERERS[format]({ ...feed, [SELF[format]]: siteUrl(site, path) }));
 };

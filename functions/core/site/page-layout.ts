@@ -4,6 +4,7 @@
 import { type HtmlValue, html, type SafeHtml } from '../html.ts';
 import { SITE_FILES, siteUrl } from '../paths.ts';
 import type { SiteConfig } from '../types.ts';
+import { siteFeedLayout } from './feed-paths.ts';
 // A cycle by design: the footer shows the subscribe form, and the subscription pages use this frame. Neither module
 // calls the other while loading, so either may be imported first.
 import { renderSubscribeForm } from './subscribe-form.ts';
@@ -29,9 +30,9 @@ export interface PageFrame {
 }
 
 const FEEDS = [
-  { path: SITE_FILES.rss, type: 'application/rss+xml', label: 'RSS' },
-  { path: SITE_FILES.atom, type: 'application/atom+xml', label: 'Atom' },
-  { path: SITE_FILES.json, type: 'application/feed+json', label: 'JSON Feed' },
+  { format: 'rss', type: 'application/rss+xml', label: 'RSS' },
+  { format: 'atom', type: 'application/atom+xml', label: 'Atom' },
+  { format: 'json', type: 'application/feed+json', label: 'JSON Feed' },
 ] as const;
 
 /** The longest meta description search engines and link previews tend to show whole. */
@@ -39,9 +40,11 @@ export const DESCRIPTION_LENGTH = 200;
 
 const current = (active: boolean): HtmlValue => (active ? html` aria-current="page"` : '');
 
-/** The site's three feeds with their absolute URLs, for autodiscovery and for links. */
-export const siteFeeds = (site: SiteConfig): { href: string; type: string; label: string }[] =>
-  FEEDS.map((feed) => ({ href: siteUrl(site, feed.path), type: feed.type, label: feed.label }));
+/** The site's three feeds with their absolute URLs (where `feedPaths` put each format), for autodiscovery and links. */
+export const siteFeeds = (site: SiteConfig): { href: string; type: string; label: string }[] => {
+  const { main } = siteFeedLayout(site);
+  return FEEDS.map((feed) => ({ href: siteUrl(site, main[feed.format]), type: feed.type, label: feed.label }));
+};
 
 /** A complete HTML document around a page's main content. */
 export const renderDocument = (site: SiteConfig, page: PageFrame): string => {

@@ -5,7 +5,7 @@
 
 import { type HtmlValue, html, raw, type SafeHtml, safeHref } from '../html.ts';
 import { listFormat } from '../intl-cache.ts';
-import { monthOf, monthPagePath, pageUrlOfName, SITE_FILES, siteUrl, tagFeedPaths, tagPagePath } from '../paths.ts';
+import { monthOf, monthPagePath, pageUrlOfName, SITE_FILES, siteUrl, tagPagePath } from '../paths.ts';
 import {
   countPosts,
   describeDate,
@@ -17,6 +17,7 @@ import {
 } from '../text-format.ts';
 import type { ArchiveEntry, Author, MonthRef, PostSummary, PublishedPost, SiteConfig } from '../types.ts';
 import { type Neighbours, type TagGroup, tagSlug } from './archive-entries.ts';
+import { tagFeedLayout } from './feed-paths.ts';
 import { DESCRIPTION_LENGTH, renderDocument } from './page-layout.ts';
 
 /**
@@ -205,7 +206,7 @@ ${entries.map((entry) => {
 
 /** The page of one tag: its posts newest first, and its own feeds (announced for autodiscovery too). */
 export const renderTagPage = (group: TagGroup, site: SiteConfig): string => {
-  const feeds = tagFeedPaths(group.slug);
+  const feeds = tagFeedLayout(site, group.slug).main;
   const links = [
     { href: siteUrl(site, feeds.rss), type: 'application/rss+xml', label: 'RSS' },
     { href: siteUrl(site, feeds.atom), type: 'application/atom+xml', label: 'Atom' },

@@ -1,4 +1,3 @@
-import { buildFeeds } from '../feeds/build-feeds.ts';
 import {
   addressOfName,
   monthOf,
@@ -6,7 +5,6 @@ import {
   pageNameOfAddress,
   postPagePath,
   SITE_FILES,
-  tagFeedPaths,
   tagPagePath,
 } from '../paths.ts';
 import { compareNewestFirst, toSummary } from '../posts/published-post.ts';
@@ -19,6 +17,7 @@ import {
   type TagGroup,
   toArchiveEntry,
 } from './archive-entries.ts';
+import { renderSiteFeedFiles, renderTagFeedFiles, tagFeedFilePaths } from './feed-paths.ts';
 import {
   renderArchivePage,
   renderIndexPage,
@@ -36,14 +35,9 @@ import { renderSubscribePage } from './subscription-pages.ts';
  * the CLI and the benchmark render all of them at once with buildSiteFiles. Both go through these functions.
  */
 
-export const renderFeedFiles = (newest: PublishedPost[], site: SiteConfig, now: Date): PublicFile[] => {
-  const feeds = buildFeeds(newest, site, now);
-  return [
-    { path: SITE_FILES.rss, body: feeds.rss },
-    { path: SITE_FILES.atom, body: feeds.atom },
-    { path: SITE_FILES.json, body: feeds.json },
-  ];
-};
+/** The site's feeds: the default files and the configured `feedPaths` (feed-paths.ts). */
+export const renderFeedFiles = (newest: PublishedPost[], site: SiteConfig, now: Date): PublicFile[] =>
+  renderSiteFeedFiles(newest, site, now);
 
 export const renderIndexFile = (newest: PostSummary[], months: MonthRef[], site: SiteConfig): PublicFile => ({
   path: SITE_FILES.index,
@@ -77,30 +71,22 @@ export const renderSiteWideFiles = (months: MonthRef[], site: SiteConfig): Publi
 };
 
 /**
- * A tag's page and its three feeds. `newest` holds the tag's newest posts in full (at least `site.feedSize` of
+ * A tag's page and its feeds (feed-paths.ts). `newest` holds the tag's newest posts in full (at least `site.feedSize` of
  * them where the tag has that many), for the feeds.
  */
-export const renderTagFiles = (group: TagGroup, newest: PublishedPost[], site: SiteConfig, now: Date): PublicFile[] => {
-  const paths = tagFeedPaths(group.slug);
-  const feeds = buildFeeds(newest.slice(0, site.feedSize), site, now, {
-    title: `${site.title}: ${group.name}`,
-    description: `Posts tagged ${group.name} on ${site.title}.`,
-    home: tagPagePath(group.slug),
-    ...paths,
-  });
-  return [
-    { path: tagPagePath(group.slug), body: renderTagPage(group, site) },
-    { path: paths.rss, body: feeds.rss },
-    { path: paths.atom, body: feeds.atom },
-    { path: paths.json, body: feeds.json },
-  ];
-};
+export const renderTagFiles = (group: TagGroup, newest: PublishedPost[], site: SiteConfig, now: Date): PublicFile[] => [
+  { path: tagPagePath(group.slug), body: renderTagPage(group, site) },
+  ...renderTagFeedFiles(group, newest, site, now),
+];
 
 /** A tag's feeds alone, without its page (companion mode). */
 export const tagFeedFiles = (files: PublicFile[]): PublicFile[] => files.filter((file) => !file.path.endsWith('.html'));
 
 /** Every file of a tag: what is deleted when its last post loses the tag. */
-export const tagFilePaths = (slug: string): string[] => [tagPagePath(slug), ...Object.values(tagFeedPaths(slug))];
+export const tagFilePaths = (slug: string, site: SiteConfig): string[] => [
+  tagPagePath(slug),
+  ...tagFeedFilePaths(site, slug),
+];
 
 export const renderMonthFile = (
   month: string,

@@ -1,0 +1,130 @@
+/**
+ * Where the feeds are served: the default files (`feed.xml` RSS, `atom.xml`, `feed.json`, and the same names in each
+ * tag's folder) plus the addresses `feedPaths` adds, so that a blog moved from Hugo or Jekyll keeps its old feed
+ * addresses in the format they had. A configured path wins over a default name: `"feed.xml": "atom"` makes
+ * `feed.xml` Atom (jekyll-feed's), and the RSS feed it displaces is then announced at a configured RSS path, or else
+ * at `rss.xml`. Every file names its own address as self.
+ */
+import { buildFeedDocuments, type FeedScope } from '../feeds/build-feeds.ts';
+import { SITE_FILES, tagFeedPaths, tagPagePath } from '../paths.ts';
+import type { FeedFormat, PublicFile, PublishedPost, SiteConfig } from '../types.ts';
+import type { TagGroup } from './archive-entries.ts';
+
+/** One feed document: the file that answers at its address, and the format it holds. */
+export interface FeedFile {
+  path: string;
+  format: FeedFormat;
+}
+
+/** The feeds of the site, or of one tag. */
+export interface FeedLayout {
+  /** Every feed file to write, the defaults first. */
+  files: FeedFile[];
+  /** The file each format is announced at: page autodiscovery, the subscribe page, a tag page's links. */
+  main: Record<FeedFormat, string>;
+}
+
+/** In a `feedPaths` key, the tag's slug (`tags/:tag/index.xml` is Hugo's tag feed). */
+export const TAG_PLACEHOLDER = ':tag';
+
+/** The media type each format is served with, whatever its file is called. */
+export const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
+  rss: 'application/rss+xml; charset=utf-8',
+  atom: 'application/atom+xml; charset=utf-8',
+  json: 'application/feed+json; charset=utf-8',
+};
+
+const FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
+
+/**
+ * The file that answers at a feed address: a folder address is its `index.html`, which the edge and the dev server
+ * serve for `/feed/` (the file then carries the feed's content type).
+ * @example feedFileOf('feed/') // 'feed/index.html'
+ */
+export const feedFileOf = (address: string): string => (address.endsWith('/') ? `${address}index.html` : address);
+
+/**
+ * Lays out a set of feeds: the defaults, overridden and extended by the configured files. A format whose default
+ * file now holds another format is announced at its first configured file, or else at a fallback beside the default
+ * (`rss.xml`, then `feed.rss`; `feed.atom`). Validated `feedPaths` never give `.rss`, `.atom` or `.json` names another
+ * format, so the last fallback is always free.
+ * @example arrangeFeeds({ rss: 'feed.xml', atom: 'atom.xml', json: 'feed.json' }, [{ path: 'feed.xml', format: 'atom' }]).main.rss // 'rss.xml'
+ */
+export const arrangeFeeds = (defaults: Record<FeedFormat, string>, configured: readonly FeedFile[]): FeedLayout => {
+  const formatAt = new Map<string, FeedFormat>(FORMATS.map((format) => [defaults[format], format]));
+  for (const file of configured) formatAt.set(file.path, file.format);
+  const folder = defaults.rss.slice(0, defaults.rss.lastIndexOf('/') + 1);
+  const fallbacks: Record<FeedFormat, string[]> = {
+    rss: [`${folder}rss.xml`, `${folder}feed.rss`],
+    atom: [`${folder}feed.atom`],
+    json: [`${folder}feed.json`],
+  };
+  const main = Object.fromEntries(
+    FORMATS.map((format) => {
+      if (formatAt.get(defaults[format]) === format) return [format, defaults[format]];
+      const path =
+        configured.find((file) => file.format === format)?.path ??
+        fallbacks[format].find((candidate) => (formatAt.get(candidate) ?? format) === format) ??
+        defaults[format];
+      formatAt.set(path, format);
+      return [format, path];
+    }),
+  ) as Record<FeedFormat, string>;
+  return { files: [...formatAt].map(([path, format]) => ({ path, format })), main };
+};
+
+/** The configured feed files of the site (`tagSlug` absent) or of one tag (the paths with `:tag`). */
+const configuredFeeds = (site: Pick<SiteConfig, 'feedPaths'>, tagSlug?: string): FeedFile[] =>
+  Object.entries(site.feedPaths ?? {}).flatMap(([address, format]) =>
+    address.includes(TAG_PLACEHOLDER) === (tagSlug !== undefined)
+      ? [{ path: feedFileOf(address.replace(TAG_PLACEHOLDER, tagSlug ?? '')), format }]
+      : [],
+  );
+
+/** The site's feeds: `SITE_FILES` with the configured `feedPaths`. */
+export const siteFeedLayout = (site: Pick<SiteConfig, 'feedPaths'>): FeedLayout =>
+  arrangeFeeds({ rss: SITE_FILES.rss, atom: SITE_FILES.atom, json: SITE_FILES.json }, configuredFeeds(site));
+
+/**
+ * One tag's feeds: its three in the tag's folder, with the configured `:tag` paths.
+ * @example tagFeedLayout({ feedPaths: { 'tags/:tag/index.xml': 'rss' } }, 'rust').files.at(-1) // { path: 'tags/rust/index.xml', format: 'rss' }
+ */
+export const tagFeedLayout = (site: Pick<SiteConfig, 'feedPaths'>, tagSlug: string): FeedLayout =>
+  arrangeFeeds(tagFeedPaths(tagSlug), configuredFeeds(site, tagSlug));
+
+/** Renders every file of a layout, each in its format, with its own address as self and its media type. */
+export const renderFeedLayout = (
+  layout: FeedLayout,
+  posts: readonly PublishedPost[],
+  site: SiteConfig,
+  now: Date,
+  scope?: Omit<FeedScope, FeedFormat>,
+): PublicFile[] => {
+  const bodies = buildFeedDocuments(posts, site, now, scope && { ...scope, ...layout.main }, layout.files);
+  return layout.files.map((file, at) => ({
+    path: file.path,
+    body: bodies[at] ?? '',
+    contentType: FEED_CONTENT_TYPES[file.format],
+  }));
+};
+
+/** The site's feed files, from its newest posts. */
+export const renderSiteFeedFiles = (newest: readonly PublishedPost[], site: SiteConfig, now: Date): PublicFile[] =>
+  renderFeedLayout(siteFeedLayout(site), newest, site, now);
+
+/** A tag's feed files, from its newest posts in full (the first `site.feedSize` are used). */
+export const renderTagFeedFiles = (
+  group: TagGroup,
+  newest: readonly PublishedPost[],
+  site: SiteConfig,
+  now: Date,
+): PublicFile[] =>
+  renderFeedLayout(tagFeedLayout(site, group.slug), newest.slice(0, site.feedSize), site, now, {
+    title: `${site.title}: ${group.name}`,
+    description: `Posts tagged ${group.name} on ${site.title}.`,
+    home: tagPagePath(group.slug),
+  });
+
+/** Every feed file of a tag: what is deleted with its page when its last post loses the tag. */
+export const tagFeedFilePaths = (site: Pick<SiteConfig, 'feedPaths'>, tagSlug: string): string[] =>
+  tagFeedLayout(site, tagSlug).files.map((file) => file.path);
