@@ -10,10 +10,12 @@ import { MIGRATE_CHECK_USAGE, MigrateCheckUsageError, runMigrateCheckCommand } f
 import { IO_CONCURRENCY, loadSite, mapLimit, readFolder } from './cli/posts-folder.ts';
 import { runSubscribersCommand, SUBSCRIBERS_USAGE, SubscribersUsageError } from './cli/subscribers-command.ts';
 import { ConfigError, describeError } from './core/errors.ts';
+import { addressOfName } from './core/paths.ts';
 import { type BatchResult, decideBatch } from './core/posts/build-batch.ts';
 import { formatProblem, hasErrors } from './core/problems.ts';
-import { buildSiteFiles } from './core/site/public-files.ts';
-import type { SiteConfig } from './core/types.ts';
+import { buildSiteFiles, redirectsOf } from './core/site/public-files.ts';
+import { redirectProblems } from './core/site/redirects.ts';
+import type { PublishedPost, SiteConfig } from './core/types.ts';
 
 /**
  * The author's command line: `npm run cli -- <command>`.
@@ -120,7 +122,8 @@ export const runCli = async (argv: string[], io: Io, cwd = process.cwd()): Promi
       );
     }
     const { posts, assets, content, problems, notPosts } = await readFolder(dir);
-    const result = decideBatch(await parseInWorkers(posts, site, content), site, now);
+    const decided = decideBatch(await parseInWorkers(posts, site, content), site, now);
+    const result = { ...decided, problems: [...decided.problems, ...siteRedirectProblems(decided.published, site)] };
     for (const problem of [...problems, ...result.problems])
       io.err(formatProblem({ ...problem, file: relative(cwd, join(dir, problem.file)) }));
     if (notPosts.length > 0) io.err(describeNotPosts(notPosts, (path) => relative(cwd, join(dir, path))));
@@ -143,6 +146,14 @@ export const runCli = async (argv: string[], io: Io, cwd = process.cwd()): Promi
     throw error;
   }
 };
+
+/** Loops, chains, clashes and shadowed pages among the old addresses the posts redirect from. */
+const siteRedirectProblems = (published: readonly PublishedPost[], site: SiteConfig) =>
+  redirectProblems(
+    published.flatMap((post) => redirectsOf(post).map((from) => ({ from, to: post.url, file: post.sourcePath }))),
+    new Set(published.map((post) => addressOfName(post.slug))),
+    site,
+  );
 
 /** Whether one folder is the other or inside it: the build replaces parts of --out, so it must not hold the posts. */
 const overlaps = (a: string, b: string): boolean => {

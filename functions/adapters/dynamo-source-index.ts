@@ -126,6 +126,8 @@ const postSummarySchema = z.looseObject({
   id: z.string(),
   sourcePath: z.string(),
   slug: z.string(),
+  aliases: z.array(z.string()).exactOptional(),
+  movedFrom: z.array(z.string()).exactOptional(),
   url: z.string(),
   title: z.string(),
   date: z.string(),

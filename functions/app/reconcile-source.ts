@@ -1,5 +1,5 @@
 import { ConflictError } from '../core/errors.ts';
-import { monthOf } from '../core/paths.ts';
+import { addressOfName, monthOf, pageNameOfAddress } from '../core/paths.ts';
 import { parsePost, publicationState } from '../core/posts/parse-post.ts';
 import { defaultPostId } from '../core/posts/post-id.ts';
 import { toPublishedPost } from '../core/posts/published-post.ts';
@@ -182,7 +182,8 @@ const computeRecord = async (
   const base = { sourcePath, version, etag, claims: claimed.names, problems };
   switch (state) {
     case 'live': {
-      const published = stampEdit(toPublishedPost(post, id), previous?.post, now);
+      const stamped = stampEdit(toPublishedPost(post, id), previous?.post, now);
+      const published = claimed.movedFrom.length > 0 ? { ...stamped, movedFrom: claimed.movedFrom } : stamped;
       const dueAt = post.expiresAt?.toISOString();
       return {
         ...base,
@@ -244,7 +245,30 @@ const rejectedRecord = (
  * The names taken and the feed id they settled on, with the post at the slug it got (its dated slug when another
  * post has the plain one, and `notes` saying so), or why the post cannot have them.
  */
-type ClaimResult = { names: string[]; postId: string; post: Post; notes: Problem[] } | { conflicts: Problem[] };
+type ClaimResult =
+  | { names: string[]; postId: string; post: Post; notes: Problem[]; movedFrom: string[] }
+  | { conflicts: Problem[] };
+
+/**
+ * The addresses a post had here before its latest change: those it had already left, and its page's address if
+ * that is now different. Its current address is never one of them (a post moved back has no redirect to itself).
+ */
+const formerAddressesOf = (previous: SourceRecord | undefined, post: Post): string[] => {
+  const before = previous?.post;
+  if (!before) return [];
+  const left = before.slug !== post.slug && previous?.status === 'published' ? [addressOfName(before.slug)] : [];
+  const here = addressOfName(post.slug);
+  return [...new Set([...(before.movedFrom ?? []), ...left])].filter((address) => address !== here);
+};
+
+/** The note for an old address another post already redirects. */
+const aliasTakenProblem = (sourcePath: string, address: string, owner: string): Problem => ({
+  file: sourcePath,
+  field: 'aliases',
+  message: `The old address ${address} already redirects to ${owner}, so it does not redirect to this post.`,
+  fix: 'Remove the address from one of the two posts.',
+  severity: 'warning',
+});
 
 /** A claim retired longer ago than this belongs to a post deleted for good, not to the old name of a renamed one. */
 const RENAME_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -304,12 +328,23 @@ const claimNames = async (
     }
     if (candidate === parsedPost.slug) plainOwner = claim.owner;
   }
-  const post = slug === undefined || slug === parsedPost.slug ? parsedPost : withSlug(parsedPost, slug, deps.site);
+  let post = slug === undefined || slug === parsedPost.slug ? parsedPost : withSlug(parsedPost, slug, deps.site);
   if (slug === undefined) conflicts.push(nameClashProblem(me, `slug:${parsedPost.slug}`, `posts/${plainOwner ?? ''}`));
   else if (post !== parsedPost && plainOwner !== undefined) {
     notes.push(slugMovedProblem(post, parsedPost.slug, `posts/${plainOwner}`));
   }
   const candidateId = previous?.post?.id ?? defaultPostId(post, deps.site);
+  // Old addresses answer 301 to the post: those its front matter lists, and those it had here before its slug or
+  // address changed. One post per old address; a page at an address wins over any alias of it.
+  const movedFrom = formerAddressesOf(previous, post);
+  const redirected: string[] = [];
+  for (const address of new Set([...(post.aliases ?? []), ...movedFrom])) {
+    const claim = await take(`alias:${pageNameOfAddress(address)}`, candidateId);
+    if (claim.owner === me) redirected.push(address);
+    else notes.push(aliasTakenProblem(me, address, claim.owner));
+  }
+  const stillRedirected = (list: readonly string[]) => list.filter((address) => redirected.includes(address));
+  post = { ...post, ...(post.aliases ? { aliases: stillRedirected(post.aliases) } : {}) };
   for (const [name] of uniqueNamesOf(post).filter(([, kind]) => kind !== 'slug')) {
     const claim = await take(name, candidateId);
     if (claim.owner === me) ids.set(name, claim.postId);
@@ -328,7 +363,7 @@ const claimNames = async (
   for (let attempt = 1; attempt <= 5; attempt++) {
     const postId = attempt === 1 ? wantedId : `${wantedId}-${attempt}`;
     const claim = await take(`feedid:${postId}`, postId);
-    if (claim.owner === me) return { names: held, postId, post, notes };
+    if (claim.owner === me) return { names: held, postId, post, notes, movedFrom: stillRedirected(movedFrom) };
     if (authorChosen) {
       conflicts.push({
         file: me,
@@ -361,6 +396,8 @@ const dirtyKeys = (previous: SourceRecord | undefined, next: SourceRecord, site:
     keys.add(FEEDS_KEY);
     keys.add(monthKey(record.month ?? monthOf(new Date(record.post.date), site.timeZone)));
     keys.add(postKey(record.post.slug));
+    for (const address of [...(record.post.aliases ?? []), ...(record.post.movedFrom ?? [])])
+      keys.add(postKey(pageNameOfAddress(address)));
   }
   return [...keys];
 };

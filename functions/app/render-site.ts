@@ -11,6 +11,7 @@ import {
   toArchiveEntry,
 } from '../core/site/archive-entries.ts';
 import {
+  aliasFileOf,
   renderArchiveFile,
   renderFeedFiles,
   renderIndexFile,
@@ -242,9 +243,14 @@ const renderPostPage = async (
   const record = claim ? await deps.sources.getSource(claim.owner) : undefined;
   if (record?.status === 'published' && record.post?.slug === slug) {
     await deps.content.writePublic(renderPostFile(record.post, months, deps.site, neighbours));
-  } else {
-    await deps.content.deletePublic(postPagePath(slug));
+    return;
   }
+  // No page here: an old address of a post answers with a redirect to it, anything else is gone.
+  const alias = await deps.claims.getClaim(`alias:${slug}`);
+  const target = alias ? await deps.sources.getSource(alias.owner) : undefined;
+  const file = target?.status === 'published' && target.post ? aliasFileOf(slug, target.post, deps.site) : undefined;
+  if (file) await deps.content.writePublic(file);
+  else await deps.content.deletePublic(postPagePath(slug));
 };
 
 /** A tag's page and feeds, with its newest posts read in full for the feeds; deleted once no post has the tag. */

@@ -37,7 +37,22 @@ export const monthSitemapPath = (month: string): string => `sitemaps/${month}.xm
  * a site path, `/2024/hello/` or `/2024/hello.html`) the file at that address.
  * @example postPagePath('/blog/2024/hello/') // 'blog/2024/hello/index.html'
  */
-export const postPagePath = (slug: string): string => (isAddress(slug) ? addressFile(slug) : `posts/${slug}/index.html`);
+export const postPagePath = (slug: string): string =>
+  isAddress(slug) ? addressFile(slug) : `posts/${slug}/index.html`;
+
+/**
+ * The site path a post's unique name stands for: the name itself when it is a site path, `/posts/<slug>/` for a slug.
+ * @example addressOfName('hello') // '/posts/hello/'
+ */
+export const addressOfName = (name: string): string => (isAddress(name) ? name : `/posts/${name}/`);
+
+/**
+ * The unique name of the page at a site path: `/posts/<slug>/` is the slug's own page, so both name one file and
+ * one key; any other path is its own name. Alias claims and page marks use it, so one file has one writer.
+ * @example pageNameOfAddress('/posts/hello/') // 'hello'
+ */
+export const pageNameOfAddress = (address: string): string =>
+  /^\/posts\/([a-z0-9]+(?:-[a-z0-9]+)*)\/$/.exec(address)?.[1] ?? address;
 
 /** Whether a post's unique name is a site path (its old generator's address) rather than a slug. */
 export const isAddress = (name: string): boolean => name.startsWith('/');

@@ -155,7 +155,12 @@ export interface PublishedPost {
   /** The feed item id (RSS guid, Atom id, JSON Feed id). Never changes once published. */
   id: string;
   sourcePath: string;
+  /** The post's unique name (see Post.slug): a slug, or the site path of its page. */
   slug: string;
+  /** Old addresses from the front matter (Hugo `aliases`, Jekyll `redirect_from`), as site paths. */
+  aliases?: string[];
+  /** Addresses the post had before its slug or file name changed here, as site paths: they answer 301 to it. */
+  movedFrom?: string[];
   url: string;
   title: string;
   /** ISO 8601 instant. */

@@ -400,7 +400,10 @@ const NOT_A_PATH = /^[a-z][a-z0-9+.-]*:|^\/\/|[?#\\\u0000-\u001f\u007f]/i;
 const resolveAlias = (alias: string, folder: string): string | undefined => {
   if (NOT_A_PATH.test(alias)) return undefined;
   const path = new URL(alias, `https://site.invalid${folder}`).pathname;
-  return path === '/' ? undefined : path;
+  if (path === '/' || path === '/index.html') return undefined;
+  // An address without a file name's dot is a folder: `/old/page` is served (and redirected) as `/old/page/`.
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  return last === '' || last.includes('.') ? path : `${path}/`;
 };
 
 /**

@@ -5,6 +5,7 @@ export const toPublishedPost = (post: Post, id: string): PublishedPost => ({
   id,
   sourcePath: post.sourcePath,
   slug: post.slug,
+  ...(post.aliases?.length ? { aliases: post.aliases } : {}),
   url: post.url,
   title: post.title,
   date: post.date.toISOString(),

@@ -1,5 +1,14 @@
 import { buildFeeds } from '../feeds/build-feeds.ts';
-import { monthOf, monthPagePath, postPagePath, SITE_FILES, tagFeedPaths, tagPagePath } from '../paths.ts';
+import {
+  addressOfName,
+  monthOf,
+  monthPagePath,
+  pageNameOfAddress,
+  postPagePath,
+  SITE_FILES,
+  tagFeedPaths,
+  tagPagePath,
+} from '../paths.ts';
 import { compareNewestFirst, toSummary } from '../posts/published-post.ts';
 import type { MonthRef, PostSummary, PublicFile, PublishedPost, SiteConfig } from '../types.ts';
 import {
@@ -18,6 +27,7 @@ import {
   renderPostPage,
   renderTagPage,
 } from './pages.ts';
+import { AliasError, aliasFile } from './redirects.ts';
 import { renderMonthSitemapFile, renderPagesSitemapFile, renderRobotsFile, renderSitemapIndexFile } from './sitemap.ts';
 import { renderSubscribePage } from './subscription-pages.ts';
 
@@ -108,6 +118,43 @@ export const renderPostFile = (
   body: renderPostPage(post, site, { months, neighbours }),
 });
 
+/**
+ * The alias file at the page name `name` (a slug's `/posts/<slug>/` or a site path) when `post` redirects from it,
+ * or undefined when it does not (any more).
+ */
+export const aliasFileOf = (name: string, post: PublishedPost, site: SiteConfig): PublicFile | undefined => {
+  const address = addressOfName(name);
+  if (!redirectsOf(post).includes(address)) return undefined;
+  try {
+    return aliasFile(address, post.url, site);
+  } catch (error) {
+    if (error instanceof AliasError) return undefined;
+    throw error;
+  }
+};
+
+/** The old addresses that redirect to a post: its aliases, and where it was before it moved. */
+export const redirectsOf = (post: Pick<PublishedPost, 'aliases' | 'movedFrom'>): string[] => [
+  ...new Set([...(post.aliases ?? []), ...(post.movedFrom ?? [])]),
+];
+
+/**
+ * The alias files of a set of posts: one per old address no page has, the first post listing an address keeping
+ * it (the publisher's claims decide the same way, by who came first).
+ */
+export const aliasFilesOf = (posts: readonly PublishedPost[], site: SiteConfig): PublicFile[] => {
+  const pages = new Set(posts.map((post) => pageNameOfAddress(addressOfName(post.slug))));
+  const taken = new Set<string>();
+  return posts.flatMap((post) =>
+    redirectsOf(post).flatMap((address) => {
+      const name = pageNameOfAddress(address);
+      if (pages.has(name) || taken.has(name)) return [];
+      taken.add(name);
+      return aliasFileOf(name, post, site) ?? [];
+    }),
+  );
+};
+
 /** Every public file for a set of published posts (any order). */
 export const buildSiteFiles = (posts: PublishedPost[], site: SiteConfig, now: Date): PublicFile[] => {
   const sorted = [...posts].sort(compareNewestFirst);
@@ -132,6 +179,10 @@ export const buildSiteFiles = (posts: PublishedPost[], site: SiteConfig, now: Da
     ...renderSiteWideFiles(months, site),
     ...months.flatMap((ref) => renderMonthFile(ref.month, byMonth.get(ref.month) ?? [], months, site)),
     ...sorted.map((post) => renderPostFile(post, months, site, neighboursOf(entries, post.slug))),
+    ...aliasFilesOf(
+      [...posts].sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : 1)),
+      site,
+    ),
     ...[...groupByTag(entries).values()].flatMap((group) =>
       renderTagFiles(
         group,
