@@ -457,7 +457,8 @@ describe('publish handler', () => {
     await harness.upload('layouts/shortcodes/note.html', '<aside class="note">{{ .Inner }}</aside>');
     await publish('2024/jekyll.md', jekyll);
     await publish('2024/hugo.md', hugo);
-    const before = await harness.readPublic('posts/jekyll/index.html');
+    // With a _config.yml, posts keep the addresses Jekyll gives them (its default `date` style).
+    const before = await harness.readPublic('2024/11/14/jekyll.html');
 
     // Act
     await harness.upload('_config.yml', 'repository: https://code.example/me/new-home\n');
@@ -466,8 +467,8 @@ describe('publish handler', () => {
 
     // Assess
     expect(before).toContain('https://code.example/me/blog');
-    expect(await harness.readPublic('posts/hugo/index.html')).toContain('<aside>Mind the gap</aside>');
-    expect(await harness.readPublic('posts/jekyll/index.html')).toContain('https://code.example/me/new-home');
+    expect(await harness.readPublic('2024/11/14/hugo.html')).toContain('<aside>Mind the gap</aside>');
+    expect(await harness.readPublic('2024/11/14/jekyll.html')).toContain('https://code.example/me/new-home');
     expect(changed).toMatchObject([{ kind: 'site-file', sourcePath: '_config.yml', reparsed: 2, problems: [] }]);
     expect(duplicate).toMatchObject([{ kind: 'site-file', reparsed: 0 }]);
     expect(await harness.readPublic('posts/_config.yml')).toBeUndefined();
@@ -624,5 +625,67 @@ describe('publish handler', () => {
       'Survives a crash',
     ]);
     expect(await harness.index.dirtyMarks.listDirty()).toEqual([]);
+  });
+});
+
+describe('publish handler, old addresses', () => {
+  it('leaves a redirect at the old address when a post’s slug changes, and keeps its feed id', async () => {
+    // Prepare
+    await publish('hello.md', postText({ title: 'Moving', slug: 'first-name' }));
+    const [before] = await feedItems();
+
+    // Act
+    await publish('hello.md', postText({ title: 'Moving', slug: 'second-name' }));
+
+    // Assess
+    const [after] = await feedItems();
+    expect(after).toEqual({ ...before, url: 'https://notes.example/posts/second-name/' });
+    expect(await harness.readPublic('posts/second-name/index.html')).toContain('Moving');
+    const alias = await harness.readPublic('posts/first-name/index.html');
+    expect(alias).toContain('http-equiv="refresh"');
+    expect(alias).toContain('https://notes.example/posts/second-name/');
+  });
+
+  it('writes an alias file for each old address in the front matter, and removes one the author drops', async () => {
+    // Prepare
+    const withAliases = (aliases: string) =>
+      postText({ title: 'Aliased', slug: 'aliased', extra: `aliases: ${aliases}` });
+    await publish('a.md', withAliases('[/2019/old-name/, /2019/older.html]'));
+    const both = [await harness.readPublic('2019/old-name/index.html'), await harness.readPublic('2019/older.html')];
+
+    // Act
+    await publish('a.md', withAliases('[/2019/older.html]'));
+
+    // Assess
+    for (const alias of both) expect(alias).toContain('url=https://notes.example/posts/aliased/');
+    expect(await harness.readPublic('2019/old-name/index.html')).toBeUndefined();
+    expect(await harness.readPublic('2019/older.html')).toContain('url=https://notes.example/posts/aliased/');
+  });
+
+  it('gives an old address to the first post that claims it, and warns the second', async () => {
+    // Prepare
+    await publish('a.md', postText({ title: 'First', slug: 'first', extra: 'aliases: [/shared/]' }));
+
+    // Act
+    const [second] = await publish('b.md', postText({ title: 'Second', slug: 'second', extra: 'aliases: [/shared/]' }));
+
+    // Assess
+    expect(second).toMatchObject({ status: 'published' });
+    expect(JSON.stringify(second)).toContain('The old address /shared/ already redirects to a.md');
+    expect(await harness.readPublic('shared/index.html')).toContain('url=https://notes.example/posts/first/');
+  });
+
+  it('publishes the posts of a moved Jekyll site at their old addresses, with jekyll-feed’s ids', async () => {
+    // Prepare
+    await harness.upload('_config.yml', 'url: https://old.example\npermalink: /:year/:title/\n');
+
+    // Act
+    await publish('_posts/2024-11-14-kept-address.md', postText({ title: 'Kept' }));
+
+    // Assess
+    expect(await harness.readPublic('2024/kept-address/index.html')).toContain('Kept');
+    expect(await feedItems()).toEqual([
+      { id: 'https://old.example/2024/kept-address', title: 'Kept', url: 'https://notes.example/2024/kept-address/' },
+    ]);
   });
 });

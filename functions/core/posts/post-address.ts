@@ -374,7 +374,7 @@ export const aliasesOf = (
     const value = data[field];
     if (value === undefined || value === null) continue;
     const listed = Array.isArray(value) ? value : [value];
-    const from = generator === 'jekyll' || field === 'redirect_from' ? '/' : pagePath.replace(/[^/]*$/, '');
+    const from = generator === 'jekyll' || field === 'redirect_from' ? '/' : pagePath.replace(/[^/]*\/?$/, '');
     for (const entry of listed) {
       const alias = typeof entry === 'string' || typeof entry === 'number' ? String(entry).trim() : '';
       const resolved = alias === '' ? undefined : resolveAlias(alias, from);
