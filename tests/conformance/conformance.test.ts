@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +10,7 @@ import type { BatchResult } from '../../functions/core/posts/build-batch.ts';
 import { buildBatch } from '../../functions/core/posts/build-batch.ts';
 import { parseSiteConfig } from '../../functions/core/site-config.ts';
 import { validateAtom, validateJsonFeed, validateRss } from '../support/feed-validator.ts';
+import { buildWithGenerator, type Generator, generatorsInstalled } from '../support/generator-build.ts';
 
 /*
  * The conformance corpus: posts written the way Hugo and Jekyll blogs write them (tests/fixtures/conformance), each
@@ -38,8 +38,8 @@ const build = async (corpus: string): Promise<BatchResult & { siteProblems: stri
 const expectedFile = (corpus: string, slug: string) => `./expected/${corpus}/${slug}.html`;
 
 describe.each([
-  ['hugo', 7],
-  ['jekyll', 11],
+  ['hugo', 12],
+  ['jekyll', 14],
   ['damaged', 5],
   ['hostile', 2],
 ])('the %s corpus', (corpus, count) => {
@@ -110,8 +110,7 @@ describe('what the author is told', () => {
 
 // ------------------------------------------------------------------------------------ Hugo and Jekyll themselves
 
-const has = (command: string): boolean => spawnSync(command, ['version'], { encoding: 'utf8' }).status === 0;
-const GENERATORS = { hugo: has('hugo'), jekyll: spawnSync('jekyll', ['--version']).status === 0 };
+const GENERATORS = generatorsInstalled();
 const SKIP_REASON = 'Debian’s hugo and jekyll are not installed (apt-get install hugo jekyll ruby-jekyll-feed)';
 const missing = !GENERATORS.hugo || !GENERATORS.jekyll;
 if (missing && process.env.CI) throw new Error(`${SKIP_REASON}; .ci/run installs them.`);
@@ -121,30 +120,12 @@ const work = mkdtempSync(join(tmpdir(), 'feedmail-conformance-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /**
- * Builds a copy of a corpus with the real generator; returns where a post's page is, from its source path: Hugo
- * keeps the content path (`content/posts/2019/meetup.md` at `posts/2019/meetup/`), and the Jekyll corpus's permalink
- * is `/:year/:month/:day/:title.html`.
+ * Builds a copy of a corpus with the real generator (in a fresh folder); returns where a post's page is, from its
+ * source path, whatever address the generator gave it (the fixture layouts name each page's source).
  */
-const buildWith = (generator: 'hugo' | 'jekyll'): ((sourcePath: string) => string) => {
-  const source = join(work, generator);
-  const out = join(work, `${generator}-out`);
-  cpSync(join(CORPUS, generator), source, { recursive: true });
-  // The rest of the site, which the generator needs and feedmail is not given: pages that are not posts, plugins.
-  const rest = join(CORPUS, `${generator}-site`);
-  if (existsSync(rest)) cpSync(rest, source, { recursive: true });
-  const run =
-    generator === 'hugo'
-      ? spawnSync('hugo', ['--quiet', '--source', source, '--destination', out], { encoding: 'utf8' })
-      : spawnSync('jekyll', ['build', '--quiet', '--source', source, '--destination', out], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`${generator} failed: ${run.stderr}`);
-  return (sourcePath) => {
-    if (generator === 'hugo') {
-      const page = sourcePath.replace(/^content\//, '').replace(/(\/index)?\.md$/, '');
-      return join(out, page, 'index.html');
-    }
-    const [, year, month, day, title] = /(\d{4})-(\d{2})-(\d{2})-([^/]+)\.(?:md|markdown)$/.exec(sourcePath) ?? [];
-    return join(out, year ?? '', month ?? '', day ?? '', `${title}.html`);
-  };
+const buildWith = (generator: Generator): ((sourcePath: string) => string) => {
+  const { pageOf } = buildWithGenerator(generator, CORPUS, mkdtempSync(join(work, `${generator}-`)));
+  return (sourcePath) => pageOf(sourcePath) ?? `(no page for ${sourcePath})`;
 };
 
 type Node = DefaultTreeAdapterMap['node'];
