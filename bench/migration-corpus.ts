@@ -174,7 +174,9 @@ const measure = async (site: string, work: string): Promise<SiteResult> => {
 
   const ours = join(work, 'project-site');
   const config = join(work, 'site.config.json');
-  writeFileSync(config, JSON.stringify({ title: site, baseUrl: root, feedSize: 500 }));
+  // The old feed path keeps its old format (README, Moving a blog here).
+  const feedPaths = generator === 'hugo' ? { 'index.xml': 'rss' } : { 'feed.xml': 'atom' };
+  writeFileSync(config, JSON.stringify({ title: site, baseUrl: root, feedSize: 500, feedPaths }));
   // The CLI reads a pristine copy, without the generator's stand-in layouts and link targets.
   cpSync(join(CORPUS, site), join(work, 'project-src'), { recursive: true });
   const built = run('npm', [

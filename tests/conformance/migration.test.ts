@@ -109,7 +109,15 @@ const buildBoth = (generator: Generator): Promise<Builds> => {
     const folder = mkdtempSync(join(work, `${generator}-`));
     const { out: generatorOut } = buildWithGenerator(generator, CORPUS, folder, { extraConfig, withSite });
     const config = join(folder, 'site.config.json');
-    const settings = { title: 'Conformance notes', baseUrl: root, feedSize: 500, timeZone: 'America/Los_Angeles' };
+    // The old feed path keeps its old format: Hugo's RSS at index.xml, jekyll-feed's Atom at feed.xml.
+    const feedPaths = generator === 'hugo' ? { 'index.xml': 'rss' } : { 'feed.xml': 'atom' };
+    const settings = {
+      title: 'Conformance notes',
+      baseUrl: root,
+      feedSize: 500,
+      timeZone: 'America/Los_Angeles',
+      feedPaths,
+    };
     writeFileSync(config, JSON.stringify(settings));
     const ourOut = join(folder, 'feedmail-out');
     const log: string[] = [];

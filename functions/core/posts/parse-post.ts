@@ -9,7 +9,7 @@ import { renderPostBody } from './markdown.ts';
 import { COMMONMARK, goldmarkFlavour, kramdownFlavour, type MarkdownFlavour } from './markdown-flavour.ts';
 import { repairMojibake } from './mojibake.ts';
 import { stripMarkup } from './plain-text.ts';
-import { absoluteId, aliasesOf, oldSiteRoot, postAddressOf } from './post-address.ts';
+import { aliasesOf, generatorIdOf, postAddressOf } from './post-address.ts';
 import {
   decodeAttributeValue,
   htmlToText,
@@ -219,7 +219,7 @@ export const parsePost = (
     url: postUrl(site, slug, date),
   };
   if (fields.authorId !== undefined) post.authorId = fields.authorId;
-  if (address) post.generatorId = absoluteId(oldSiteRoot(site, content), address.generatorId);
+  if (address) post.generatorId = generatorIdOf(site, content, address.generatorId);
   if (old.aliases.length > 0) post.aliases = old.aliases;
   if (fields.updated && fields.updated.getTime() > date.getTime()) post.updated = fields.updated;
   if (fields.publishAt && fields.publishAt.getTime() > date.getTime()) post.publishAt = fields.publishAt;

@@ -87,8 +87,11 @@ const jekyllAddress = (input: AddressInput, config: Record<string, unknown>, tim
     zone,
   );
   const url = jekyllSanitize(fillJekyll(template, values));
-  // Jekyll writes `<url>.html` for a URL that does not end in `.html` or `/`; it is published here as a folder.
-  const folder = url.endsWith('/') || PAGE_FILE.test(url) ? url : `${url}/`;
+  // Jekyll writes `<url>.html` for a URL that does not end in `.html` or `/`, and its host serves it at the URL. Here
+  // it is a folder (`/a/b` answers 301 to `/a/b/`), unless the last segment has a dot: the edge takes such a name
+  // for a file, so the page is that file (`/blog/julia-0.7`).
+  const last = url.slice(url.lastIndexOf('/') + 1);
+  const folder = url.endsWith('/') || PAGE_FILE.test(url) || last.includes('.') ? url : `${url}/`;
   // Document#id: File.join(File.dirname(url), slug), where File.dirname ignores a trailing slash.
   const trimmed = url.replace(/\/+$/, '');
   const dirname = trimmed.slice(0, trimmed.lastIndexOf('/')) || '';
@@ -428,3 +431,24 @@ export const oldSiteRoot = (
 
 /** An id relative to the old site's root made absolute (`/2024/hello` on `https://old.example/blog/`). */
 export const absoluteId = (root: string, relative: string): string => new URL(relative.replace(/^\/+/, ''), root).href;
+
+/**
+ * The absolute id the old generator gave a post. jekyll-feed joins `url`, `baseurl` and the id as strings (Jekyll's
+ * absolute_url), so a `url` ending in `/` gives `https://old.example//2024/hello`, and readers hold exactly that;
+ * Hugo's permalink is `baseURL` joined as a URL. In companion mode, or without an absolute site address, the id is
+ * rooted at `siteUrl` or this site.
+ * @example generatorIdOf({ baseUrl: 'https://n.example/' }, { jekyll: { url: 'https://o.example/' }, generator: 'jekyll' }, '/a') // 'https://o.example//a'
+ */
+export const generatorIdOf = (
+  site: { baseUrl: string; siteUrl?: string },
+  content: Pick<AddressSettings, 'jekyll' | 'hugo' | 'generator'>,
+  relative: string,
+): string => {
+  const url = content.jekyll.url;
+  if (!site.siteUrl && content.generator === 'jekyll' && typeof url === 'string' && /^https?:\/\/[^/]/i.test(url)) {
+    const baseurl = String(content.jekyll.baseurl ?? '').replace(/\/+$/, '');
+    const withSlash = (part: string) => (part === '' || part.startsWith('/') ? part : `/${part}`);
+    return `${url}${withSlash(baseurl)}${withSlash(relative)}`;
+  }
+  return absoluteId(oldSiteRoot(site, content), relative);
+};

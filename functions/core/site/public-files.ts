@@ -103,10 +103,12 @@ export const renderPostFile = (
   months: MonthRef[],
   site: SiteConfig,
   neighbours: Neighbours = {},
-): PublicFile => ({
-  path: postPagePath(post.slug),
-  body: renderPostPage(post, site, { months, neighbours }),
-});
+): PublicFile => {
+  const path = postPagePath(post.slug);
+  const body = renderPostPage(post, site, { months, neighbours });
+  // A kept address such as `blog/julia-0.7` is a page whatever its name ends in.
+  return path.endsWith('.html') ? { path, body } : { path, body, contentType: 'text/html; charset=utf-8' };
+};
 
 /**
  * The alias file at the page name `name` (a slug's `/posts/<slug>/` or a site path) when `post` redirects from it,

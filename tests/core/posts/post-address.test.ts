@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { absoluteId, aliasesOf, oldSiteRoot, postAddressOf } from '../../../functions/core/posts/post-address.ts';
+import {
+  absoluteId,
+  aliasesOf,
+  generatorIdOf,
+  oldSiteRoot,
+  postAddressOf,
+} from '../../../functions/core/posts/post-address.ts';
 
 /*
  * Expected addresses and ids were measured with Debian's jekyll 4.3.1 (+ jekyll-feed 0.17) and hugo 0.111.3 on
@@ -201,5 +207,25 @@ describe('the old site root of generator ids', () => {
     expect(fromHugo).toBe('https://h.example/');
     expect(relativeHugo).toBe('https://new.example/');
     expect(companion).toBe('https://mine.example/');
+  });
+});
+
+describe('addresses and ids as jekyll-feed writes them', () => {
+  it('keeps a dotted last segment as the page file, and joins url and id as strings', () => {
+    // Act
+    const address = postAddressOf(
+      { sourcePath: 'blog/_posts/2018-07-03-iterators-0.7.md', data: {}, title: 'T', date },
+      jekyll({ permalink: '/:categories/:year/:month/:title' }),
+      'jekyll',
+      'UTC',
+    );
+    const id = generatorIdOf(
+      { baseUrl: 'https://new.example/' },
+      { jekyll: { url: 'https://old.example/', baseurl: '' }, generator: 'jekyll' },
+      '/2026/Beta',
+    );
+    // Assess
+    expect(address?.path).toBe('/blog/2019/10/iterators-0.7');
+    expect(id).toBe('https://old.example//2026/Beta');
   });
 });
