@@ -166,6 +166,9 @@ const sourceItemSchema = z
     dueAt: z.string().exactOptional(),
     claims: z.array(z.string()).default([]),
     formerClaims: z.array(z.string()).exactOptional(),
+    departed: z
+      .object({ id: z.string(), slug: z.string(), movedFrom: z.array(z.string()).exactOptional() })
+      .exactOptional(),
     problems: jsonText(z.array(problemSchema)).default([]),
     summary: postAttributes.summary.exactOptional(),
     body: postAttributes.body.exactOptional(),
@@ -190,6 +193,7 @@ const toSourceRecord = (table: StateTable, item: Record<string, unknown>): Sourc
   if (stored.etag !== undefined) record.etag = stored.etag;
   if (stored.month !== undefined) record.month = stored.month;
   if (stored.dueAt !== undefined) record.dueAt = stored.dueAt;
+  if (stored.departed !== undefined) record.departed = stored.departed;
   if (stored.summary !== undefined && stored.body !== undefined) record.post = joinPost(stored.summary, stored.body);
   return record;
 };

@@ -50,10 +50,22 @@ export interface SourceRecord {
   claims: string[];
   /** Claims this source gave up in its latest change, released again on every reconcile until others hold them. */
   formerClaims?: string[];
+  /**
+   * On a deleted record: the post it published until then (its feed id, name and former addresses), so a copy of it
+   * uploaded under another name within the rename window keeps the id and redirects from the old address.
+   */
+  departed?: DepartedPost;
   /** When a scheduled or expiring post next changes state (ISO instant). */
   dueAt?: string;
   /** Problems of the latest version, when it was rejected (or published with warnings). */
   problems: Problem[];
+}
+
+/** What a deleted source's post leaves for a renamed copy of it. */
+export interface DepartedPost {
+  id: string;
+  slug: string;
+  movedFrom?: string[];
 }
 
 /** A unique name (slug or author id) held by one source, carrying the feed item id it was first published with. */

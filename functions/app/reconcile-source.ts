@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConflictError } from '../core/errors.ts';
 import { addressOfName, monthOf, pageNameOfAddress } from '../core/paths.ts';
 import { parsePost, publicationState } from '../core/posts/parse-post.ts';
@@ -16,7 +17,16 @@ import { formatReport, hasErrors } from '../core/problems.ts';
 import type { Post, Problem, PublishedPost, SiteConfig } from '../core/types.ts';
 import { FEEDS_KEY, monthKey, postKey } from './dirty-keys.ts';
 import type { Logger } from './logger.ts';
-import type { Claim, ContentStore, DirtyMarks, NameClaims, SourceIndex, SourceRecord, SourceStatus } from './ports.ts';
+import type {
+  Claim,
+  ContentStore,
+  DepartedPost,
+  DirtyMarks,
+  NameClaims,
+  SourceIndex,
+  SourceRecord,
+  SourceStatus,
+} from './ports.ts';
 import type { SiteContent } from './site-content.ts';
 
 export interface ReconcileDeps {
@@ -142,16 +152,27 @@ const releaseUnrecorded = async (
 const withSiteVersion = <T extends { etag: string }>(object: T | undefined, site: SiteContent | undefined) =>
   object && site?.fingerprint ? { ...object, etag: `${object.etag}+${site.fingerprint}` } : object;
 
+/** The name a source's exact text is claimed under (128 bits of SHA-256 tell texts apart well enough). */
+const contentClaimOf = (bytes: Uint8Array): string =>
+  `content:${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}`;
+
 const isDue = (record: SourceRecord, now: Date): boolean =>
   record.dueAt !== undefined && Date.parse(record.dueAt) <= now.getTime();
 
-const deletedRecord = (sourcePath: string, previous: SourceRecord | undefined): SourceRecord => ({
-  sourcePath,
-  version: (previous?.version ?? 0) + 1,
-  status: 'deleted',
-  claims: [],
-  problems: [],
-});
+const deletedRecord = (sourcePath: string, previous: SourceRecord | undefined): SourceRecord => {
+  const post = previous?.status === 'published' ? previous.post : undefined;
+  const departed: DepartedPost | undefined = post
+    ? { id: post.id, slug: post.slug, ...(post.movedFrom?.length ? { movedFrom: post.movedFrom } : {}) }
+    : previous?.departed;
+  return {
+    sourcePath,
+    version: (previous?.version ?? 0) + 1,
+    status: 'deleted',
+    claims: [],
+    problems: [],
+    ...(departed ? { departed } : {}),
+  };
+};
 
 const computeRecord = async (
   sourcePath: string,
@@ -171,7 +192,7 @@ const computeRecord = async (
   if (!post || hasErrors(parsed.problems))
     return rejectedRecord(sourcePath, version, etag, previous, parsed.problems, now);
 
-  const claimed = await claimNames(post, previous, deps);
+  const claimed = await claimNames(post, previous, deps, contentClaimOf(bytes));
   if ('conflicts' in claimed) {
     return rejectedRecord(sourcePath, version, etag, previous, [...parsed.problems, ...claimed.conflicts], now);
   }
@@ -250,24 +271,19 @@ type ClaimResult =
   | { conflicts: Problem[] };
 
 /**
- * The addresses a post had here before its latest change: those it had already left, and its page's address if
- * that is now different. Its current address is never one of them (a post moved back has no redirect to itself).
+ * The addresses a post had here before its latest change: those it had already left, and the address of its page
+ * then (if it was live) when that is now different. Its current address is never one of them (a post moved back
+ * has no redirect to itself).
  */
-const formerAddressesOf = (previous: SourceRecord | undefined, post: Post): string[] => {
-  const before = previous?.post;
+const formerAddressesOf = (
+  before: Pick<DepartedPost, 'slug' | 'movedFrom'> | undefined,
+  wasLive: boolean,
+  post: Post,
+): string[] => {
   if (!before) return [];
-  const left = before.slug !== post.slug && previous?.status === 'published' ? [addressOfName(before.slug)] : [];
+  const left = wasLive && before.slug !== post.slug ? [addressOfName(before.slug)] : [];
   const here = addressOfName(post.slug);
   return [...new Set([...(before.movedFrom ?? []), ...left])].filter((address) => address !== here);
-};
-
-/** A published record around a post inherited from a renamed file, for formerAddressesOf. */
-const pseudoRecord: Omit<SourceRecord, 'post'> = {
-  sourcePath: '',
-  version: 0,
-  status: 'published',
-  claims: [],
-  problems: [],
 };
 
 /** The note for an old address another post already redirects. */
@@ -291,14 +307,18 @@ const claimNames = async (
   parsedPost: Post,
   previous: SourceRecord | undefined,
   deps: ReconcileDeps,
+  /** The claim on the source's exact text (`content:<hash>`), by which a renamed copy is recognised. */
+  contentName: string,
 ): Promise<ClaimResult> => {
   const me = parsedPost.sourcePath;
   const conflicts: Problem[] = [];
   const notes: Problem[] = [];
   const ids = new Map<string, string | undefined>();
   const held: string[] = [];
-  // The posts of vanished files whose names this one takes over: a renamed file's old self, whose address redirects.
-  const inherited: PublishedPost[] = [];
+  // The posts of vanished files whose names this one takes over: a renamed file's old self, whose address redirects,
+  // and the feed ids those names carried.
+  const inherited: DepartedPost[] = [];
+  const transferred = new Map<string, string | undefined>();
   const take = async (name: string, postId: string): Promise<Claim> => {
     let claim = await deps.claims.claim(name, me, postId);
     if (claim.owner !== me && !(await deps.content.sourceExists(claim.owner))) {
@@ -310,7 +330,9 @@ const claimNames = async (
       if (await deps.claims.transferClaim(name, formerOwner, me, stale ? postId : undefined)) {
         claim = { ...claim, owner: me, ...(stale ? { postId } : {}) };
         const former = stale ? undefined : await deps.sources.getSource(formerOwner);
-        if (former?.status === 'published' && former.post) inherited.push(former.post);
+        const left = former?.status === 'published' ? former.post : former?.departed;
+        if (left) inherited.push(left);
+        if (!stale) transferred.set(name, claim.postId);
         // Retire the vanished file now rather than when its late deletion event comes, so the two never both publish.
         await reconcileSource(formerOwner, deps);
       }
@@ -342,6 +364,12 @@ const claimNames = async (
     if (candidate === parsedPost.slug) plainOwner = claim.owner;
   }
   let post = slug === undefined || slug === parsedPost.slug ? parsedPost : withSlug(parsedPost, slug, deps.site);
+  // The same text as a file deleted (or about to be) within the rename window is that file renamed: it keeps the
+  // post's feed id, and its old address redirects here. A copy of a file that still exists takes nothing.
+  if (slug !== undefined) {
+    const claim = await take(contentName, previous?.post?.id ?? defaultPostId(post, deps.site));
+    if (claim.owner === me) ids.set(contentName, claim.postId);
+  }
   if (slug === undefined) conflicts.push(nameClashProblem(me, `slug:${parsedPost.slug}`, `posts/${plainOwner ?? ''}`));
   else if (post !== parsedPost && plainOwner !== undefined) {
     notes.push(slugMovedProblem(post, parsedPost.slug, `posts/${plainOwner}`));
@@ -355,8 +383,8 @@ const claimNames = async (
   // Old addresses answer 301 to the post: those its front matter lists, and those it had here before its slug or
   // address changed. One post per old address; a page at an address wins over any alias of it.
   const movedFrom = [
-    ...formerAddressesOf(previous, post),
-    ...inherited.flatMap((former) => formerAddressesOf({ ...pseudoRecord, post: former }, post)),
+    ...formerAddressesOf(previous?.post, previous?.status === 'published', post),
+    ...inherited.flatMap((former) => formerAddressesOf(former, true, post)),
   ];
   const redirected: string[] = [];
   for (const address of new Set([...(post.aliases ?? []), ...movedFrom])) {
@@ -374,7 +402,8 @@ const claimNames = async (
   // The feed id itself is a name no two posts may share, and is never given back while its post exists: a slug
   // or author id given up by one post and taken by another must not hand readers the first post's item id.
   const authorClaimId = post.authorId !== undefined ? ids.get(`id:${post.authorId}`) : undefined;
-  const wantedId = authorClaimId ?? previous?.post?.id ?? ids.get(`slug:${post.slug}`) ?? candidateId;
+  const inheritedId = transferred.get(`slug:${post.slug}`) ?? transferred.get(contentName);
+  const wantedId = authorClaimId ?? previous?.post?.id ?? inheritedId ?? ids.get(`slug:${post.slug}`) ?? candidateId;
   const authorChosen = post.authorId !== undefined && wantedId === post.authorId;
   for (let attempt = 1; attempt <= 5; attempt++) {
     const postId = attempt === 1 ? wantedId : `${wantedId}-${attempt}`;

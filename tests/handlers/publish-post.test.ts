@@ -158,11 +158,10 @@ describe('publish handler', () => {
     expect(await feedItems()).toEqual([
       { id: before?.id, title: 'Renamed', url: 'https://notes.example/posts/new-name/' },
     ]);
-    // The old address redirects when the new file is seen while the old one's post still stands (creation first,
-    // as `aws s3 mv` does); once a deletion has withdrawn the post first, its address is gone.
-    const old = await harness.readPublic('posts/old-name/index.html');
-    if (first === 'creation') expect(old).toContain('url=https://notes.example/posts/new-name/');
-    else expect(old).toBeUndefined();
+    // Whichever event comes first, the old address redirects to the new one.
+    expect(await harness.readPublic('posts/old-name/index.html')).toContain(
+      'url=https://notes.example/posts/new-name/',
+    );
   });
 
   it.each([
@@ -713,5 +712,46 @@ describe('publish handler, a file renamed in the bucket', () => {
     expect(await harness.readPublic('posts/old-name/index.html')).toContain(
       'url=https://notes.example/posts/new-name/',
     );
+  });
+});
+
+describe('publish handler, the same text under a new name', () => {
+  it.each([
+    ['creation', 'deletion'],
+    ['deletion', 'creation'],
+  ])('keeps the feed id and redirects the old address when the %s event arrives first', async (first) => {
+    // Prepare: no slug and no id, so the new file name gives the post a new slug.
+    const text = postText({ title: 'Tide tables', body: 'Low water at six.' });
+    await publish('tide-tables.md', text);
+    const [before] = await feedItems();
+    await harness.upload('2024-tides.md', text);
+    await harness.remove('tide-tables.md');
+    const created = s3Event('created', 'posts/2024-tides.md');
+    const removed = s3Event('removed', 'posts/tide-tables.md');
+
+    // Act
+    for (const event of first === 'creation' ? [created, removed] : [removed, created]) await harness.handler()(event);
+    await harness.handler()(created);
+
+    // Assess
+    expect(await feedItems()).toEqual([{ ...before, url: 'https://notes.example/posts/2024-tides/' }]);
+    expect(await harness.readPublic('posts/tide-tables/index.html')).toContain(
+      'url=https://notes.example/posts/2024-tides/',
+    );
+  });
+
+  it('gives a copy of a post that still exists an id and address of its own', async () => {
+    // Prepare
+    const text = postText({ title: 'Twice', body: 'The same words.' });
+    await publish('one.md', text);
+
+    // Act
+    await publish('two.md', text);
+
+    // Assess
+    const items = await feedItems();
+    expect(items).toHaveLength(2);
+    expect(new Set(items.map((item) => item.id)).size).toBe(2);
+    expect(await harness.readPublic('posts/one/index.html')).toContain('The same words.');
   });
 });
