@@ -71,6 +71,28 @@ const OPTIONS = {
  * @example
  * await runMigrateCheckCommand(['https://old.example/index.xml', 'site'], { out: console.log, err: console.error }, cwd);
  */
+/** An `&` that starts no entity or character reference. */
+const BARE_AMPERSAND = /&(?![A-Za-z][A-Za-z0-9]*;|#[0-9]+;|#x[0-9A-Fa-f]+;)/g;
+
+/**
+ * The old feed, read as readers' lenient parsers read it: jekyll-feed writes a post address holding `&` into
+ * `href` unescaped, which no XML parser accepts. Such a feed is read with those `&` escaped, and the check says so.
+ */
+const readOldFeed = async (text: string, source: string, io: Pick<Io, 'err'>): Promise<FeedRead> => {
+  try {
+    return await readFeed(text, source);
+  } catch (error) {
+    const bare = text.match(BARE_AMPERSAND)?.length ?? 0;
+    if (!(error instanceof NotAFeedError) || bare === 0) throw error;
+    const feed = await readFeed(text.replace(BARE_AMPERSAND, '&amp;'), source);
+    io.err(
+      `warning: ${source} is not well-formed XML (${bare} bare "&", as jekyll-feed writes for addresses holding one); ` +
+        'it was read with them escaped, as most feed readers do.',
+    );
+    return feed;
+  }
+};
+
 export const runMigrateCheckCommand = async (
   argv: string[],
   io: Io,
@@ -95,7 +117,7 @@ export const runMigrateCheckCommand = async (
     const oldText = isUrl
       ? await fetchFeed(oldArg, deps.fetch ?? fetch)
       : await readOldFile(resolve(cwd, oldArg), oldArg);
-    const oldFeed = await readFeed(oldText, oldArg);
+    const oldFeed = await readOldFeed(oldText, oldArg, io);
     const oldBase = rootOf(
       values['old-base'] ?? absolute(oldFeed.homeUrl, isUrl ? oldArg : undefined),
       '--old-base',

@@ -156,6 +156,23 @@ describe('cli migrate-check', () => {
     expect(result.out).toContain('2/2 ids kept, 2/2 addresses resolve, 2/2 titles same');
   });
 
+  it('reads an old jekyll-feed Atom feed with a bare & in an href, and warns that it is not well-formed', async () => {
+    // Prepare: jekyll-feed writes a post address holding `&` unescaped.
+    const posts = POSTS.slice(0, 2);
+    await put('old/feed.xml', atomFeed(posts).replace(`${BASE}2024/reeds.html`, `${BASE}2024/reeds&rushes.html`));
+    await put('site/feed.xml', atomFeed(posts));
+    for (const post of posts) await put(`site/${post.slug}.html`, '<html><head><title>page</title></head></html>');
+    await put('site/2024/reeds&rushes.html', alias(`${BASE}2024/reeds.html`));
+
+    // Act
+    const result = await run(['migrate-check', 'old/feed.xml', 'site']);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.err).toContain('warning: old/feed.xml is not well-formed XML (1 bare "&"');
+    expect(result.out).toContain('2/2 ids kept, 2/2 addresses resolve');
+  });
+
   it('reads the old feed from a URL, and names the URL when it cannot', async () => {
     // Prepare
     await writeNewSite();
