@@ -35,7 +35,9 @@ const build = async (corpus: string): Promise<BatchResult & { siteProblems: stri
   return { ...result, siteProblems: folder.problems.map((problem) => problem.message) };
 };
 
-const expectedFile = (corpus: string, slug: string) => `./expected/${corpus}/${slug}.html`;
+/** A post's snapshot, named by its page: `hugo/posts/marsh-walk.html` for `/posts/marsh-walk/`, or by its slug. */
+const expectedFile = (corpus: string, slug: string) =>
+  `./expected/${corpus}/${slug.replace(/^\/+|\/+$/g, '').replace(/\.html$/, '')}.html`;
 
 describe.each([
   ['hugo', 12],
