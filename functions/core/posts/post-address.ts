@@ -1,5 +1,6 @@
 import { datePartsIn } from '../paths.ts';
 import type { Problem } from '../types.ts';
+import { DAYS, MONTHS } from './templating/go/time.ts';
 
 /**
  * The address a moved Hugo or Jekyll site gave a post, so it keeps it here: a site path with a leading slash,
@@ -154,23 +155,10 @@ const jekyllCategories = (data: Record<string, unknown>, sourcePath: string): st
   return [...new Set([...own, ...folders, ...extra].map((value) => String(value)))];
 };
 
-const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const LONG_MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-const SHORT_DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const LONG_DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const LONG_MONTHS = MONTHS;
+const LONG_DAYS = DAYS;
+const SHORT_MONTHS = MONTHS.map((name) => name.slice(0, 3));
+const SHORT_DAYS = DAYS.map((name) => name.slice(0, 3));
 
 /** The calendar facts of a date in a zone that both generators' placeholders are made of. */
 const calendarOf = (date: Date, timeZone: string) => {

@@ -6,7 +6,8 @@ import { GoNamedInt, GoObject, GoTemplateError, isNumber, numberOf, text } from 
  * language for Format (`Jan 2, 2006 15:04`), plus Hugo's localized layouts (`:date_long`) in English.
  */
 
-const MONTHS = [
+/** English month names, January first (Go's and Jekyll's `long_month`). */
+export const MONTHS = [
   'January',
   'February',
   'March',
@@ -20,7 +21,8 @@ const MONTHS = [
   'November',
   'December',
 ];
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+/** English day names, Sunday first (Go's Weekday order). */
+export const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /** A zone: an IANA name, or a fixed offset in minutes east of UTC. */
 export type Zone = string | { offsetMinutes: number };
