@@ -1,4 +1,4 @@
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -184,10 +184,16 @@ const writeSite = async (
   site: SiteConfig,
   now: Date,
 ): Promise<number> => {
-  // Only what this build owns is replaced; anything else in the folder stays.
+  // Only what this build owns is replaced; anything else in the folder stays. Pages at kept addresses and alias
+  // files can be anywhere, so the files the last build wrote (its manifest) and this one does not are removed.
   for (const owned of ['posts', 'archive']) await rm(join(outDir, owned), { recursive: true, force: true });
   const templatesDir = fileURLToPath(new URL('../templates/site', import.meta.url));
-  const files = [...buildSiteFiles(result.published, site, now), ...(await loadSiteTemplates(templatesDir))];
+  const built = [...buildSiteFiles(result.published, site, now), ...(await loadSiteTemplates(templatesDir))];
+  // Addresses were checked when the posts were parsed; a path that still leaves the folder is never written.
+  const files = built.filter((file) => insideFolder(outDir, file.path));
+  const written = new Set([...files.map((file) => file.path), ...assets.map((asset) => `posts/${asset}`)]);
+  for (const stale of (await readManifest(outDir)).filter((path) => !written.has(path) && insideFolder(outDir, path)))
+    await rm(join(outDir, stale), { force: true });
   const folders = new Set([
     ...files.map((file) => dirname(join(outDir, file.path))),
     ...assets.map((a) => dirname(join(outDir, 'posts', a))),
@@ -198,7 +204,26 @@ const writeSite = async (
   await mapLimit([...folders], IO_CONCURRENCY, (folder) => mkdir(folder, { recursive: true }));
   await mapLimit(files, IO_CONCURRENCY, (file) => writeFile(join(outDir, file.path), file.body));
   await mapLimit(assets, IO_CONCURRENCY, (asset) => copyFile(join(postsDir, asset), join(outDir, 'posts', asset)));
+  await writeFile(join(outDir, BUILD_MANIFEST), `${JSON.stringify([...written].sort(), null, 1)}\n`);
   return files.length + assets.length;
+};
+
+/** The files the last `build` wrote into a folder, relative to it (so the next build can remove what it drops). */
+const BUILD_MANIFEST = '.feedmail-build.json';
+
+const readManifest = async (outDir: string): Promise<string[]> => {
+  try {
+    const listed: unknown = JSON.parse(await readFile(join(outDir, BUILD_MANIFEST), 'utf8'));
+    return Array.isArray(listed) ? listed.filter((path): path is string => typeof path === 'string') : [];
+  } catch {
+    return [];
+  }
+};
+
+/** Whether a relative path stays inside a folder once resolved. */
+const insideFolder = (folder: string, path: string): boolean => {
+  const target = resolve(folder, path);
+  return target.startsWith(folder.endsWith(sep) ? folder : folder + sep);
 };
 
 /** One info line for the Markdown files that are not posts, naming a few: they are skipped, as the generators skip them. */

@@ -296,5 +296,64 @@ describe('cli on a moved or companion blog', () => {
     const rss = await readFile(join(work, 'site', 'feed.xml'), 'utf8');
     expect(rss).toContain('<link>https://mine.example/2024/heron-count/</link>');
     expect(rss).toContain('https://mine.example/2024/heron-count</guid>');
+    // Every link of the pages that are written leads somewhere: the archive is the author's own site.
+    const index = await readFile(join(work, 'site', 'index.html'), 'utf8');
+    expect(index).not.toContain('/archive/');
+    expect(index).toContain('href="https://mine.example/2024/heron-count/"');
+  });
+});
+
+describe('cli build keeps every file where it belongs', () => {
+  it('refuses an address that leaves the site or takes a file of the site’s own, and writes nothing outside --out', async () => {
+    // Prepare
+    await mkdir(join(work, 'posts', '_posts'), { recursive: true });
+    await writeFile(join(work, 'posts', '_config.yml'), 'url: https://old.example\n');
+    const post = (name: string, permalink: string) =>
+      writeFile(
+        join(work, 'posts', '_posts', `2024-03-02-${name}.md`),
+        `---\ntitle: ${name}\npermalink: ${permalink}\n---\n\nText.\n`,
+      );
+    await post('escape', '/%2e%2e/%2e%2e/escaped/');
+    await post('feed', '/feed.xml');
+    await post('fine', '/fine/');
+
+    // Act
+    const result = await run(['build', 'posts', '--out', join('deep', 'site')]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(
+      /2024-03-02-escape\.md: error: permalink: The post's address \/%2E%2E\/%2E%2E\/escaped\/ cannot be published: it has a "\." or "\.\." segment/,
+    );
+    expect(result.err).toMatch(
+      /2024-03-02-feed\.md: error: permalink: The post's address \/feed\.xml is the site’s own feed\.xml/,
+    );
+    expect(await readdir(work)).toEqual(['deep', 'posts', 'site.config.json']);
+    expect(await readFile(join(work, 'deep', 'site', 'feed.xml'), 'utf8')).toContain('<rss');
+    expect(await readFile(join(work, 'deep', 'site', 'fine', 'index.html'), 'utf8')).toContain('Text.');
+  });
+
+  it('never writes an alias over a page, and removes the alias files a later build no longer has', async () => {
+    // Prepare
+    await writeFile(join(work, 'posts', 'first.md'), postText({ title: 'First', slug: 'first' }));
+    const second = (aliases: string) =>
+      writeFile(
+        join(work, 'posts', 'second.md'),
+        postText({ title: 'Second', slug: 'second', extra: `aliases: ${aliases}` }),
+      );
+    await second('[/posts/first/index.html, /old-second/]');
+    const before = await run(['build', 'posts', '--out', 'site']);
+    const oldAlias = await readFile(join(work, 'site', 'old-second', 'index.html'), 'utf8');
+
+    // Act
+    await second('[]');
+    const after = await run(['build', 'posts', '--out', 'site']);
+
+    // Assess
+    expect(before.err).toContain('is the address of a page');
+    expect(await readFile(join(work, 'site', 'posts', 'first', 'index.html'), 'utf8')).toContain('First');
+    expect(oldAlias).toContain('url=https://cli.example/posts/second/');
+    expect(after.code).toBe(0);
+    await expect(readFile(join(work, 'site', 'old-second', 'index.html'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 });

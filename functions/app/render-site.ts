@@ -1,5 +1,12 @@
 import { ConflictError } from '../core/errors.ts';
-import { monthPagePath, monthSitemapPath, postPagePath } from '../core/paths.ts';
+import {
+  addressOfName,
+  isAddress,
+  monthPagePath,
+  monthSitemapPath,
+  pageNameOfAddress,
+  postPagePath,
+} from '../core/paths.ts';
 import { toSummary } from '../core/posts/published-post.ts';
 import {
   allEntries,
@@ -204,9 +211,10 @@ export const renderMarks = async (
   }
 
   const tags = groupByTag(entries);
+  const tagsBefore = groupByTag(allEntries(stored));
   for (const slug of tagSlugs) {
     await checkpoint();
-    await renderTag(slug, tags.get(slug), deps);
+    await renderTag(slug, tags.get(slug), deps, tagsBefore.get(slug));
   }
 
   if (marks.some((mark) => mark.key === FEEDS_KEY) || changedMonths.length > 0) {
@@ -251,6 +259,13 @@ const renderPostPage = async (
     await deps.content.writePublic(renderPostFile(record.post, months, deps.site, neighbours));
     return;
   }
+  // The same file under its other name (`/posts/hello/` is the slug `hello`'s page) is rendered by that name's mark.
+  const otherName = isAddress(slug) ? pageNameOfAddress(slug) : addressOfName(slug);
+  if (otherName !== slug) {
+    const other = await deps.claims.getClaim(`slug:${otherName}`);
+    const owner = other ? await deps.sources.getSource(other.owner) : undefined;
+    if (owner?.status === 'published' && owner.post?.slug === otherName) return;
+  }
   // No page here: an old address of a post answers with a redirect to it, anything else is gone.
   const alias = await deps.claims.getClaim(`alias:${slug}`);
   const target = alias ? await deps.sources.getSource(alias.owner) : undefined;
@@ -260,11 +275,17 @@ const renderPostPage = async (
 };
 
 /** A tag's page and feeds, with its newest posts read in full for the feeds; deleted once no post has the tag. */
-const renderTag = async (slug: string, group: TagGroup | undefined, deps: RenderDeps): Promise<void> => {
-  if (!group) {
-    for (const path of tagFilePaths(slug, deps.site)) await deps.content.deletePublic(path);
-    return;
-  }
+const renderTag = async (
+  slug: string,
+  group: TagGroup | undefined,
+  deps: RenderDeps,
+  before: TagGroup | undefined,
+): Promise<void> => {
+  // Files named by a spelling of the tag no post uses any more (a `:tag` feed path) go, like a tag no post has.
+  const kept = new Set(group ? tagFilePaths(slug, deps.site, group.names) : []);
+  const gone = tagFilePaths(slug, deps.site, before?.names ?? [slug]).filter((path) => !kept.has(path));
+  for (const path of gone) await deps.content.deletePublic(path);
+  if (!group) return;
   const records = await deps.sources.getSources(
     group.entries.slice(0, deps.site.feedSize).map((entry) => entry.sourcePath),
   );

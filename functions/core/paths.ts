@@ -62,6 +62,64 @@ export const pageNameOfAddress = (address: string): string =>
 export const pageUrlOfName = (site: Pick<SiteConfig, 'baseUrl' | 'siteUrl'>, name: string): string =>
   isAddress(name) ? new URL(name.slice(1), site.siteUrl ?? site.baseUrl).href : siteUrl(site, postPagePath(name));
 
+/** Folders of the site's own pages and routes (the API, the local outbox): no post or old address may be in one. */
+const RESERVED_FOLDERS = ['archive/', 'subscribe/', 'tags/', 'sitemaps/', 'api/', '_outbox/'];
+
+/**
+ * What of the site itself is at a file, if anything: a feed, a page or a folder of the site's own, which no post's
+ * page and no old address may replace.
+ * @example siteFileAt('feed.xml', {}) // 'the site’s feed'
+ */
+export const siteFileAt = (file: string, site: Pick<SiteConfig, 'feedPaths'>): string | undefined => {
+  if (Object.values(SITE_FILES).includes(file as (typeof SITE_FILES)[keyof typeof SITE_FILES])) {
+    return file === SITE_FILES.index ? 'the home page' : `the site’s own ${file}`;
+  }
+  const folder = RESERVED_FOLDERS.find((prefix) => file.startsWith(prefix));
+  if (folder) return `the site’s own ${folder} folder`;
+  for (const address of Object.keys(site.feedPaths ?? {})) {
+    const tagAt = address.indexOf(':tag');
+    const configured = address.endsWith('/') ? `${address}index.html` : address;
+    if (tagAt >= 0 ? file.startsWith(address.slice(0, tagAt)) : file === configured) return `the feed at ${address}`;
+  }
+  return undefined;
+};
+
+/**
+ * Why a site path cannot be a page's address, or undefined when it can: it must stay inside the site once its
+ * escapes are decoded (no `.` or `..` segment, no empty segment, no backslash or control character).
+ * @example unsafeAddress('/a/%2e%2e/b/') // 'it has a ".." segment once decoded'
+ */
+export const unsafeAddress = (address: string): string | undefined => {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(address);
+  } catch {
+    return 'it has a % that starts no escape';
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused here
+  if (/[\\\u0000-\u001f\u007f]/.test(decoded)) return 'it has a backslash or a control character once decoded';
+  const segments = decoded.replace(/^\/+/, '').replace(/\/$/, '').split('/');
+  if (segments.some((segment) => segment === '.' || segment === '..'))
+    return 'it has a "." or ".." segment once decoded';
+  if (segments.some((segment) => segment === '')) return 'it has an empty segment (//)';
+  return undefined;
+};
+
+/**
+ * One spelling per page of a site path, so names that reach one file are one name: `/a/index.html` is `/a/`, and
+ * escapes are written with upper-case hex (`%c3%a9` is `%C3%A9`).
+ * @example canonicalAddress('/caf%c3%a9/index.html') // '/caf%C3%A9/'
+ */
+export const canonicalAddress = (address: string): string =>
+  address.replace(/%[0-9a-f]{2}/gi, (hex) => hex.toUpperCase()).replace(/\/index\.html$/, '/');
+
+/**
+ * Where readers find every post: the archive here, or in companion mode (`siteUrl`, where no archive is written
+ * here) the author's own site.
+ */
+export const archiveUrl = (site: Pick<SiteConfig, 'baseUrl' | 'siteUrl'>): string =>
+  site.siteUrl ?? siteUrl(site, SITE_FILES.archive);
+
 /** Whether a post's unique name is a site path (its old generator's address) rather than a slug. */
 export const isAddress = (name: string): boolean => name.startsWith('/');
 

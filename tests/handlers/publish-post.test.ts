@@ -678,6 +678,23 @@ describe('publish handler, old addresses', () => {
     expect(await harness.readPublic('shared/index.html')).toContain('url=https://notes.example/posts/first/');
   });
 
+  it('never writes an alias over a page, whichever way the address is spelled', async () => {
+    // Prepare
+    await publish('first.md', postText({ title: 'First', slug: 'first' }));
+
+    // Act
+    await publish(
+      'second.md',
+      postText({ title: 'Second', slug: 'second', extra: 'aliases: [/posts/first/index.html]' }),
+    );
+    await publish('third.md', postText({ title: 'Third', slug: 'third', extra: 'aliases: [/posts/third/index.html]' }));
+
+    // Assess
+    expect(await harness.readPublic('posts/first/index.html')).toContain('First');
+    expect(await harness.readPublic('posts/third/index.html')).toContain('Third');
+    expect(await harness.readPublic('posts/third/index.html')).not.toContain('http-equiv="refresh"');
+  });
+
   it('publishes the posts of a moved Jekyll site at their old addresses, with jekyll-feed’s ids', async () => {
     // Prepare
     await harness.upload('_config.yml', 'url: https://old.example\npermalink: /:year/:title/\n');

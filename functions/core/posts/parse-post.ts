@@ -1,4 +1,4 @@
-import { postSourceUrl, postUrl } from '../paths.ts';
+import { addressFile, postSourceUrl, postUrl, siteFileAt, unsafeAddress } from '../paths.ts';
 import { slugFromPath } from '../slug.ts';
 import type { ParseResult, Post, Problem, SiteConfig } from '../types.ts';
 import { reportMissingImages, reportRemovedMarkup } from './body-report.ts';
@@ -202,8 +202,12 @@ export const parsePost = (
     });
   }
 
+  if (address) {
+    const refused = addressProblem(address.path, site, file, frontMatter.data);
+    if (refused) return { problems: [...problems, refused] };
+  }
   const slug = address?.path ?? fields.slug ?? slugFromPath(file, title.text);
-  const old = aliasesOf(frontMatter.data, slug.startsWith('/') ? slug : `/posts/${slug}/`, generator, file);
+  const old = aliasesOf(frontMatter.data, slug.startsWith('/') ? slug : `/posts/${slug}/`, generator, file, site);
   problems.push(...old.problems);
   const post: Post = {
     sourcePath: file,
@@ -334,4 +338,29 @@ export const truncateText = (text: string, length: number): string => {
 const findFirstImage = (html: string): string | undefined => {
   const src = /<img\b[^>]*?\ssrc="([^"]*)"/i.exec(html)?.[1];
   return src ? decodeAttributeValue(src) : undefined;
+};
+
+/**
+ * Why a post cannot have the address its generator's rules give it: one that would leave the site once decoded,
+ * or one where the site keeps a page or feed of its own (the home page, a feed, the archive).
+ */
+const addressProblem = (
+  address: string,
+  site: SiteConfig,
+  file: string,
+  data: Record<string, unknown>,
+): Problem | undefined => {
+  const unsafe = unsafeAddress(address);
+  const taken = unsafe ? undefined : siteFileAt(addressFile(address), site);
+  if (!unsafe && !taken) return undefined;
+  const field = data.permalink !== undefined ? 'permalink' : data.url !== undefined ? 'url' : 'date';
+  return {
+    file,
+    field,
+    message: unsafe
+      ? `The post's address ${address} cannot be published: ${unsafe}.`
+      : `The post's address ${address} is ${taken}, which a post cannot replace.`,
+    fix: 'Give the post another permalink (Jekyll) or url (Hugo), or change the site’s permalink rule.',
+    severity: 'error',
+  };
 };

@@ -1,5 +1,5 @@
-import { datePartsIn } from '../paths.ts';
-import type { Problem } from '../types.ts';
+import { addressFile, canonicalAddress, datePartsIn, siteFileAt, unsafeAddress } from '../paths.ts';
+import type { Problem, SiteConfig } from '../types.ts';
 import { DAYS, MONTHS } from './templating/go/time.ts';
 
 /**
@@ -50,9 +50,13 @@ export const postAddressOf = (
   generator: 'hugo' | 'jekyll' | undefined,
   timeZone: string,
 ): PostAddress | undefined => {
-  if (generator === 'jekyll') return jekyllAddress(input, content.jekyll, timeZone);
-  if (generator === 'hugo') return hugoAddress(input, content, timeZone);
-  return undefined;
+  const address =
+    generator === 'jekyll'
+      ? jekyllAddress(input, content.jekyll, timeZone)
+      : generator === 'hugo'
+        ? hugoAddress(input, content, timeZone)
+        : undefined;
+  return address && { ...address, path: canonicalAddress(address.path) };
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -269,37 +273,40 @@ const hugoAddress = (input: AddressInput, content: AddressSettings, timeZone: st
   const filename = bundle ? (segments.at(-1) ?? '') : fileName.replace(/\.[^.]*$/, '');
   const section = folders[0] ?? '';
   const slug = stringOf(input.data.slug);
-  let path: string;
+  // A page's own `url` is taken as written (case kept); a path Hugo builds is sanitized, then lower-cased unless
+  // disablePathToLower, then escaped.
   if (own !== undefined) {
-    path = hugoFolder(own.startsWith('/') ? own : `/${own}`, false);
-  } else {
-    const pattern = hugoPermalinkFor(config, section);
-    if (pattern !== undefined) {
-      const when = calendarOf(input.date, timeZone);
-      const monthName = LONG_MONTHS[Number(when.month) - 1] ?? '';
-      const values: Record<string, string> = {
-        year: when.year,
-        month: when.month,
-        monthname: monthName,
-        day: when.day,
-        weekday: String(when.weekday),
-        weekdayname: LONG_DAYS[when.weekday] ?? '',
-        yearday: String(when.yearDay),
-        section,
-        sections: folders.join('/'),
-        title: urlize(input.title),
-        slug: urlize(slug ?? input.title),
-        filename: urlize(filename),
-        slugorfilename: urlize(slug ?? filename),
-      };
-      const filled = pattern.replace(/:([a-z]+)/g, (match, name: string) => values[name] ?? match);
-      path = hugoFolder(filled.startsWith('/') ? filled : `/${filled}`, ugly);
-    } else {
-      path = hugoFolder(`/${[...folders, urlize(slug ?? filename)].join('/')}`, ugly);
-    }
+    const path = escapePath(hugoFolder(own.startsWith('/') ? own : `/${own}`, false)).replace(/\/{2,}/g, '/');
+    return { path, generatorId: path };
   }
-  path = path.replace(/\/{2,}/g, '/');
-  if (lower) path = path.toLowerCase();
+  const pattern = hugoPermalinkFor(config, section);
+  let built: string;
+  if (pattern !== undefined) {
+    const when = calendarOf(input.date, timeZone);
+    const values: Record<string, string> = {
+      year: when.year,
+      month: when.month,
+      monthname: LONG_MONTHS[Number(when.month) - 1] ?? '',
+      day: when.day,
+      weekday: String(when.weekday),
+      weekdayname: LONG_DAYS[when.weekday] ?? '',
+      yearday: String(when.yearDay),
+      section,
+      sections: folders.join('/'),
+      title: hugoSanitize(input.title),
+      slug: hugoSanitize(slug ?? input.title),
+      filename: hugoSanitize(filename),
+      slugorfilename: hugoSanitize(slug ?? filename),
+    };
+    const filled = pattern.replace(/:([a-z]+)/g, (match, name: string) => values[name] ?? match);
+    built = hugoFolder(filled.startsWith('/') ? filled : `/${filled}`, ugly);
+  } else {
+    built = hugoFolder(
+      `/${[...folders.map((folder) => hugoSanitize(folder)), hugoSanitize(slug ?? filename)].join('/')}`,
+      ugly,
+    );
+  }
+  const path = escapePath((lower ? built.toLowerCase() : built).replace(/\/{2,}/g, '/'));
   return { path, generatorId: path };
 };
 
@@ -321,20 +328,48 @@ const hugoFolder = (path: string, ugly: boolean): string => {
 };
 
 /**
- * Hugo's urlize: spaces become hyphens, characters a path cannot hold are dropped, letters are lower-cased, and
- * what is left is escaped.
+ * Hugo 0.111's path sanitizing (helpers.UnicodeSanitize), as measured with the Debian binary: letters, digits,
+ * marks and `. / \\ _ # ~ - @` stay (and `+` in taxonomy terms), a `%` only before two hex digits; everything else
+ * goes, and a run of spaces and dropped characters between kept ones becomes one `-` (none next to a `-`).
+ * @example hugoSanitize('Tips & Tricks') // 'Tips-Tricks'
  */
-const urlize = (text: string): string => {
-  const kept = text
-    .trim()
-    .replace(/\s+/g, '-')
-    .replace(/[^\p{L}\p{M}\p{Nd}./\\_#+~-]/gu, '')
-    .toLowerCase();
-  return kept
-    .split('/')
-    .map((segment) => encodeURIComponent(segment).replace(/%23/g, '#'))
-    .join('/');
+export const hugoSanitize = (text: string, keepPlus = false): string => {
+  const chars = [...text];
+  let out = '';
+  let hyphen = false;
+  for (const [at, char] of chars.entries()) {
+    const kept =
+      /[\p{L}\p{Nd}\p{M}./\\_#~@-]/u.test(char) ||
+      (keepPlus && char === '+') ||
+      (char === '%' && /^[0-9a-f]{2}$/i.test((chars[at + 1] ?? '') + (chars[at + 2] ?? '')));
+    if (kept) {
+      if (hyphen && char !== '-' && out !== '' && !out.endsWith('-')) out += '-';
+      hyphen = false;
+      out += char;
+    } else if (out !== '' && /\s/u.test(char)) {
+      hyphen = true;
+    }
+  }
+  return out;
 };
+
+/**
+ * The folder Hugo gives a taxonomy term (a tag's `tags/<term>/`): its sanitized, lower-cased name, `+` kept.
+ * @example hugoPathOf('Node.js') // 'node.js'
+ */
+export const hugoPathOf = (text: string): string => hugoSanitize(text.trim(), true).toLowerCase();
+
+/** A path escaped as Hugo's permalinks are: characters outside ASCII as UTF-8 percent-escapes (upper-case hex). */
+const escapePath = (path: string): string =>
+  [...path]
+    .map((char) =>
+      /[\x21-\x7e]/.test(char)
+        ? char
+        : [...new TextEncoder().encode(char)]
+            .map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+            .join(''),
+    )
+    .join('');
 
 /** A source path relative to the content folder it is in (`content/en/blog/a.md` -> `en/blog/a.md`). */
 const contentPathOf = (source: string, contentDirs: readonly string[]): string => {
@@ -358,6 +393,7 @@ export const aliasesOf = (
   pagePath: string,
   generator: 'hugo' | 'jekyll' | undefined,
   file: string,
+  site: Pick<SiteConfig, 'feedPaths'> = {},
 ): { aliases: string[]; problems: Problem[] } => {
   const problems: Problem[] = [];
   const aliases: string[] = [];
@@ -369,7 +405,16 @@ export const aliasesOf = (
     for (const entry of listed) {
       const alias = typeof entry === 'string' || typeof entry === 'number' ? String(entry).trim() : '';
       const resolved = alias === '' ? undefined : resolveAlias(alias, from);
-      if (resolved === undefined) {
+      const taken = resolved === undefined ? undefined : siteFileAt(addressFile(resolved), site);
+      if (taken !== undefined) {
+        problems.push({
+          file,
+          field,
+          message: `The old address ${resolved} in ${field} is ${taken}, so it cannot redirect to this post.`,
+          fix: `Remove ${resolved} from ${field}.`,
+          severity: 'warning',
+        });
+      } else if (resolved === undefined) {
         problems.push({
           file,
           field,
@@ -390,8 +435,8 @@ const NOT_A_PATH = /^[a-z][a-z0-9+.-]*:|^\/\/|[?#\\\u0000-\u001f\u007f]/i;
 
 const resolveAlias = (alias: string, folder: string): string | undefined => {
   if (NOT_A_PATH.test(alias)) return undefined;
-  const path = new URL(alias, `https://site.invalid${folder}`).pathname;
-  if (path === '/' || path === '/index.html') return undefined;
+  const path = canonicalAddress(new URL(alias, `https://site.invalid${folder}`).pathname);
+  if (path === '/' || unsafeAddress(path) !== undefined) return undefined;
   // An address without a file name's dot is a folder: `/old/page` is served (and redirected) as `/old/page/`.
   const last = path.slice(path.lastIndexOf('/') + 1);
   return last === '' || last.includes('.') ? path : `${path}/`;

@@ -51,7 +51,10 @@ export const tagSlug = (tag: string): string => slugify(tag).replace(/^post-/, '
 /** One tag of the site: the name as its newest post spells it, and its posts newest first. */
 export interface TagGroup {
   slug: string;
+  /** The tag as first written. */
   name: string;
+  /** Every spelling of the tag among its posts (`Node.js`, `node js`), which all share its slug. */
+  names: string[];
   entries: ArchiveEntry[];
 }
 
@@ -60,8 +63,9 @@ export const groupByTag = (entries: readonly ArchiveEntry[]): Map<string, TagGro
   const groups = new Map<string, TagGroup>();
   for (const entry of entries) {
     for (const tag of new Set(entry.tags.map(tagSlug))) {
-      const name = entry.tags.find((t) => tagSlug(t) === tag) ?? tag;
-      const group = groups.get(tag) ?? { slug: tag, name, entries: [] };
+      const spellings = entry.tags.filter((t) => tagSlug(t) === tag);
+      const group = groups.get(tag) ?? { slug: tag, name: spellings[0] ?? tag, names: [], entries: [] };
+      for (const spelling of spellings) if (!group.names.includes(spelling)) group.names.push(spelling);
       group.entries.push(entry);
       groups.set(tag, group);
     }

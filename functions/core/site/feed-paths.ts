@@ -5,8 +5,10 @@
  * `feed.xml` Atom (jekyll-feed's), and the RSS feed it displaces is then announced at a configured RSS path, or else
  * at `rss.xml`. Every file names its own address as self.
  */
+
 import { buildFeedDocuments, type FeedScope } from '../feeds/build-feeds.ts';
 import { SITE_FILES, tagFeedPaths, tagPagePath } from '../paths.ts';
+import { hugoPathOf } from '../posts/post-address.ts';
 import type { FeedFormat, PublicFile, PublishedPost, SiteConfig } from '../types.ts';
 import type { TagGroup } from './archive-entries.ts';
 
@@ -24,7 +26,10 @@ export interface FeedLayout {
   main: Record<FeedFormat, string>;
 }
 
-/** In a `feedPaths` key, the tag's slug (`tags/:tag/index.xml` is Hugo's tag feed). */
+/**
+ * In a `feedPaths` key, the tag as Hugo writes it in addresses (`tags/:tag/index.xml` is Hugo's tag feed; `Node.js`
+ * is `node.js`, where this site's own tag folder is `node-js`), once for each spelling of the tag.
+ */
 export const TAG_PLACEHOLDER = ':tag';
 
 /** The media type each format is served with, whatever its file is called. */
@@ -73,13 +78,18 @@ export const arrangeFeeds = (defaults: Record<FeedFormat, string>, configured: r
   return { files: [...formatAt].map(([path, format]) => ({ path, format })), main };
 };
 
-/** The configured feed files of the site (`tagSlug` absent) or of one tag (the paths with `:tag`). */
-const configuredFeeds = (site: Pick<SiteConfig, 'feedPaths'>, tagSlug?: string): FeedFile[] =>
-  Object.entries(site.feedPaths ?? {}).flatMap(([address, format]) =>
-    address.includes(TAG_PLACEHOLDER) === (tagSlug !== undefined)
-      ? [{ path: feedFileOf(address.replace(TAG_PLACEHOLDER, tagSlug ?? '')), format }]
-      : [],
-  );
+/** The configured feed files of the site (`tagNames` absent) or of one tag (the paths with `:tag`). */
+const configuredFeeds = (site: Pick<SiteConfig, 'feedPaths'>, tagNames?: readonly string[]): FeedFile[] =>
+  Object.entries(site.feedPaths ?? {}).flatMap(([address, format]) => {
+    if (address.includes(TAG_PLACEHOLDER) !== (tagNames !== undefined)) return [];
+    if (tagNames === undefined) return [{ path: feedFileOf(address), format }];
+    const folders = [...new Set(tagNames.map(hugoPathOf))].filter((folder) => safeFolder(folder));
+    return folders.map((folder) => ({ path: feedFileOf(address.replace(TAG_PLACEHOLDER, folder)), format }));
+  });
+
+/** A tag folder that stays inside the site (no `..`, no empty or dot segment, no leading slash). */
+const safeFolder = (folder: string): boolean =>
+  folder !== '' && folder.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 
 /** The site's feeds: `SITE_FILES` with the configured `feedPaths`. */
 export const siteFeedLayout = (site: Pick<SiteConfig, 'feedPaths'>): FeedLayout =>
@@ -89,8 +99,11 @@ export const siteFeedLayout = (site: Pick<SiteConfig, 'feedPaths'>): FeedLayout 
  * One tag's feeds: its three in the tag's folder, with the configured `:tag` paths.
  * @example tagFeedLayout({ feedPaths: { 'tags/:tag/index.xml': 'rss' } }, 'rust').files.at(-1) // { path: 'tags/rust/index.xml', format: 'rss' }
  */
-export const tagFeedLayout = (site: Pick<SiteConfig, 'feedPaths'>, tagSlug: string): FeedLayout =>
-  arrangeFeeds(tagFeedPaths(tagSlug), configuredFeeds(site, tagSlug));
+export const tagFeedLayout = (
+  site: Pick<SiteConfig, 'feedPaths'>,
+  tagSlug: string,
+  tagNames: readonly string[] = [tagSlug],
+): FeedLayout => arrangeFeeds(tagFeedPaths(tagSlug), configuredFeeds(site, tagNames));
 
 /** Renders every file of a layout, each in its format, with its own address as self and its media type. */
 export const renderFeedLayout = (
@@ -119,12 +132,16 @@ export const renderTagFeedFiles = (
   site: SiteConfig,
   now: Date,
 ): PublicFile[] =>
-  renderFeedLayout(tagFeedLayout(site, group.slug), newest.slice(0, site.feedSize), site, now, {
+  renderFeedLayout(tagFeedLayout(site, group.slug, group.names), newest.slice(0, site.feedSize), site, now, {
     title: `${site.title}: ${group.name}`,
     description: `Posts tagged ${group.name} on ${site.title}.`,
-    home: tagPagePath(group.slug),
+    // In companion mode no tag page is written here: the feed's home is the site's home page.
+    home: site.siteUrl === undefined ? tagPagePath(group.slug) : SITE_FILES.index,
   });
 
 /** Every feed file of a tag: what is deleted with its page when its last post loses the tag. */
-export const tagFeedFilePaths = (site: Pick<SiteConfig, 'feedPaths'>, tagSlug: string): string[] =>
-  tagFeedLayout(site, tagSlug).files.map((file) => file.path);
+export const tagFeedFilePaths = (
+  site: Pick<SiteConfig, 'feedPaths'>,
+  tagSlug: string,
+  tagNames?: readonly string[],
+): string[] => tagFeedLayout(site, tagSlug, tagNames).files.map((file) => file.path);

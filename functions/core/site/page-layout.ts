@@ -2,7 +2,7 @@
  * The frame every public page shares: head (meta, canonical, stylesheet, feed autodiscovery), site header and footer.
  */
 import { type HtmlValue, html, type SafeHtml } from '../html.ts';
-import { SITE_FILES, siteUrl } from '../paths.ts';
+import { archiveUrl, SITE_FILES, siteUrl } from '../paths.ts';
 import type { SiteConfig } from '../types.ts';
 import { siteFeedLayout } from './feed-paths.ts';
 // A cycle by design: the footer shows the subscribe form, and the subscription pages use this frame. Neither module
@@ -49,7 +49,7 @@ export const siteFeeds = (site: SiteConfig): { href: string; type: string; label
 /** A complete HTML document around a page's main content. */
 export const renderDocument = (site: SiteConfig, page: PageFrame): string => {
   const home = siteUrl(site, SITE_FILES.index);
-  const archive = siteUrl(site, SITE_FILES.archive);
+  const archive = archiveUrl(site);
   const feeds = siteFeeds(site);
   const title = page.section === 'home' ? page.title : `${page.title} · ${site.title}`;
   const document = html`<!doctype html>

@@ -5,7 +5,7 @@
 
 import { type HtmlValue, html, raw, type SafeHtml, safeHref } from '../html.ts';
 import { listFormat } from '../intl-cache.ts';
-import { monthOf, monthPagePath, pageUrlOfName, SITE_FILES, siteUrl, tagPagePath } from '../paths.ts';
+import { archiveUrl, monthOf, monthPagePath, pageUrlOfName, SITE_FILES, siteUrl, tagPagePath } from '../paths.ts';
 import {
   countPosts,
   describeDate,
@@ -102,8 +102,8 @@ export const renderIndexPage = (posts: PostSummary[], months: MonthRef[], site: 
 ${site.description ? html`<p class="lede">${site.description}</p>\n` : ''}</div>
 ${renderPostList(listed, site, 'Nothing has been published yet.')}
 <nav class="pagination" aria-label="More posts">
-<a href="${siteUrl(site, SITE_FILES.archive)}">Full archive</a>
-${older ? html`<a rel="next" href="${siteUrl(site, monthPagePath(older))}">Older posts →</a>\n` : ''}</nav>`;
+<a href="${archiveUrl(site)}">Full archive</a>
+${older && site.siteUrl === undefined ? html`<a rel="next" href="${siteUrl(site, monthPagePath(older))}">Older posts →</a>\n` : ''}</nav>`;
   return renderDocument(site, {
     title: site.title,
     description: truncateText(site.description || site.title, DESCRIPTION_LENGTH),
@@ -242,7 +242,7 @@ export const renderNotFoundPage = (site: SiteConfig): string => {
 </div>
 <ul class="not-found-links">
 <li><a href="${siteUrl(site, SITE_FILES.index)}">Latest posts</a></li>
-<li><a href="${siteUrl(site, SITE_FILES.archive)}">Archive of every post</a></li>
+<li><a href="${archiveUrl(site)}">Archive of every post</a></li>
 </ul>`;
   return renderDocument(site, {
     title: 'Page not found',

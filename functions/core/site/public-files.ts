@@ -82,10 +82,10 @@ export const renderTagFiles = (group: TagGroup, newest: PublishedPost[], site: S
 /** A tag's feeds alone, without its page (companion mode). */
 export const tagFeedFiles = (files: PublicFile[]): PublicFile[] => files.filter((file) => !file.path.endsWith('.html'));
 
-/** Every file of a tag: what is deleted when its last post loses the tag. */
-export const tagFilePaths = (slug: string, site: SiteConfig): string[] => [
+/** Every file of a tag, given the spellings it had: what is deleted when its last post loses the tag. */
+export const tagFilePaths = (slug: string, site: SiteConfig, names?: readonly string[]): string[] => [
   tagPagePath(slug),
-  ...tagFeedFilePaths(site, slug),
+  ...tagFeedFilePaths(site, slug, names),
 ];
 
 export const renderMonthFile = (
@@ -135,14 +135,14 @@ export const redirectsOf = (post: Pick<PublishedPost, 'aliases' | 'movedFrom'>):
  * it (the publisher's claims decide the same way, by who came first).
  */
 export const aliasFilesOf = (posts: readonly PublishedPost[], site: SiteConfig): PublicFile[] => {
-  const pages = new Set(posts.map((post) => pageNameOfAddress(addressOfName(post.slug))));
-  const taken = new Set<string>();
+  // Compared as files: a page wins over any alias of its address, whatever name either is written under.
+  const taken = new Set(posts.map((post) => postPagePath(post.slug)));
   return posts.flatMap((post) =>
     redirectsOf(post).flatMap((address) => {
-      const name = pageNameOfAddress(address);
-      if (pages.has(name) || taken.has(name)) return [];
-      taken.add(name);
-      return aliasFileOf(name, post, site) ?? [];
+      const file = aliasFileOf(pageNameOfAddress(address), post, site);
+      if (!file || taken.has(file.path)) return [];
+      taken.add(file.path);
+      return [file];
     }),
   );
 };

@@ -132,6 +132,42 @@ describe('postAddressOf for a Hugo site', () => {
     expect(address).toEqual({ path, generatorId: path });
   });
 
+  it.each([
+    ['Tips & Tricks', '/2020/tips-tricks/'],
+    ['C++ Notes', '/2020/c-notes/'],
+    ['Café Time', '/2020/caf%C3%A9-time/'],
+    ['Hello, World: Ünïcode & C++ #1', '/2020/hello-world-%C3%BCn%C3%AFcode-c-#1/'],
+    ['Node.js 1.2', '/2020/node.js-1.2/'],
+    ['a  b -- c', '/2020/a-b--c/'],
+    ['  lead', '/2020/lead/'],
+    ['x@y~z_w', '/2020/x@y~z_w/'],
+    ['50% off', '/2020/50-off/'],
+    ['Q? yes!', '/2020/q-yes/'],
+    ['Dash - dash', '/2020/dash-dash/'],
+  ])('sanitizes the title %j as Hugo 0.111 does for :slug', (title, path) => {
+    // Act
+    const address = postAddressOf(
+      { sourcePath: 'content/posts/p.md', data: {}, title, date: new Date('2020-01-05T00:00:00Z') },
+      hugo({ permalinks: { posts: '/:year/:slug/' } }),
+      'hugo',
+      'UTC',
+    );
+    // Assess
+    expect(address?.path).toBe(path);
+  });
+
+  it('keeps the case of a url from the front matter', () => {
+    // Act
+    const address = postAddressOf(
+      { sourcePath: 'content/posts/u.md', data: { url: 'custom/Path' }, title: 'U', date },
+      hugo({}),
+      'hugo',
+      'UTC',
+    );
+    // Assess
+    expect(address?.path).toBe('/custom/Path/');
+  });
+
   it('reads content folders mounted as content, and uglyURLs', () => {
     // Act
     const address = postAddressOf(

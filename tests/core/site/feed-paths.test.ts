@@ -5,6 +5,7 @@ import {
   renderSiteFeedFiles,
   renderTagFeedFiles,
   siteFeedLayout,
+  tagFeedFilePaths,
   tagFeedLayout,
 } from '../../../functions/core/site/feed-paths.ts';
 import { buildSiteFiles, tagFilePaths } from '../../../functions/core/site/public-files.ts';
@@ -178,7 +179,7 @@ describe('feed files at configured paths', () => {
   it("writes a tag's extra feed with the tag's title and its own address as self, valid where it is served", () => {
     // Prepare
     const site = movedSite();
-    const group = { slug: 'intro', name: 'Intro', entries: [] };
+    const group = { slug: 'intro', name: 'Intro', names: ['Intro'], entries: [] };
 
     // Act
     const files = renderTagFeedFiles(group, [makePost()], site, new Date('2024-11-20T00:00:00Z'));
@@ -227,5 +228,32 @@ describe('feed links in pages', () => {
     expect({ wrong, missing }).toEqual({ wrong: [], missing: [] });
     const index = String(byPath.get('index.html')?.body);
     expect(index).toContain(`type="${TYPES.rss}" title="Field Notes (RSS)" href="https://notes.example/index.xml"`);
+  });
+});
+
+describe('tag feeds at Hugo’s tag addresses', () => {
+  it('writes `:tag` paths once per spelling of the tag, as Hugo names its folder', () => {
+    // Prepare
+    const site = { feedPaths: { 'tags/:tag/index.xml': 'rss' as const } };
+
+    // Act
+    const paths = tagFeedFilePaths(site, 'node-js', ['Node.js', 'node js', 'NODE.JS']);
+
+    // Assess: Hugo 0.111.3 puts the tag `Node.js` in `tags/node.js/` (measured with the Debian binary).
+    expect(paths).toEqual([
+      'tags/node-js/feed.xml',
+      'tags/node-js/atom.xml',
+      'tags/node-js/feed.json',
+      'tags/node.js/index.xml',
+      'tags/node-js/index.xml',
+    ]);
+  });
+
+  it('leaves out a spelling that would leave the tags folder', () => {
+    // Act
+    const paths = tagFeedFilePaths({ feedPaths: { 'tags/:tag/index.xml': 'rss' as const } }, 'x', ['../x', '..']);
+
+    // Assess
+    expect(paths.filter((path) => path.includes('..'))).toEqual([]);
   });
 });
