@@ -25,7 +25,7 @@ import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { SITE_FILES } from '../../functions/core/paths.ts';
+import { FILE_EXTENSIONS, SITE_FILES } from '../../functions/core/paths.ts';
 import type { SiteConfig } from '../../functions/core/types.ts';
 import { ACCESS_LOG_PREFIXES, type AccessLogBucket } from './access-log-bucket.ts';
 import { type ContentBucket, SITE_PREFIX } from './content-bucket.ts';
@@ -33,12 +33,14 @@ import { type ContentBucket, SITE_PREFIX } from './content-bucket.ts';
 /**
  * CloudFront Function (cloudfront-js-2.0) run on viewer requests. S3 through OAC has no index documents, so
  * `/posts/hello/` becomes `/posts/hello/index.html`, and an extensionless path (`/posts/hello`) is redirected to its
- * trailing-slash form so relative links in the page resolve against the right folder. A last segment containing a
- * dot is taken for a file. The redirect's Location starts with exactly one `/`: a request for `//evil.example/x`
+ * trailing-slash form so relative links in the page resolve against the right folder. A last segment with a known
+ * file extension (or any dot under `/posts/`, where uploads are) is a file; one with another dot is a page kept at
+ * its old address (`/blog/julia-0.7`), served from `julia-0.7.html` (paths.ts fileNameKind). The redirect's Location starts with exactly one `/`: a request for `//evil.example/x`
  * (or `/\evil.example/x`, which browsers read the same way) would otherwise send the reader to
  * `//evil.example/x/`, another host; its leading slashes are collapsed, so it goes to `/evil.example/x/` here.
  */
-export const INDEX_REWRITE_CODE = `function handler(event) {
+export const INDEX_REWRITE_CODE = `var FILE_EXTENSIONS = ${JSON.stringify(Object.fromEntries(FILE_EXTENSIONS.map((extension) => [extension, 1])))};
+function handler(event) {
   var request = event.request;
   var uri = request.uri;
   if (uri.endsWith('/')) {
@@ -46,7 +48,12 @@ export const INDEX_REWRITE_CODE = `function handler(event) {
     return request;
   }
   var name = uri.substring(uri.lastIndexOf('/') + 1);
-  if (name.indexOf('.') !== -1) return request;
+  var dot = name.lastIndexOf('.');
+  if (dot !== -1) {
+    if (/^\\/posts\\//.test(uri) || FILE_EXTENSIONS[name.substring(dot + 1).toLowerCase()]) return request;
+    request.uri = uri + '.html';
+    return request;
+  }
   var query = [];
   var params = request.querystring || {};
   Object.keys(params).forEach(function (key) {

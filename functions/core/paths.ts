@@ -124,13 +124,47 @@ export const archiveUrl = (site: Pick<SiteConfig, 'baseUrl' | 'siteUrl'>): strin
 export const isAddress = (name: string): boolean => name.startsWith('/');
 
 /**
- * The file that answers at a site path: a folder's `index.html`, or the named file; percent-escapes are decoded,
- * because the bucket's keys (and the CLI's files) are the decoded names the edge asks for.
+ * Extensions of the files a site serves as they are (pages, feeds, styles, images, media, documents). A last path
+ * segment with another dot names a page (`/blog/julia-0.7`, `/Convex.jl`): its file is that name with `.html`,
+ * where Jekyll writes it and where static hosts look. Under `posts/`, where uploaded files are published, a dot
+ * always names a file. The edge's index rewrite and the local server decide the same way (fileNameKind).
+ */
+export const FILE_EXTENSIONS: readonly string[] = [
+  ...['html', 'htm', 'xhtml', 'xml', 'json', 'txt', 'css', 'js', 'mjs', 'map', 'webmanifest', 'rss', 'atom', 'xsl'],
+  ...['png', 'jpg', 'jpeg', 'gif', 'webp', 'avif', 'svg', 'ico', 'bmp', 'tif', 'tiff', 'heic'],
+  ...['mp3', 'mp4', 'm4a', 'm4v', 'webm', 'ogg', 'oga', 'ogv', 'wav', 'flac', 'mov', 'vtt', 'srt'],
+  ...['pdf', 'epub', 'csv', 'zip', 'gz', 'tgz', 'woff', 'woff2', 'ttf', 'otf', 'eot', 'wasm', 'asc', 'pem'],
+];
+
+/**
+ * How a request path's last segment is served: `folder` (no dot: `/a/b` is the folder `/a/b/`), `file` (a known
+ * extension, or anything under `posts/`), or `page` (another dot: the file is the name with `.html`).
+ * @example fileNameKind('/blog/julia-0.7') // 'page'
+ */
+export const fileNameKind = (path: string): 'folder' | 'file' | 'page' => {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  if (dot < 0) return 'folder';
+  if (/^\/?posts\//.test(path) || FILE_EXTENSIONS.includes(name.slice(dot + 1).toLowerCase())) return 'file';
+  return 'page';
+};
+
+/**
+ * The file that answers at a site path: a folder's `index.html`, the named file, or a page name's `.html` (see
+ * FILE_EXTENSIONS); percent-escapes are decoded, because the bucket's keys (and the CLI's files) are the decoded
+ * names the edge asks for.
  * @example addressFile('/news/big%20things/') // 'news/big things/index.html'
  */
 export const addressFile = (address: string): string => {
   const path = address.replace(/^\/+/, '');
-  const file = path === '' || path.endsWith('/') ? `${path}index.html` : path;
+  const file =
+    path === '' || path.endsWith('/')
+      ? `${path}index.html`
+      : fileNameKind(path) === 'page'
+        ? `${path}.html`
+        : fileNameKind(path) === 'folder'
+          ? `${path}/index.html`
+          : path;
   try {
     return decodeURIComponent(file);
   } catch {

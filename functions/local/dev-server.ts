@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import { REDIRECT_METADATA_KEY } from '../adapters/s3-content-store.ts';
-import { SITE_FILES } from '../core/paths.ts';
+import { fileNameKind, SITE_FILES } from '../core/paths.ts';
 import { isRedirectLocation } from '../core/site/redirects.ts';
 
 /** Answers a request and returns true, or returns false to let the next route (finally the site) have it. */
@@ -140,13 +140,14 @@ export const startDevServer = async (options: {
       return;
     }
     const { path, query } = target;
-    // A last segment with a dot is a file, as the stack's index rewrite decides (and where aliasPathOf puts an
-    // old address such as /notes/v1.2-release): anything else without its slash is a folder.
-    if (!path.endsWith('/') && !path.slice(path.lastIndexOf('/') + 1).includes('.')) {
+    // As the stack's index rewrite decides (fileNameKind): a known extension is a file, another dot a page kept at
+    // its old address (/notes/v1.2-release is notes/v1.2-release.html), no dot a folder wanting its slash.
+    const kind = path.endsWith('/') ? 'folder' : fileNameKind(path);
+    if (!path.endsWith('/') && kind === 'folder') {
       response.writeHead(301, { location: `${encodePath(path)}/${query}`, 'content-length': '0' }).end();
       return;
     }
-    const key = (path.endsWith('/') ? `${path}${SITE_FILES.index}` : path).slice(1);
+    const key = (path.endsWith('/') ? `${path}${SITE_FILES.index}` : kind === 'page' ? `${path}.html` : path).slice(1);
     try {
       const { object, body } = await readSiteObject(key);
       // An alias file (an old address of a post): 301 to its target, as the stack's viewer-response function does,

@@ -77,12 +77,26 @@ describe('index rewrite function and hostile paths', () => {
     expect(result).toMatchObject({ statusCode: 301, headers: { location: { value: location } } });
   });
 
-  it('passes //evil.example on to the bucket as a file, which has no such key, rather than redirecting', () => {
+  it('passes //evil.example on to the bucket as a page name, which has no such key, rather than redirecting', () => {
     // Act
     const result = rewrite({ request: request('//evil.example') });
 
     // Assess
-    expect(result).toEqual(request('//evil.example'));
+    expect(result).toEqual(request('//evil.example.html'));
+  });
+
+  it.each([
+    ['/blog/2018/07/julia-0.7', '/blog/2018/07/julia-0.7.html'],
+    ['/blog/Convex.jl', '/blog/Convex.jl.html'],
+    ['/feed.xml', '/feed.xml'],
+    ['/images/Photo.JPG', '/images/Photo.JPG'],
+    ['/posts/2024/code.jl', '/posts/2024/code.jl'],
+  ])('serves %s from %s: a known extension (or an upload under /posts/) is a file, another dot a page', (uri, key) => {
+    // Act
+    const result = rewrite({ request: request(uri) });
+
+    // Assess
+    expect(result).toEqual(request(key));
   });
 
   // Property: whatever path a viewer asks for, a redirect the function answers leads to this host: its Location

@@ -8,6 +8,7 @@
  */
 import { FeedmailError } from '../errors.ts';
 import { html } from '../html.ts';
+import { fileNameKind } from '../paths.ts';
 import type { Problem, PublicFile, SiteConfig } from '../types.ts';
 
 /** An old address or a redirect target that cannot be used; the message names the value and says what to write. */
@@ -61,8 +62,11 @@ const filePathOf = (fromPath: string): string => {
     throw new AliasError(
       `The old address ${JSON.stringify(fromPath)} cannot be an alias: it has an empty, "." or ".." segment, which no page of the site can have.`,
     );
-  // A last segment with a dot is a file, as the edge's index rewrite decides: /old/page.html, /index.xml.
-  if (last.includes('.') && last !== INDEX) return [...segments, last].join('/');
+  // As the edge's index rewrite decides (fileNameKind): /old/page.html and /index.xml are files, /notes/v1.2-release
+  // is the page notes/v1.2-release.html, and anything without a dot a folder.
+  const kind = fileNameKind([...segments, last].join('/'));
+  if (kind === 'file' && last !== INDEX) return [...segments, last].join('/');
+  if (kind === 'page') return [...segments, `${last}.html`].join('/');
   return [...segments, ...(last === '' || last === INDEX ? [] : [last]), INDEX].join('/');
 };
 
