@@ -1,4 +1,4 @@
-import { addressFile, postSourceUrl, postUrl, siteFileAt, unsafeAddress } from '../paths.ts';
+import { addressFile, canonicalAddress, postSourceUrl, postUrl, siteFileAt, unsafeAddress } from '../paths.ts';
 import { slugFromPath } from '../slug.ts';
 import type { ParseResult, Post, Problem, SiteConfig } from '../types.ts';
 import { reportMissingImages, reportRemovedMarkup } from './body-report.ts';
@@ -208,6 +208,11 @@ export const parsePost = (
   }
   const slug = address?.path ?? fields.slug ?? slugFromPath(file, title.text);
   const old = aliasesOf(frontMatter.data, slug.startsWith('/') ? slug : `/posts/${slug}/`, generator, file, site);
+  for (const other of address?.alsoAt ?? []) {
+    const kept = canonicalAddress(other);
+    if (!old.aliases.includes(kept) && !unsafeAddress(kept) && !siteFileAt(addressFile(kept), site))
+      old.aliases.push(kept);
+  }
   problems.push(...old.problems);
   const post: Post = {
     sourcePath: file,

@@ -32,6 +32,8 @@ export interface AddressInput {
 export interface PostAddress {
   /** Site path of the post's page, e.g. `/2024/hello/` or `/2024/hello.html`. */
   path: string;
+  /** Other addresses the old site answered for the post (Jekyll's `/2024/hello.html` for `/2024/hello`). */
+  alsoAt?: string[];
   /**
    * The feed item id the old generator gave the post, relative to the old site's root: Jekyll's Document#id (the
    * URL's folder joined with the post's slug; jekyll-feed's `<id>`), Hugo's permalink (its RSS `<guid>`).
@@ -100,7 +102,9 @@ const jekyllAddress = (input: AddressInput, config: Record<string, unknown>, tim
   // Document#id: File.join(File.dirname(url), slug), where File.dirname ignores a trailing slash.
   const trimmed = url.replace(/\/+$/, '');
   const dirname = trimmed.slice(0, trimmed.lastIndexOf('/')) || '';
-  return { path: folder, generatorId: `${dirname}/${escapeJekyll(slug)}` };
+  // Jekyll wrote such a page as `<url>.html`, which its hosts also serve at that name: it redirects here.
+  const alsoAt = folder === url ? [] : [`${url}.html`];
+  return { path: folder, generatorId: `${dirname}/${escapeJekyll(slug)}`, ...(alsoAt.length ? { alsoAt } : {}) };
 };
 
 const stringOf = (value: unknown): string | undefined =>
@@ -405,6 +409,12 @@ export const aliasesOf = (
     for (const entry of listed) {
       const alias = typeof entry === 'string' || typeof entry === 'number' ? String(entry).trim() : '';
       const resolved = alias === '' ? undefined : resolveAlias(alias, from);
+      // jekyll-redirect-from writes `/old/page` as `old/page.html`, which its hosts also serve at that name.
+      if (field === 'redirect_from' && resolved?.endsWith('/') && !alias.endsWith('/')) {
+        const html = `${resolved.slice(0, -1)}.html`;
+        if (html !== pagePath && !aliases.includes(html) && siteFileAt(addressFile(html), site) === undefined)
+          aliases.push(html);
+      }
       const taken = resolved === undefined ? undefined : siteFileAt(addressFile(resolved), site);
       if (taken !== undefined) {
         problems.push({

@@ -66,7 +66,19 @@ describe('postAddressOf for a Jekyll site', () => {
       'UTC',
     );
     // Assess
-    expect(address).toEqual({ path, generatorId: id });
+    expect(address).toMatchObject({ path, generatorId: id });
+  });
+
+  it('redirects the .html name Jekyll wrote for an address with no extension to the folder it is published as', () => {
+    // Act
+    const address = postAddressOf(
+      { sourcePath: '_posts/2019-10-25-hello.md', data: {}, title: 'T', date },
+      jekyll({ permalink: '/:year/:title' }),
+      'jekyll',
+      'UTC',
+    );
+    // Assess
+    expect(address).toEqual({ path: '/2019/hello/', generatorId: '/2019/hello', alsoAt: ['/2019/hello.html'] });
   });
 
   it('applies front matter defaults, the most specific scope winning', () => {
@@ -196,7 +208,8 @@ describe('aliasesOf', () => {
       aliases: ['/blog/2019/10/relold/', '/blog/2019/up/x/', '/Abs%20Upper/', '/old/two.html'],
       problems: [],
     });
-    expect(jekyllAliases.aliases).toEqual(['/old/x/', '/old/y.html']);
+    // jekyll-redirect-from wrote `/old/x` as old/x.html, which hosts serve at both names.
+    expect(jekyllAliases.aliases).toEqual(['/old/x.html', '/old/x/', '/old/y.html']);
   });
 
   it('leaves out an address on another host, with a warning naming it', () => {
