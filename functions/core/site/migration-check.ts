@@ -3,8 +3,10 @@
  * nothing again), every old address (a page, or an alias page that leads to one), and, as a warning, every title.
  * Pure: the built folder is reached only through the `readFile` function the caller passes.
  */
+
 import { decodeHTML } from 'entities';
 import type { FeedFormat, FeedItemRead, FeedRead } from '../feeds/read-feed.ts';
+import { fileNameKind } from '../paths.ts';
 
 /** A feed file found at the top of the built folder. */
 export interface NewFeed {
@@ -147,7 +149,11 @@ export const fileForPath = (path: string): string => {
     .map(decodeSegment);
   const last = segments.at(-1);
   if (last === undefined) return 'index.html';
-  if (!path.endsWith('/') && last.includes('.')) return segments.join('/');
+  if (path.endsWith('/')) return [...segments, 'index.html'].join('/');
+  // As the edge serves it (fileNameKind): a known extension is the file, another dot a page's `.html`.
+  const kind = fileNameKind(path);
+  if (kind === 'file') return segments.join('/');
+  if (kind === 'page') return [...segments.slice(0, -1), `${last}.html`].join('/');
   return [...segments, 'index.html'].join('/');
 };
 
