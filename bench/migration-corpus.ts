@@ -13,7 +13,7 @@
  * part mimics the corpus's run.sh (its _generator/ configs and layouts), with the feeds turned back on.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -25,6 +25,7 @@ import {
   resolveAddress,
   sitePathOf,
 } from '../functions/core/site/migration-check.ts';
+import { validateAtom, validateJsonFeed, validateRss } from '../tests/support/feed-validator.ts';
 import { filesBelow } from '../tests/support/generator-build.ts';
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url));
@@ -46,6 +47,8 @@ page = ["HTML"]
 `;
 
 interface SiteResult {
+  /** What the offline W3C validator stand-in finds in the build's feeds (none is clean). */
+  feedFindings: string[];
   site: string;
   generator: 'hugo' | 'jekyll';
   root: string;
@@ -233,6 +236,7 @@ const measure = async (site: string, work: string): Promise<SiteResult> => {
   }
   const feedAddress = report.feedAddress;
   return {
+    feedFindings: validateFeedsIn(ours, root),
     site,
     generator,
     root,
@@ -259,6 +263,24 @@ const measure = async (site: string, work: string): Promise<SiteResult> => {
   };
 };
 
+/**
+ * Every feed at the top of a build, through the offline stand-in of the W3C feed validator at its own address:
+ * the findings, one string each (none is clean).
+ */
+const validateFeedsIn = (folder: string, root: string): string[] =>
+  readdirSync(folder)
+    .filter((name) => /\.(xml|json)$/.test(name) && name !== 'sitemap.xml' && !name.startsWith('.'))
+    .flatMap((name) => {
+      const text = readFileSync(join(folder, name), 'utf8');
+      const location = new URL(name, root).href;
+      const findings = text.trimStart().startsWith('{')
+        ? validateJsonFeed(text, { location })
+        : /<feed[\s>]/.test(text)
+          ? validateAtom(text, { location })
+          : validateRss(text, { location });
+      return findings.map((finding) => `${name}: ${finding}`);
+    });
+
 const main = async (): Promise<void> => {
   const wanted = process.env.SITES?.split(/\s+/).filter(Boolean);
   const sites = filesBelow(CORPUS)
@@ -281,7 +303,17 @@ const main = async (): Promise<void> => {
     }
   }
   writeFileSync(join(work, 'details.json'), JSON.stringify(results, null, 2));
-  const header = ['site', 'root', 'items', 'ids kept', 'addresses', 'aliases', 'old feed path', 'note'];
+  const header = [
+    'site',
+    'root',
+    'items',
+    'ids kept',
+    'addresses',
+    'aliases',
+    'old feed path',
+    'feed findings',
+    'note',
+  ];
   const rows = results.map((r) => [
     r.site,
     r.root,
@@ -290,6 +322,7 @@ const main = async (): Promise<void> => {
     `${r.addressesResolve}/${r.addressesResolve + r.addressesFail}`,
     `${r.aliasesResolve}/${r.aliases}`,
     `${r.oldFeedPath}: ${r.oldFeedStatus}`,
+    String(r.feedFindings.length),
     r.details.repairs > 0 ? `${r.details.repairs} bare & escaped in the old feed` : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
