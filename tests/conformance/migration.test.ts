@@ -68,7 +68,7 @@ const CASES: Record<Generator, Case> = {
 };
 
 const GENERATORS = generatorsInstalled();
-const SKIP_REASON = 'Debian’s hugo and jekyll are not installed (apt-get install hugo jekyll ruby-jekyll-feed)';
+const SKIP_REASON = 'Debian’s hugo and jekyll are not installed (apt-get install hugo jekyll ruby-jekyll-feed ruby-jekyll-redirect-from)';
 const missing = !GENERATORS.hugo || !GENERATORS.jekyll;
 if (missing && process.env.CI) throw new Error(`${SKIP_REASON}; .ci/run installs them.`);
 
