@@ -14,17 +14,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { siteReader } from '../functions/cli/migrate-check-command.ts';
 import { readFeed } from '../functions/core/feeds/read-feed.ts';
-import {
-  aliasTargetOf,
-  type ReadSiteFile,
-  resolveAddress,
-  sitePathOf,
-} from '../functions/core/site/migration-check.ts';
+import { aliasTargetOf, resolveAddress, sitePathOf } from '../functions/core/site/migration-check.ts';
 import { validateAtom, validateJsonFeed, validateRss } from '../tests/support/feed-validator.ts';
 import { filesBelow } from '../tests/support/generator-build.ts';
 
@@ -138,14 +133,6 @@ const buildWithGenerator = (
   if (result.status !== 0) throw new Error(`${site}: ${generator} exited ${result.status}, see ${work}/generator.log`);
   return { generator, out, feed: generator === 'jekyll' ? 'feed.xml' : 'index.xml' };
 };
-
-const siteReader =
-  (dir: string): ReadSiteFile =>
-  async (path) => {
-    const full = resolve(dir, path);
-    if (!full.startsWith(dir + sep)) return undefined;
-    return readFile(full, 'utf8').catch(() => undefined);
-  };
 
 /** The generator's old addresses that redirect, each with where it leads. */
 const aliasesOf = (generator: 'hugo' | 'jekyll', out: string): { from: string; to: string }[] => {

@@ -269,7 +269,7 @@ const findFeeds = async (dir: string, shown: string): Promise<NewFeed[]> => {
 };
 
 /** Reads files below the built folder, never above it; a missing file (or a folder) is undefined. */
-const siteReader = (dir: string) => async (path: string) => {
+export const siteReader = (dir: string) => async (path: string) => {
   const full = join(dir, path);
   if (!full.startsWith(dir + sep)) return undefined;
   try {

@@ -113,7 +113,8 @@ describe('what the author is told', () => {
 // ------------------------------------------------------------------------------------ Hugo and Jekyll themselves
 
 const GENERATORS = generatorsInstalled();
-const SKIP_REASON = 'Debian’s hugo and jekyll are not installed (apt-get install hugo jekyll ruby-jekyll-feed ruby-jekyll-redirect-from)';
+const SKIP_REASON =
+  'Debian’s hugo and jekyll are not installed (apt-get install hugo jekyll ruby-jekyll-feed ruby-jekyll-redirect-from)';
 const missing = !GENERATORS.hugo || !GENERATORS.jekyll;
 if (missing && process.env.CI) throw new Error(`${SKIP_REASON}; .ci/run installs them.`);
 if (missing) console.warn(`Skipping the Hugo and Jekyll comparison: ${SKIP_REASON}.`);

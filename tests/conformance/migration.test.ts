@@ -1,16 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { siteReader } from '../../functions/cli/migrate-check-command.ts';
 import { runCli } from '../../functions/cli.ts';
 import { type FeedRead, readFeed } from '../../functions/core/feeds/read-feed.ts';
 import {
   aliasTargetOf,
   checkMigration,
   type NewFeed,
-  type ReadSiteFile,
   resolveAddress,
   sitePathOf,
 } from '../../functions/core/site/migration-check.ts';
@@ -68,21 +67,13 @@ const CASES: Record<Generator, Case> = {
 };
 
 const GENERATORS = generatorsInstalled();
-const SKIP_REASON = 'Debian’s hugo and jekyll are not installed (apt-get install hugo jekyll ruby-jekyll-feed ruby-jekyll-redirect-from)';
+const SKIP_REASON =
+  'Debian’s hugo and jekyll are not installed (apt-get install hugo jekyll ruby-jekyll-feed ruby-jekyll-redirect-from)';
 const missing = !GENERATORS.hugo || !GENERATORS.jekyll;
 if (missing && process.env.CI) throw new Error(`${SKIP_REASON}; .ci/run installs them.`);
 
 const work = mkdtempSync(join(tmpdir(), 'feedmail-migration-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** Reads files below a built folder, never above it; a missing file (or a folder) is undefined. */
-const siteReader =
-  (dir: string): ReadSiteFile =>
-  async (path) => {
-    const full = resolve(dir, path);
-    if (!full.startsWith(dir + sep)) return undefined;
-    return readFile(full, 'utf8').catch(() => undefined);
-  };
 
 /** The feeds at the top of a folder our CLI built. */
 const feedsOf = async (dir: string): Promise<NewFeed[]> =>

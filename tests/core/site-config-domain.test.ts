@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../functions/core/errors.ts';
 import { parseSiteConfig } from '../../functions/core/site-config.ts';
+import { configProblemsOf } from '../support/config-problems.ts';
 
 const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
 
@@ -11,16 +11,7 @@ const configWith = (overrides: Record<string, unknown>) => ({
   ...overrides,
 });
 
-/** The problem lines of the ConfigError parseSiteConfig throws, without the heading. */
-const problemsOf = (input: unknown): string[] => {
-  try {
-    parseSiteConfig(input, 'site.config.json');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message.split('\n').slice(1);
-  }
-  throw new Error('expected a ConfigError');
-};
+const problemsOf = configProblemsOf;
 
 describe('parseSiteConfig: custom domain', () => {
   it('keeps a domain whose base URL is https://<name>/', () => {

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../functions/core/errors.ts';
 import { parseSiteConfig } from '../../functions/core/site-config.ts';
+import { configProblemsOf } from '../support/config-problems.ts';
 
 const configWith = (feedPaths: unknown) => ({ title: 'Notes', baseUrl: 'https://news.example.org/', feedPaths });
 
-/** The problem lines of the ConfigError parseSiteConfig throws, without the heading. */
-const problemsOf = (input: unknown): string[] => {
-  try {
-    parseSiteConfig(input, 'site.config.json');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message.split('\n').slice(1);
-  }
-  throw new Error('expected a ConfigError');
-};
+const problemsOf = configProblemsOf;
 
 describe('parseSiteConfig: feedPaths', () => {
   it('keeps the old feed addresses of a moved Hugo or Jekyll blog, with their formats', () => {
