@@ -772,3 +772,20 @@ describe('publish handler, the same text under a new name', () => {
     expect(await harness.readPublic('posts/one/index.html')).toContain('The same words.');
   });
 });
+
+describe('publish handler, a site that uploads its Jekyll settings later', () => {
+  it('moves its posts to the Jekyll addresses, keeps their ids, and redirects the addresses they had', async () => {
+    // Prepare
+    await publish('_posts/2024-11-14-early.md', postText({ title: 'Early' }));
+    const [before] = await feedItems();
+
+    // Act
+    await harness.upload('_config.yml', 'url: https://old.example\npermalink: /:year/:title/\n');
+    await harness.handler()(s3Event('created', 'posts/_config.yml'));
+
+    // Assess
+    expect(await feedItems()).toEqual([{ ...before, url: 'https://notes.example/2024/early/' }]);
+    expect(await harness.readPublic('2024/early/index.html')).toContain('Early');
+    expect(await harness.readPublic('posts/early/index.html')).toContain('url=https://notes.example/2024/early/');
+  });
+});
