@@ -17,6 +17,7 @@ import {
   type TagGroup,
   toArchiveEntry,
 } from '../core/site/archive-entries.ts';
+import { inSection, renderSectionFeedFile, sectionFeeds } from '../core/site/feed-paths.ts';
 import {
   aliasFileOf,
   isCompanion,
@@ -221,8 +222,27 @@ export const renderMarks = async (
     const limit = Math.max(deps.site.feedSize, deps.site.pageSize);
     const newest = uniqueById(await deps.archive.newestPosts(limit), deps);
     await checkpoint();
-    for (const file of renderFeedFiles(newest.slice(0, deps.site.feedSize), deps.site, deps.now())) {
-      await deps.content.writePublic(file);
+    const sections = sectionFeeds(
+      deps.site,
+      entries.map((entry) => entry.sourcePath),
+    );
+    const siteFeeds = renderFeedFiles(
+      newest.slice(0, deps.site.feedSize),
+      deps.site,
+      deps.now(),
+      new Set(sections.map(({ section }) => section)),
+    );
+    for (const file of siteFeeds) await deps.content.writePublic(file);
+    // A section's feed carries its own newest posts, read like a tag's.
+    for (const { section, file } of sections) {
+      const wanted = entries.filter((entry) => inSection(entry.sourcePath, section)).slice(0, deps.site.feedSize);
+      const records = await deps.sources.getSources(wanted.map((entry) => entry.sourcePath));
+      const posts = uniqueById(
+        records.flatMap((record) => (record.status === 'published' && record.post ? [record.post] : [])),
+        deps,
+      );
+      for (const feed of renderSectionFeedFile(section, file, posts, deps.site, deps.now()))
+        await deps.content.writePublic(feed);
     }
     await deps.content.writePublic(
       renderIndexFile(newest.slice(0, deps.site.pageSize).map(toSummary), monthList, deps.site),

@@ -64,3 +64,22 @@ describe('publishing with feedPaths', () => {
     expect(await harness.readPublic('tags/go/index.xml')).toContain('<title>Harness Notes: Go</title>');
   });
 });
+
+describe('publishing a Hugo section feed', () => {
+  it('gives a section’s feed only the posts of its folder, and the site’s feeds every post', async () => {
+    // Prepare
+    await harness.close();
+    harness = await startHarness(testSite({ feedPaths: { 'index.xml': 'rss', 'blog/index.xml': 'rss' } }));
+
+    // Act
+    await publish('blog/kites.md', postText({ title: 'Kites', slug: 'kites', date: '2024-11-14T09:30:00Z' }));
+    await publish('notes/tides.md', postText({ title: 'Tides', slug: 'tides', date: '2024-11-15T09:30:00Z' }));
+
+    // Assess
+    const section = (await harness.readPublic('blog/index.xml')) ?? '';
+    const site = (await harness.readPublic('index.xml')) ?? '';
+    expect([...section.matchAll(/<item>\s*<title>([^<]*)/g)].map((match) => match[1])).toEqual(['Kites']);
+    expect([...site.matchAll(/<item>\s*<title>([^<]*)/g)].map((match) => match[1])).toEqual(['Tides', 'Kites']);
+    expect(validateRss(section, { location: 'https://notes.example/blog/index.xml' })).toEqual([]);
+  });
+});

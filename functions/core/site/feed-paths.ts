@@ -67,8 +67,9 @@ export const arrangeFeeds = (defaults: Record<FeedFormat, string>, configured: r
   const main = Object.fromEntries(
     FORMATS.map((format) => {
       if (formatAt.get(defaults[format]) === format) return [format, defaults[format]];
+      // A feed in a folder may be a section's (sectionOfFeed): never the one the site announces as its own.
       const path =
-        configured.find((file) => file.format === format)?.path ??
+        configured.find((file) => file.format === format && sectionOfFeed(file.path) === undefined)?.path ??
         fallbacks[format].find((candidate) => (formatAt.get(candidate) ?? format) === format) ??
         defaults[format];
       formatAt.set(path, format);
@@ -91,9 +92,70 @@ const configuredFeeds = (site: Pick<SiteConfig, 'feedPaths'>, tagNames?: readonl
 const safeFolder = (folder: string): boolean =>
   folder !== '' && folder.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 
-/** The site's feeds: `SITE_FILES` with the configured `feedPaths`. */
-export const siteFeedLayout = (site: Pick<SiteConfig, 'feedPaths'>): FeedLayout =>
-  arrangeFeeds({ rss: SITE_FILES.rss, atom: SITE_FILES.atom, json: SITE_FILES.json }, configuredFeeds(site));
+/**
+ * The section a configured feed in a folder may belong to: Hugo's `posts/index.xml` is the feed of the section
+ * `posts`. It is that section's feed when posts live in a folder of that name (`content/posts/…`,
+ * `posts/_posts/…`), and a feed of the whole site otherwise.
+ * @example sectionOfFeed('posts/index.xml') // 'posts'
+ */
+export const sectionOfFeed = (path: string): string | undefined => {
+  const slash = path.indexOf('/');
+  if (slash <= 0 || path.includes(TAG_PLACEHOLDER) || path.startsWith('tags/')) return undefined;
+  const rest = path.slice(slash + 1);
+  return rest === '' || rest === 'index.html' ? undefined : path.slice(0, slash);
+};
+
+/** Whether a post's source lives in a section's folder (`content/blog/a.md` is in `blog`). */
+export const inSection = (sourcePath: string, section: string): boolean =>
+  sourcePath.split('/').slice(0, -1).includes(section);
+
+/**
+ * The site's feeds: `SITE_FILES` with the configured `feedPaths`, less the feeds of `sections` (which carry their
+ * section's posts only; see sectionFeedFiles).
+ */
+export const siteFeedLayout = (
+  site: Pick<SiteConfig, 'feedPaths'>,
+  sections: ReadonlySet<string> = new Set(),
+): FeedLayout => {
+  const layout = arrangeFeeds(
+    { rss: SITE_FILES.rss, atom: SITE_FILES.atom, json: SITE_FILES.json },
+    configuredFeeds(site),
+  );
+  const ofSection = (file: FeedFile) => sections.has(sectionOfFeed(file.path) ?? '');
+  return { ...layout, files: layout.files.filter((file) => !ofSection(file)) };
+};
+
+/** The configured feeds that belong to a section, among the sections posts live in. */
+export const sectionFeeds = (
+  site: Pick<SiteConfig, 'feedPaths'>,
+  sourcePaths: Iterable<string>,
+): { section: string; file: FeedFile }[] => {
+  const sources = [...sourcePaths];
+  return configuredFeeds(site).flatMap((file) => {
+    const section = sectionOfFeed(file.path);
+    return section !== undefined && sources.some((source) => inSection(source, section)) ? [{ section, file }] : [];
+  });
+};
+
+/** One section's feed file, from the section's newest posts (the first `site.feedSize` are used). */
+export const renderSectionFeedFile = (
+  section: string,
+  file: FeedFile,
+  newest: readonly PublishedPost[],
+  site: SiteConfig,
+  now: Date,
+): PublicFile[] =>
+  renderFeedLayout(
+    { files: [file], main: { rss: file.path, atom: file.path, json: file.path } },
+    newest.filter((post) => inSection(post.sourcePath, section)).slice(0, site.feedSize),
+    site,
+    now,
+    {
+      title: `${site.title}: ${section}`,
+      description: `Posts in ${section} on ${site.title}.`,
+      home: SITE_FILES.index,
+    },
+  );
 
 /**
  * One tag's feeds: its three in the tag's folder, with the configured `:tag` paths.
@@ -121,9 +183,13 @@ export const renderFeedLayout = (
   }));
 };
 
-/** The site's feed files, from its newest posts. */
-export const renderSiteFeedFiles = (newest: readonly PublishedPost[], site: SiteConfig, now: Date): PublicFile[] =>
-  renderFeedLayout(siteFeedLayout(site), newest, site, now);
+/** The site's feed files (its sections' aside), from its newest posts. */
+export const renderSiteFeedFiles = (
+  newest: readonly PublishedPost[],
+  site: SiteConfig,
+  now: Date,
+  sections: ReadonlySet<string> = new Set(),
+): PublicFile[] => renderFeedLayout(siteFeedLayout(site, sections), newest, site, now);
 
 /** A tag's feed files, from its newest posts in full (the first `site.feedSize` are used). */
 export const renderTagFeedFiles = (

@@ -17,7 +17,13 @@ import {
   type TagGroup,
   toArchiveEntry,
 } from './archive-entries.ts';
-import { renderSiteFeedFiles, renderTagFeedFiles, tagFeedFilePaths } from './feed-paths.ts';
+import {
+  renderSectionFeedFile,
+  renderSiteFeedFiles,
+  renderTagFeedFiles,
+  sectionFeeds,
+  tagFeedFilePaths,
+} from './feed-paths.ts';
 import {
   renderArchivePage,
   renderIndexPage,
@@ -36,8 +42,26 @@ import { renderSubscribePage } from './subscription-pages.ts';
  */
 
 /** The site's feeds: the default files and the configured `feedPaths` (feed-paths.ts). */
-export const renderFeedFiles = (newest: PublishedPost[], site: SiteConfig, now: Date): PublicFile[] =>
-  renderSiteFeedFiles(newest, site, now);
+export const renderFeedFiles = (
+  newest: PublishedPost[],
+  site: SiteConfig,
+  now: Date,
+  sections: ReadonlySet<string> = new Set(),
+): PublicFile[] => renderSiteFeedFiles(newest, site, now, sections);
+
+/**
+ * The feeds of the sections posts live in, from every post newest first (what a whole-site build has): each carries
+ * its section's newest posts. The publisher reads each section's posts itself (render-site.ts).
+ */
+export const renderSectionFeedFiles = (sorted: readonly PublishedPost[], site: SiteConfig, now: Date): PublicFile[] =>
+  sectionFeeds(
+    site,
+    sorted.map((post) => post.sourcePath),
+  ).flatMap(({ section, file }) => renderSectionFeedFile(section, file, sorted, site, now));
+
+/** The sections of the site that have a feed of their own (see sectionFeeds). */
+export const sectionsWithFeeds = (site: SiteConfig, sourcePaths: Iterable<string>): Set<string> =>
+  new Set(sectionFeeds(site, sourcePaths).map(({ section }) => section));
 
 export const renderIndexFile = (newest: PostSummary[], months: MonthRef[], site: SiteConfig): PublicFile => ({
   path: SITE_FILES.index,
@@ -170,9 +194,14 @@ export const buildSiteFiles = (posts: PublishedPost[], site: SiteConfig, now: Da
   );
   const entries = allEntries(months);
   const bySlug = new Map(sorted.map((post) => [post.slug, post]));
+  const sections = sectionsWithFeeds(
+    site,
+    sorted.map((post) => post.sourcePath),
+  );
   if (isCompanion(site)) {
     return [
-      ...renderFeedFiles(sorted.slice(0, site.feedSize), site, now),
+      ...renderFeedFiles(sorted.slice(0, site.feedSize), site, now, sections),
+      ...renderSectionFeedFiles(sorted, site, now),
       renderIndexFile(sorted.slice(0, site.pageSize).map(toSummary), months, site),
       renderSubscribeFile(site),
       ...renderSiteWideFiles(months, site),
@@ -189,7 +218,8 @@ export const buildSiteFiles = (posts: PublishedPost[], site: SiteConfig, now: Da
     ];
   }
   return [
-    ...renderFeedFiles(sorted.slice(0, site.feedSize), site, now),
+    ...renderFeedFiles(sorted.slice(0, site.feedSize), site, now, sections),
+    ...renderSectionFeedFiles(sorted, site, now),
     renderIndexFile(sorted.slice(0, site.pageSize).map(toSummary), months, site),
     renderArchiveFile(months, site),
     renderSubscribeFile(site),
