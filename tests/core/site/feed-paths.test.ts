@@ -4,6 +4,7 @@ import {
   arrangeFeeds,
   renderSiteFeedFiles,
   renderTagFeedFiles,
+  sectionOfFeed,
   siteFeedLayout,
   tagFeedFilePaths,
   tagFeedLayout,
@@ -255,5 +256,19 @@ describe('tag feeds at Hugo’s tag addresses', () => {
 
     // Assess
     expect(paths.filter((path) => path.includes('..'))).toEqual([]);
+  });
+});
+
+describe('sectionOfFeed', () => {
+  it.each([
+    ['posts/index.xml', 'posts'],
+    ['blog/feed.json', 'blog'],
+    ['index.xml', undefined],
+    ['feed/', undefined],
+    ['feed/index.html', undefined],
+    ['tags/:tag/index.xml', undefined],
+  ])('%s may be the feed of the section %s', (path, section) => {
+    // Act, Assess
+    expect(sectionOfFeed(path)).toBe(section);
   });
 });
