@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parsePost } from '../../../functions/core/posts/parse-post.ts';
 import {
   absoluteId,
   aliasesOf,
@@ -6,6 +7,8 @@ import {
   oldSiteRoot,
   postAddressOf,
 } from '../../../functions/core/posts/post-address.ts';
+import { EMPTY_CONTENT } from '../../../functions/core/posts/templating/template-context.ts';
+import { parseSiteConfig } from '../../../functions/core/site-config.ts';
 
 /*
  * Expected addresses and ids were measured with Debian's jekyll 4.3.1 (+ jekyll-feed 0.17) and hugo 0.111.3 on
@@ -276,5 +279,24 @@ describe('addresses and ids as jekyll-feed writes them', () => {
     // Assess
     expect(address?.path).toBe('/blog/2019/10/iterators-0.7');
     expect(id).toBe('https://old.example//2026/Beta');
+  });
+});
+
+describe('parsePost in a moved site', () => {
+  it('takes the slug as written into the address, without saying how it would have been cleaned', () => {
+    // Prepare
+    const site = parseSiteConfig({ title: 'T', baseUrl: 'https://new.example/' });
+    const bytes = new TextEncoder().encode('---\ntitle: Hi\nslug: Hello World!\n---\n\nText.\n');
+
+    // Act
+    const { post, problems } = parsePost({ sourcePath: '_posts/2024-01-05-hi.md', bytes }, site, {
+      ...EMPTY_CONTENT,
+      jekyll: { permalink: '/:year/:title:output_ext' },
+      generator: 'jekyll',
+    });
+
+    // Assess: measured with Debian's jekyll 4.3.1.
+    expect(post?.url).toBe('https://new.example/2024/Hello-World!.html');
+    expect(problems).toEqual([]);
   });
 });
