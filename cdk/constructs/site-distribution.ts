@@ -50,7 +50,7 @@ function handler(event) {
   var name = uri.substring(uri.lastIndexOf('/') + 1);
   var dot = name.lastIndexOf('.');
   if (dot !== -1) {
-    if (/^\\/posts\\//.test(uri) || FILE_EXTENSIONS[name.substring(dot + 1).toLowerCase()]) return request;
+    if (/^\\/posts\\//.test(uri) || Object.prototype.hasOwnProperty.call(FILE_EXTENSIONS, name.substring(dot + 1).toLowerCase())) return request;
     request.uri = uri + '.html';
     return request;
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConflictError } from '../core/errors.ts';
-import { addressOfName, monthOf, pageNameOfAddress } from '../core/paths.ts';
+import { addressFile, addressOfName, canonicalAddress, monthOf, pageNameOfAddress } from '../core/paths.ts';
 import { parsePost, publicationState } from '../core/posts/parse-post.ts';
 import { defaultPostId } from '../core/posts/post-id.ts';
 import { toPublishedPost } from '../core/posts/published-post.ts';
@@ -282,8 +282,10 @@ const formerAddressesOf = (
 ): string[] => {
   if (!before) return [];
   const left = wasLive && before.slug !== post.slug ? [addressOfName(before.slug)] : [];
-  const here = addressOfName(post.slug);
-  return [...new Set([...(before.movedFrom ?? []), ...left])].filter((address) => address !== here);
+  // Compared as files: an old spelling of the page's own address (`/caf%c3%a9/` for `/caf%C3%A9/`) is no redirect.
+  const here = addressFile(addressOfName(post.slug));
+  const addresses = [...(before.movedFrom ?? []), ...left].map((address) => canonicalAddress(address));
+  return [...new Set(addresses)].filter((address) => addressFile(address) !== here);
 };
 
 /** The note for an old address another post already redirects. */

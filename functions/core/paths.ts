@@ -60,7 +60,7 @@ export const pageNameOfAddress = (address: string): string =>
  * @example pageUrlOfName({ baseUrl: 'https://a.example/' }, '/2024/hello/') // 'https://a.example/2024/hello/'
  */
 export const pageUrlOfName = (site: Pick<SiteConfig, 'baseUrl' | 'siteUrl'>, name: string): string =>
-  isAddress(name) ? new URL(name.slice(1), site.siteUrl ?? site.baseUrl).href : siteUrl(site, postPagePath(name));
+  isAddress(name) ? addressUrl(site, name) : siteUrl(site, postPagePath(name));
 
 /** Folders of the site's own pages and routes (the API, the local outbox): no post or old address may be in one. */
 const RESERVED_FOLDERS = ['archive/', 'subscribe/', 'tags/', 'sitemaps/', 'api/', '_outbox/'];
@@ -99,6 +99,7 @@ export const unsafeAddress = (address: string): string | undefined => {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused here
   if (/[\\\u0000-\u001f\u007f]/.test(decoded)) return 'it has a backslash or a control character once decoded';
   const segments = decoded.replace(/^\/+/, '').replace(/\/$/, '').split('/');
+  if (/^[a-z][a-z0-9+.-]*:/i.test(segments[0] ?? '')) return 'it starts like an address on another site (a scheme:)';
   if (segments.some((segment) => segment === '.' || segment === '..'))
     return 'it has a "." or ".." segment once decoded';
   if (segments.some((segment) => segment === '')) return 'it has an empty segment (//)';
@@ -119,6 +120,13 @@ export const canonicalAddress = (address: string): string =>
  */
 export const archiveUrl = (site: Pick<SiteConfig, 'baseUrl' | 'siteUrl'>): string =>
   site.siteUrl ?? siteUrl(site, SITE_FILES.archive);
+
+/**
+ * The URL of a site path on the site (or the author's own, in companion mode). Resolved as `./<path>` so that no
+ * segment can be read as a scheme (`/javascript:x/` stays a path).
+ */
+const addressUrl = (site: Pick<SiteConfig, 'baseUrl' | 'siteUrl'>, address: string): string =>
+  new URL(`./${address.replace(/^\/+/, '')}`, site.siteUrl ?? site.baseUrl).href;
 
 /** Whether a post's unique name is a site path (its old generator's address) rather than a slug. */
 export const isAddress = (name: string): boolean => name.startsWith('/');
@@ -197,7 +205,7 @@ export const postUrl = (
   date: Date,
 ): string => {
   // An old generator's address lives on the author's own site in companion mode (siteUrl), here otherwise.
-  if (isAddress(slug)) return new URL(slug.slice(1), site.siteUrl ?? site.baseUrl).href;
+  if (isAddress(slug)) return addressUrl(site, slug);
   if (!site.permalink) return siteUrl(site, postPagePath(slug));
   const parts = datePartsIn(date, site.timeZone);
   return site.permalink

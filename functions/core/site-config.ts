@@ -71,6 +71,8 @@ export const feedPathProblem = (path: string, format: unknown): string | undefin
     return `"${path}": the format must be "rss", "atom" or "json", not ${JSON.stringify(format)}`;
   if (path.startsWith('/')) return `"${path}": write the path without the leading /, as "${path.replace(/^\/+/, '')}"`;
   if (path.split(':tag').length > 2) return `"${path}": may name :tag once`;
+  if (path.includes(':tag') && !/^[^:]+\/.*:tag/.test(path))
+    return `"${path}": put :tag inside a folder of its own, such as "tags/:tag/index.xml", so no tag's feed can take a file of the site`;
   const segments = path.replace(/\/$/, '').split('/');
   const unsafe = segments.some(
     (segment) => segment === '.' || segment === '..' || !/^[A-Za-z0-9._~-]+$/.test(segment.replace(':tag', 'tag')),

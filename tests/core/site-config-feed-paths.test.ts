@@ -39,6 +39,7 @@ describe('parseSiteConfig: feedPaths', () => {
 
   it.each([
     ['/index.xml', 'rss', 'feedPaths: "/index.xml": write the path without the leading /, as "index.xml"'],
+    [':tag.xml', 'rss', 'feedPaths: ":tag.xml": put :tag inside a folder of its own'],
     ['../feed.xml', 'rss', 'feedPaths: "../feed.xml": must be a path below the site root'],
     ['a//b.xml', 'rss', 'feedPaths: "a//b.xml": must be a path below the site root'],
     ['my feed.xml', 'rss', 'feedPaths: "my feed.xml": must be a path below the site root'],

@@ -280,7 +280,11 @@ const hugoAddress = (input: AddressInput, content: AddressSettings, timeZone: st
   // A page's own `url` is taken as written (case kept); a path Hugo builds is sanitized, then lower-cased unless
   // disablePathToLower, then escaped.
   if (own !== undefined) {
-    const path = escapePath(hugoFolder(own.startsWith('/') ? own : `/${own}`, false)).replace(/\/{2,}/g, '/');
+    // A `url` naming a file with a dot (`/notes/v1.2`) is that page; any other is a folder.
+    const written = own.startsWith('/') ? own : `/${own}`;
+    const last = written.slice(written.lastIndexOf('/') + 1);
+    const page = last.includes('.') ? written : hugoFolder(written, false);
+    const path = escapePath(page).replace(/\/{2,}/g, '/');
     return { path, generatorId: path };
   }
   const pattern = hugoPermalinkFor(config, section);
@@ -297,18 +301,15 @@ const hugoAddress = (input: AddressInput, content: AddressSettings, timeZone: st
       yearday: String(when.yearDay),
       section,
       sections: folders.join('/'),
-      title: hugoSanitize(input.title),
-      slug: hugoSanitize(slug ?? input.title),
-      filename: hugoSanitize(filename),
-      slugorfilename: hugoSanitize(slug ?? filename),
+      title: placeholder(input.title),
+      slug: placeholder(slug ?? input.title),
+      filename: placeholder(filename),
+      slugorfilename: placeholder(slug ?? filename),
     };
     const filled = pattern.replace(/:([a-z]+)/g, (match, name: string) => values[name] ?? match);
     built = hugoFolder(filled.startsWith('/') ? filled : `/${filled}`, ugly);
   } else {
-    built = hugoFolder(
-      `/${[...folders.map((folder) => hugoSanitize(folder)), hugoSanitize(slug ?? filename)].join('/')}`,
-      ugly,
-    );
+    built = hugoFolder(`/${[...folders, slug ?? filename].map((part) => hugoSanitize(part)).join('/')}`, ugly);
   }
   const path = escapePath((lower ? built.toLowerCase() : built).replace(/\/{2,}/g, '/'));
   return { path, generatorId: path };
@@ -333,20 +334,15 @@ const hugoFolder = (path: string, ugly: boolean): string => {
 
 /**
  * Hugo 0.111's path sanitizing (helpers.UnicodeSanitize), as measured with the Debian binary: letters, digits,
- * marks and `. / \\ _ # ~ - @` stay (and `+` in taxonomy terms), a `%` only before two hex digits; everything else
- * goes, and a run of spaces and dropped characters between kept ones becomes one `-` (none next to a `-`).
+ * marks and `. / \\ _ # + ~ - @` stay; everything else goes, and a run of spaces and dropped characters between kept
+ * ones becomes one `-` (none next to a `-`).
  * @example hugoSanitize('Tips & Tricks') // 'Tips-Tricks'
  */
-export const hugoSanitize = (text: string, keepPlus = false): string => {
-  const chars = [...text];
+export const hugoSanitize = (text: string): string => {
   let out = '';
   let hyphen = false;
-  for (const [at, char] of chars.entries()) {
-    const kept =
-      /[\p{L}\p{Nd}\p{M}./\\_#~@-]/u.test(char) ||
-      (keepPlus && char === '+') ||
-      (char === '%' && /^[0-9a-f]{2}$/i.test((chars[at + 1] ?? '') + (chars[at + 2] ?? '')));
-    if (kept) {
+  for (const char of text) {
+    if (/[\p{L}\p{Nd}\p{M}./\\_#+~@-]/u.test(char)) {
       if (hyphen && char !== '-' && out !== '' && !out.endsWith('-')) out += '-';
       hyphen = false;
       out += char;
@@ -358,10 +354,13 @@ export const hugoSanitize = (text: string, keepPlus = false): string => {
 };
 
 /**
- * The folder Hugo gives a taxonomy term (a tag's `tags/<term>/`): its sanitized, lower-cased name, `+` kept.
+ * The folder Hugo gives a taxonomy term (a tag's `tags/<term>/`): its sanitized, lower-cased name.
  * @example hugoPathOf('Node.js') // 'node.js'
  */
-export const hugoPathOf = (text: string): string => hugoSanitize(text.trim(), true).toLowerCase();
+export const hugoPathOf = (text: string): string => hugoSanitize(text.trim()).toLowerCase();
+
+/** A value for a permalink pattern's `:title`, `:slug` or `:filename`: sanitized, then without `+` (Hugo 0.111). */
+const placeholder = (text: string): string => hugoSanitize(text).replaceAll('+', '');
 
 /** A path escaped as Hugo's permalinks are: characters outside ASCII as UTF-8 percent-escapes (upper-case hex). */
 const escapePath = (path: string): string =>
@@ -432,7 +431,7 @@ export const aliasesOf = (
           fix: `Write each old address as a path such as /2019/01/old-name/ (no https://, host, ? or #).`,
           severity: 'warning',
         });
-      } else if (resolved !== pagePath && !aliases.includes(resolved)) {
+      } else if (addressFile(resolved) !== addressFile(pagePath) && !aliases.includes(resolved)) {
         aliases.push(resolved);
       }
     }

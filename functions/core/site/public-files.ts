@@ -142,7 +142,9 @@ export const aliasFileOf = (name: string, post: PublishedPost, site: SiteConfig)
   const address = addressOfName(name);
   if (!redirectsOf(post).includes(address)) return undefined;
   try {
-    return aliasFile(address, post.url, site);
+    const file = aliasFile(address, post.url, site);
+    // An alias that lands on the post's own page would replace it with a redirect to itself.
+    return file.path === postPagePath(post.slug) ? undefined : file;
   } catch (error) {
     if (error instanceof AliasError) return undefined;
     throw error;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { postUrl, unsafeAddress } from '../../../functions/core/paths.ts';
 import { parsePost } from '../../../functions/core/posts/parse-post.ts';
 import {
   absoluteId,
@@ -159,6 +160,7 @@ describe('postAddressOf for a Hugo site', () => {
     ['50% off', '/2020/50-off/'],
     ['Q? yes!', '/2020/q-yes/'],
     ['Dash - dash', '/2020/dash-dash/'],
+    ['Node.js + Deno', '/2020/node.js--deno/'],
   ])('sanitizes the title %j as Hugo 0.111 does for :slug', (title, path) => {
     // Act
     const address = postAddressOf(
@@ -169,6 +171,30 @@ describe('postAddressOf for a Hugo site', () => {
     );
     // Assess
     expect(address?.path).toBe(path);
+  });
+
+  it('keeps + in a path Hugo builds from a file or slug without a permalink rule', () => {
+    // Act
+    const address = postAddressOf(
+      { sourcePath: 'content/my-notes/g.md', data: { slug: 'Go + Rust!' }, title: 'G', date },
+      hugo({}),
+      'hugo',
+      'UTC',
+    );
+    // Assess: measured with Debian's hugo 0.111.3.
+    expect(address?.path).toBe('/my-notes/go-+-rust/');
+  });
+
+  it('keeps a url whose last segment has a dot as that page, as Hugo writes it', () => {
+    // Act
+    const address = postAddressOf(
+      { sourcePath: 'content/posts/v.md', data: { url: '/notes/v1.2' }, title: 'V', date },
+      hugo({}),
+      'hugo',
+      'UTC',
+    );
+    // Assess
+    expect(address?.path).toBe('/notes/v1.2');
   });
 
   it('keeps the case of a url from the front matter', () => {
@@ -298,5 +324,27 @@ describe('parsePost in a moved site', () => {
     // Assess: measured with Debian's jekyll 4.3.1.
     expect(post?.url).toBe('https://new.example/2024/Hello-World!.html');
     expect(problems).toEqual([]);
+  });
+});
+
+describe('unsafeAddress', () => {
+  it.each([
+    ['/a/%2e%2e/b/', 'it has a "." or ".." segment once decoded'],
+    ['/javascript:alert(1)/x/', 'it starts like an address on another site (a scheme:)'],
+    ['/https:/evil.example/x/', 'it starts like an address on another site (a scheme:)'],
+    ['/a//b/', 'it has an empty segment (//)'],
+    ['/a/%5cb/', 'it has a backslash or a control character once decoded'],
+    ['/2024/ok:fine/', undefined],
+    ['/blog/julia-0.7', undefined],
+  ])('%s: %s', (address, reason) => {
+    // Act, Assess
+    expect(unsafeAddress(address)).toBe(reason);
+  });
+
+  it('resolves a kept address as a path even where a segment looks like a scheme', () => {
+    // Act, Assess
+    expect(postUrl({ baseUrl: 'https://a.example/', timeZone: 'UTC' }, '/2024/ok:fine/', date)).toBe(
+      'https://a.example/2024/ok:fine/',
+    );
   });
 });
