@@ -333,6 +333,30 @@ describe('cli build keeps every file where it belongs', () => {
     expect(await readFile(join(work, 'deep', 'site', 'fine', 'index.html'), 'utf8')).toContain('Text.');
   });
 
+  it('rejects a second post whose address is another spelling of the first one’s page file', async () => {
+    // Prepare: in a Jekyll site /notes/v1.2 is written to notes/v1.2.html, as /notes/v1.2.html is.
+    await mkdir(join(work, 'posts', '_posts'), { recursive: true });
+    await writeFile(join(work, 'posts', '_config.yml'), 'url: https://old.example\n');
+    await writeFile(
+      join(work, 'posts', '_posts', '2024-03-01-a.md'),
+      '---\ntitle: A\npermalink: /notes/v1.2\n---\n\nFirst.\n',
+    );
+    await writeFile(
+      join(work, 'posts', '_posts', '2024-03-02-b.md'),
+      '---\ntitle: B\npermalink: /notes/v1.2.html\n---\n\nSecond.\n',
+    );
+
+    // Act
+    const result = await run(['build', 'posts', '--out', 'site']);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      "2024-03-02-b.md: error: permalink: The post's address is written to notes/v1.2.html, where",
+    );
+    expect(await readFile(join(work, 'site', 'notes', 'v1.2.html'), 'utf8')).toContain('First.');
+  });
+
   it('never writes an alias over a page, and removes the alias files a later build no longer has', async () => {
     // Prepare
     await writeFile(join(work, 'posts', 'first.md'), postText({ title: 'First', slug: 'first' }));

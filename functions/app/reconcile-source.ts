@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { ConflictError } from '../core/errors.ts';
-import { addressFile, addressOfName, canonicalAddress, monthOf, pageNameOfAddress } from '../core/paths.ts';
+import {
+  addressFile,
+  addressOfName,
+  canonicalAddress,
+  isAddress,
+  monthOf,
+  pageNameOfAddress,
+  postPagePath,
+} from '../core/paths.ts';
 import { parsePost, publicationState } from '../core/posts/parse-post.ts';
 import { defaultPostId } from '../core/posts/post-id.ts';
 import { toPublishedPost } from '../core/posts/published-post.ts';
@@ -288,6 +296,15 @@ const formerAddressesOf = (
   return [...new Set(addresses)].filter((address) => addressFile(address) !== here);
 };
 
+/** The note for an old address where another post's page is. */
+const aliasOverPageProblem = (sourcePath: string, address: string, owner: string): Problem => ({
+  file: sourcePath,
+  field: 'aliases',
+  message: `The old address ${address} is where ${owner} is published, so it cannot redirect to this post.`,
+  fix: 'Remove the address from this post, or give the other post another address.',
+  severity: 'warning',
+});
+
 /** The note for an old address another post already redirects. */
 const aliasTakenProblem = (sourcePath: string, address: string, owner: string): Problem => ({
   file: sourcePath,
@@ -377,7 +394,7 @@ const claimNames = async (
     notes.push(slugMovedProblem(post, parsedPost.slug, `posts/${plainOwner}`));
   }
   const candidateId = previous?.post?.id ?? defaultPostId(post, deps.site);
-  for (const [name] of uniqueNamesOf(post).filter(([, kind]) => kind !== 'slug')) {
+  for (const [name] of uniqueNamesOf(post).filter(([, kind]) => kind === 'id')) {
     const claim = await take(name, candidateId);
     if (claim.owner === me) ids.set(name, claim.postId);
     else conflicts.push(nameClashProblem(me, name, `posts/${claim.owner}`));
@@ -388,9 +405,22 @@ const claimNames = async (
     ...formerAddressesOf(previous?.post, previous?.status === 'published', post),
     ...inherited.flatMap((former) => formerAddressesOf(former, true, post)),
   ];
+  // A kept address is claimed by the file it is written to as well: two spellings of one file (`/a b/`, `/a%20b/`)
+  // cannot both be pages, and an alias cannot replace a page spelled otherwise.
+  if (slug !== undefined && isAddress(post.slug)) {
+    const page = postPagePath(post.slug);
+    const claim = await take(`file:${page}`, candidateId);
+    if (claim.owner !== me) conflicts.push(nameClashProblem(me, `file:${page}`, `posts/${claim.owner}`));
+  }
   const redirected: string[] = [];
   for (const address of new Set([...(post.aliases ?? []), ...movedFrom])) {
-    const claim = await take(`alias:${pageNameOfAddress(address)}`, candidateId);
+    // A page there, however its address is spelled, wins: the alias would never be served.
+    const page = await deps.claims.getClaim(`file:${addressFile(address)}`);
+    if (page && page.owner !== me && (await deps.content.sourceExists(page.owner))) {
+      notes.push(aliasOverPageProblem(me, address, page.owner));
+      continue;
+    }
+    const claim = await take(`alias:${addressFile(address)}`, candidateId);
     if (claim.owner === me) redirected.push(address);
     else notes.push(aliasTakenProblem(me, address, claim.owner));
   }

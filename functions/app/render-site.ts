@@ -286,12 +286,18 @@ const renderPostPage = async (
     const owner = other ? await deps.sources.getSource(other.owner) : undefined;
     if (owner?.status === 'published' && owner.post?.slug === otherName) return;
   }
-  // No page here: an old address of a post answers with a redirect to it, anything else is gone.
-  const alias = await deps.claims.getClaim(`alias:${slug}`);
+  // The same file under another spelling of a kept address is rendered by that page's own mark.
+  const path = postPagePath(slug);
+  const page = await deps.claims.getClaim(`file:${path}`);
+  const pageOwner = page ? await deps.sources.getSource(page.owner) : undefined;
+  if (pageOwner?.status === 'published' && pageOwner.post && postPagePath(pageOwner.post.slug) === path) return;
+  // No page here: an old address of a post answers with a redirect to it, anything else is gone. Old addresses are
+  // claimed by file, so every spelling of one renders the same alias.
+  const alias = await deps.claims.getClaim(`alias:${path}`);
   const target = alias ? await deps.sources.getSource(alias.owner) : undefined;
   const file = target?.status === 'published' && target.post ? aliasFileOf(slug, target.post, deps.site) : undefined;
   if (file) await deps.content.writePublic(file);
-  else await deps.content.deletePublic(postPagePath(slug));
+  else await deps.content.deletePublic(path);
 };
 
 /** A tag's page and feeds, with its newest posts read in full for the feeds; deleted once no post has the tag. */

@@ -789,3 +789,37 @@ describe('publish handler, a site that uploads its Jekyll settings later', () =>
     expect(await harness.readPublic('posts/early/index.html')).toContain('url=https://notes.example/2024/early/');
   });
 });
+
+describe('publish handler, one file under two spellings', () => {
+  it('keeps the page of a kept address when another post redirects from it spelled otherwise, and says so', async () => {
+    // Prepare: in a Jekyll site, /notes/v1.2 is published as notes/v1.2.html.
+    await harness.upload('_config.yml', 'url: https://old.example\n');
+    await publish('_posts/2024-11-14-release.md', postText({ title: 'Release', extra: 'permalink: /notes/v1.2' }));
+
+    // Act
+    const [other] = await publish(
+      '_posts/2024-11-15-other.md',
+      postText({ title: 'Other', date: '2024-11-15T09:30:00Z', extra: 'redirect_from: [/notes/v1.2.html]' }),
+    );
+
+    // Assess
+    expect(await harness.readPublic('notes/v1.2.html')).toContain('Release');
+    expect(JSON.stringify(other)).toContain('is where _posts/2024-11-14-release.md is published');
+  });
+
+  it('rejects a second post whose kept address is another spelling of the first one’s page file', async () => {
+    // Prepare
+    await harness.upload('_config.yml', 'url: https://old.example\n');
+    await publish('_posts/2024-11-14-a.md', postText({ title: 'First', extra: 'permalink: /notes/v1.2' }));
+
+    // Act
+    const [second] = await publish(
+      '_posts/2024-11-15-b.md',
+      postText({ title: 'Second', date: '2024-11-15T09:30:00Z', extra: 'permalink: /notes/v1.2.html' }),
+    );
+
+    // Assess
+    expect(second).toMatchObject({ status: 'rejected' });
+    expect(await harness.readPublic('notes/v1.2.html')).toContain('First');
+  });
+});

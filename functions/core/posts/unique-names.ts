@@ -1,18 +1,29 @@
-import { datePartsIn, isAddress, postUrl } from '../paths.ts';
+import { datePartsIn, isAddress, postPagePath, postUrl } from '../paths.ts';
 import { slugify } from '../slug.ts';
 import type { Post, Problem, SiteConfig } from '../types.ts';
 
 /**
- * The names a post must not share with any other: its slug (its page URL) and its author-set id (its feed id).
+ * The names a post must not share with any other: its slug (its page URL), the file a kept address is written to
+ * (two spellings of one file cannot both be pages), and its author-set id (its feed id).
  * @example uniqueNamesOf(post) // [['slug:hello', 'slug'], ['id:post-42', 'id']]
  */
-export const uniqueNamesOf = (post: Pick<Post, 'slug' | 'authorId'>): [string, 'slug' | 'id'][] => [
+export const uniqueNamesOf = (post: Pick<Post, 'slug' | 'authorId'>): [string, 'slug' | 'file' | 'id'][] => [
   [`slug:${post.slug}`, 'slug'],
+  ...(isAddress(post.slug) ? [[`file:${postPagePath(post.slug)}`, 'file'] as [string, 'file']] : []),
   ...(post.authorId !== undefined ? [[`id:${post.authorId}`, 'id'] as [string, 'id']] : []),
 ];
 
 /** The problem reported for the post that lost a contested slug or id to `owner`. */
 export const nameClashProblem = (sourcePath: string, name: string, owner: string): Problem => {
+  if (name.startsWith('file:')) {
+    return {
+      file: sourcePath,
+      field: 'permalink',
+      message: `The post's address is written to ${name.slice('file:'.length)}, where ${owner} is already published.`,
+      fix: 'Give one of the two posts another permalink (Jekyll) or url (Hugo).',
+      severity: 'error',
+    };
+  }
   const field = name.startsWith('slug:') ? 'slug' : 'id';
   return {
     file: sourcePath,

@@ -1,5 +1,5 @@
 import {
-  addressOfName,
+  addressFile,
   monthOf,
   monthPagePath,
   pageNameOfAddress,
@@ -135,20 +135,23 @@ export const renderPostFile = (
 };
 
 /**
- * The alias file at the page name `name` (a slug's `/posts/<slug>/` or a site path) when `post` redirects from it,
- * or undefined when it does not (any more).
+ * The alias file at the file of the page name `name` (a slug's `/posts/<slug>/` or a site path) when `post`
+ * redirects from an address written there, however spelled, or undefined when it does not (any more).
  */
 export const aliasFileOf = (name: string, post: PublishedPost, site: SiteConfig): PublicFile | undefined => {
-  const address = addressOfName(name);
-  if (!redirectsOf(post).includes(address)) return undefined;
-  try {
-    const file = aliasFile(address, post.url, site);
-    // An alias that lands on the post's own page would replace it with a redirect to itself.
-    return file.path === postPagePath(post.slug) ? undefined : file;
-  } catch (error) {
-    if (error instanceof AliasError) return undefined;
-    throw error;
+  const path = postPagePath(name);
+  // An alias that lands on the post's own page would replace it with a redirect to itself.
+  if (path === postPagePath(post.slug)) return undefined;
+  for (const address of redirectsOf(post)) {
+    if (addressFile(address) !== path) continue;
+    try {
+      const file = aliasFile(address, post.url, site);
+      if (file.path === path) return file;
+    } catch (error) {
+      if (!(error instanceof AliasError)) throw error;
+    }
   }
+  return undefined;
 };
 
 /** The old addresses that redirect to a post: its aliases, and where it was before it moved. */
