@@ -95,8 +95,8 @@ const jekyllAddress = (input: AddressInput, config: Record<string, unknown>, tim
   );
   const url = jekyllSanitize(fillJekyll(template, values));
   // Jekyll writes `<url>.html` for a URL that does not end in `.html` or `/`, and its host serves it at the URL. Here
-  // it is a folder (`/a/b` answers 301 to `/a/b/`), unless the last segment has a dot: the edge takes such a name
-  // for a file, so the page is that file (`/blog/julia-0.7`).
+  // it is a folder (`/a/b` answers 301 to `/a/b/`), unless the last segment has a dot: such a name is a page served
+  // from `<url>.html` (paths.ts fileNameKind), where Jekyll wrote it too (`/blog/julia-0.7`).
   const last = url.slice(url.lastIndexOf('/') + 1);
   const folder = url.endsWith('/') || PAGE_FILE.test(url) || last.includes('.') ? url : `${url}/`;
   // Document#id: File.join(File.dirname(url), slug), where File.dirname ignores a trailing slash.
