@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import dynalite from 'dynalite';
@@ -126,4 +126,12 @@ export const createStateTable = async (dynamo: DynamoDBClient, tableName: string
       ],
     }),
   );
+  // dynalite answers CreateTable while the table is still CREATING and makes it ACTIVE on a timer: a request that
+  // arrives first fails with ResourceNotFoundException (seen on a loaded CI machine). Wait until it is ACTIVE.
+  for (let attempt = 0; ; attempt++) {
+    const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (attempt >= 200) throw new Error(`table ${tableName} is still ${Table?.TableStatus ?? 'missing'} after 2 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 };
