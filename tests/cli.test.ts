@@ -5,18 +5,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../functions/cli.ts';
 import { validateAtom, validateRss } from './support/feed-validator.ts';
 import { postText } from './support/publisher-harness.ts';
+import { runCliIn } from './support/run-cli.ts';
 
 let work: string;
 
-const run = async (args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (line) => out.push(line), err: (line) => err.push(line) }, work);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
+const run = (args: string[]) => runCliIn(work, args);
 
 beforeEach(async () => {
   work = await mkdtemp(join(tmpdir(), 'feedmail-cli-'));

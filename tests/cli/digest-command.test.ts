@@ -4,21 +4,16 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoSendingPause } from '../../functions/adapters/dynamo-sending-pause.ts';
-import { runCli } from '../../functions/cli.ts';
 import { writeLocalRun } from '../../functions/local/local-run-file.ts';
 import { STAND_IN_CLIENT_SETTINGS } from '../../functions/local/stand-ins.ts';
 import { type DigestHarness, startDigestHarness } from '../support/digest-harness.ts';
 import { postText } from '../support/publisher-harness.ts';
+import { runCliIn } from '../support/run-cli.ts';
 
 /* `npm run cli -- digest …`: preview from a folder (no AWS), and send/status against a local run's DynamoDB stand-in. */
 let work: string;
 
-const run = async (args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(['digest', ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, work);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
+const run = (args: string[]) => runCliIn(work, ['digest', ...args]);
 
 const SITE = {
   title: 'CLI Notes',

@@ -10,18 +10,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../functions/cli.ts';
+import { runCliIn } from '../support/run-cli.ts';
 
 const BASE = 'https://heron.example/';
 
 let work: string;
 
-const run = async (args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (line) => out.push(line), err: (line) => err.push(line) }, work);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
+const run = (args: string[]) => runCliIn(work, args);
 
 const put = async (path: string, body: string) => {
   await mkdir(dirname(join(work, path)), { recursive: true });
