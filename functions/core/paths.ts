@@ -165,19 +165,20 @@ export const fileNameKind = (path: string): 'folder' | 'file' | 'page' => {
  */
 export const addressFile = (address: string): string => {
   const path = address.replace(/^\/+/, '');
-  const file =
-    path === '' || path.endsWith('/')
-      ? `${path}index.html`
-      : fileNameKind(path) === 'page'
-        ? `${path}.html`
-        : fileNameKind(path) === 'folder'
-          ? `${path}/index.html`
-          : path;
-  try {
-    return decodeURIComponent(file);
-  } catch {
-    return file;
-  }
+  const kind = path === '' || path.endsWith('/') ? 'folder' : fileNameKind(path);
+  const file = kind === 'page' ? `${path}.html` : kind === 'folder' ? `${path}/index.html` : path;
+  // Segment by segment, so one stray `%` leaves the rest decoded; empty segments (`//`) name no folder.
+  return file
+    .split('/')
+    .filter((segment) => segment !== '')
+    .map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment;
+      }
+    })
+    .join('/');
 };
 
 /** Archive page of one month: `archive/2024/11/index.html` for `2024-11`. */

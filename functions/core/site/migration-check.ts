@@ -6,7 +6,7 @@
 
 import { decodeHTML } from 'entities';
 import type { FeedFormat, FeedItemRead, FeedRead } from '../feeds/read-feed.ts';
-import { fileNameKind } from '../paths.ts';
+import { addressFile } from '../paths.ts';
 
 /** A feed file found at the top of the built folder. */
 export interface NewFeed {
@@ -128,34 +128,13 @@ export const sitePathOf = (url: string, base: string): string | undefined => {
   return `/${target.pathname.slice(rootPath.length)}`;
 };
 
-const decodeSegment = (segment: string): string => {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-};
-
 /**
  * The file that serves a site path: `/a/b/` and `/a/b` (which the host redirects to `/a/b/`) are `a/b/index.html`,
  * a path whose last segment has an extension is that file. Percent-escapes are decoded, as file names are.
  * @example fileForPath('/2020/fish/') // '2020/fish/index.html'
  * @example fileForPath('/old/page.html') // 'old/page.html'
  */
-export const fileForPath = (path: string): string => {
-  const segments = path
-    .split('/')
-    .filter((segment) => segment !== '')
-    .map(decodeSegment);
-  const last = segments.at(-1);
-  if (last === undefined) return 'index.html';
-  if (path.endsWith('/')) return [...segments, 'index.html'].join('/');
-  // As the edge serves it (fileNameKind): a known extension is the file, another dot a page's `.html`.
-  const kind = fileNameKind(path);
-  if (kind === 'file') return segments.join('/');
-  if (kind === 'page') return [...segments.slice(0, -1), `${last}.html`].join('/');
-  return [...segments, 'index.html'].join('/');
-};
+export const fileForPath = (path: string): string => addressFile(path);
 
 const ATTRIBUTE = /([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
 
