@@ -49,20 +49,6 @@ export const renderFeedFiles = (
   sections: ReadonlySet<string> = new Set(),
 ): PublicFile[] => renderSiteFeedFiles(newest, site, now, sections);
 
-/**
- * The feeds of the sections posts live in, from every post newest first (what a whole-site build has): each carries
- * its section's newest posts. The publisher reads each section's posts itself (render-site.ts).
- */
-export const renderSectionFeedFiles = (sorted: readonly PublishedPost[], site: SiteConfig, now: Date): PublicFile[] =>
-  sectionFeeds(
-    site,
-    sorted.map((post) => post.sourcePath),
-  ).flatMap(({ section, file }) => renderSectionFeedFile(section, file, sorted, site, now));
-
-/** The sections of the site that have a feed of their own (see sectionFeeds). */
-export const sectionsWithFeeds = (site: SiteConfig, sourcePaths: Iterable<string>): Set<string> =>
-  new Set(sectionFeeds(site, sourcePaths).map(({ section }) => section));
-
 export const renderIndexFile = (newest: PostSummary[], months: MonthRef[], site: SiteConfig): PublicFile => ({
   path: SITE_FILES.index,
   body: renderIndexPage(newest, months, site),
@@ -199,50 +185,37 @@ export const buildSiteFiles = (posts: PublishedPost[], site: SiteConfig, now: Da
   );
   const entries = allEntries(months);
   const bySlug = new Map(sorted.map((post) => [post.slug, post]));
-  const sections = sectionsWithFeeds(
+  // Sections with a feed of their own (feedPaths) are left out of the site's feeds and get theirs from every post.
+  const sections = sectionFeeds(
     site,
     sorted.map((post) => post.sourcePath),
   );
-  if (isCompanion(site)) {
-    return [
-      ...renderFeedFiles(sorted.slice(0, site.feedSize), site, now, sections),
-      ...renderSectionFeedFiles(sorted, site, now),
-      renderIndexFile(sorted.slice(0, site.pageSize).map(toSummary), months, site),
-      renderSubscribeFile(site),
-      ...renderSiteWideFiles(months, site),
-      ...[...groupByTag(entries).values()].flatMap((group) =>
-        tagFeedFiles(
-          renderTagFiles(
-            group,
-            group.entries.slice(0, site.feedSize).flatMap((entry) => bySlug.get(entry.slug) ?? []),
-            site,
-            now,
-          ),
-        ),
-      ),
-    ];
-  }
-  return [
-    ...renderFeedFiles(sorted.slice(0, site.feedSize), site, now, sections),
-    ...renderSectionFeedFiles(sorted, site, now),
+  const tagFiles = [...groupByTag(entries).values()].flatMap((group) =>
+    renderTagFiles(
+      group,
+      group.entries.slice(0, site.feedSize).flatMap((entry) => bySlug.get(entry.slug) ?? []),
+      site,
+      now,
+    ),
+  );
+  const everySite = [
+    ...renderFeedFiles(sorted.slice(0, site.feedSize), site, now, new Set(sections.map(({ section }) => section))),
+    ...sections.flatMap(({ section, file }) => renderSectionFeedFile(section, file, sorted, site, now)),
     renderIndexFile(sorted.slice(0, site.pageSize).map(toSummary), months, site),
-    renderArchiveFile(months, site),
     renderSubscribeFile(site),
     ...renderSiteWideFiles(months, site),
+  ];
+  if (isCompanion(site)) return [...everySite, ...tagFeedFiles(tagFiles)];
+  return [
+    ...everySite,
+    renderArchiveFile(months, site),
     ...months.flatMap((ref) => renderMonthFile(ref.month, byMonth.get(ref.month) ?? [], months, site)),
     ...sorted.map((post) => renderPostFile(post, months, site, neighboursOf(entries, post.slug))),
     ...aliasFilesOf(
       [...posts].sort((a, b) => (a.sourcePath < b.sourcePath ? -1 : 1)),
       site,
     ),
-    ...[...groupByTag(entries).values()].flatMap((group) =>
-      renderTagFiles(
-        group,
-        group.entries.slice(0, site.feedSize).flatMap((entry) => bySlug.get(entry.slug) ?? []),
-        site,
-        now,
-      ),
-    ),
+    ...tagFiles,
   ];
 };
 
