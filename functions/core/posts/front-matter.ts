@@ -244,6 +244,8 @@ export interface FieldContext {
   file: string;
   timeZone: string;
   frontMatter: Pick<FrontMatter, 'format' | 'raw' | 'data'>;
+  /** In a site moved from Hugo or Jekyll the slug goes into the address as written: no note on how it is cleaned. */
+  slugAsWritten?: boolean;
 }
 
 /** Hugo and Jekyll names for each field, lower-cased (Hugo reads front matter keys case-insensitively). */
@@ -391,7 +393,7 @@ export const readPostFields = (context: FieldContext): { fields: PostFields; pro
       );
     } else {
       fields.slug = checked.slug;
-      if (String(slug.value).trim() !== checked.slug) {
+      if (!context.slugAsWritten && String(slug.value).trim() !== checked.slug) {
         report(
           'slug',
           'warning',

@@ -61,7 +61,7 @@ export const parsePost = (
   problems.push(...frontMatter.problems);
   const frontMatterReadable = !hasError(frontMatter.problems);
   const { fields, problems: fieldProblems } = frontMatterReadable
-    ? readPostFields({ file, timeZone: site.timeZone, frontMatter })
+    ? readPostFields({ file, timeZone: site.timeZone, frontMatter, slugAsWritten: content.generator !== undefined })
     : { fields: undefined, problems: [] };
   problems.push(...fieldProblems);
   if (fields && fields.title === undefined && !fieldProblems.some((problem) => problem.field === 'title')) {
@@ -123,8 +123,6 @@ export const parsePost = (
   const url = date
     ? postUrl(site, address?.path ?? fields?.slug ?? slugFromPath(file, fields?.title ?? ''), date)
     : undefined;
-  // The slug as written went into the generator's address; how this publisher would have cleaned it is beside it.
-  if (address) removeProblems(problems, (problem) => problem.field === 'slug' && problem.severity === 'warning');
   const expanded = expandShortcodes(
     frontMatter.body,
     { site, pageTitle: fields?.title ?? '', page: { sourcePath: file, params: frontMatter.data }, content },
@@ -370,12 +368,4 @@ const addressProblem = (
     fix: 'Give the post another permalink (Jekyll) or url (Hugo), or change the site’s permalink rule.',
     severity: 'error',
   };
-};
-
-/** Removes the problems a test picks, in place. */
-const removeProblems = (problems: Problem[], picked: (problem: Problem) => boolean): void => {
-  for (let at = problems.length - 1; at >= 0; at--) {
-    const problem = problems[at];
-    if (problem && picked(problem)) problems.splice(at, 1);
-  }
 };
