@@ -7,7 +7,7 @@ import { loadSiteTemplates } from './adapters/site-templates.ts';
 import { DIGEST_USAGE, DigestUsageError, runDigestCommand } from './cli/digest-command.ts';
 import { DOCTOR_USAGE, DoctorUsageError, runDoctorCommand } from './cli/doctor-command.ts';
 import { MIGRATE_CHECK_USAGE, MigrateCheckUsageError, runMigrateCheckCommand } from './cli/migrate-check-command.ts';
-import { IO_CONCURRENCY, loadSite, mapLimit, readFolder } from './cli/posts-folder.ts';
+import { IO_CONCURRENCY, insideFolder, loadSite, mapLimit, readFolder } from './cli/posts-folder.ts';
 import { runSubscribersCommand, SUBSCRIBERS_USAGE, SubscribersUsageError } from './cli/subscribers-command.ts';
 import { ConfigError, describeError } from './core/errors.ts';
 import { addressOfName } from './core/paths.ts';
@@ -218,12 +218,6 @@ const readManifest = async (outDir: string): Promise<string[]> => {
   } catch {
     return [];
   }
-};
-
-/** Whether a relative path stays inside a folder once resolved. */
-const insideFolder = (folder: string, path: string): boolean => {
-  const target = resolve(folder, path);
-  return target.startsWith(folder.endsWith(sep) ? folder : folder + sep);
 };
 
 /** One info line for the Markdown files that are not posts, naming a few: they are skipped, as the generators skip them. */

@@ -3,8 +3,9 @@
  * and says per old post whether feed readers keep it (same id), whether its old address still leads to a page, and
  * whether its title is the same. The comparison itself is core/site/migration-check.ts; this file does the I/O.
  */
+
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { describeError } from '../core/errors.ts';
 import { type FeedRead, NotAFeedError, nameFeedFormat, readFeed } from '../core/feeds/read-feed.ts';
 import {
@@ -17,6 +18,7 @@ import {
   type TitleCheck,
 } from '../core/site/migration-check.ts';
 import { parseCommandLine } from './parse-command.ts';
+import { insideFolder } from './posts-folder.ts';
 
 export const MIGRATE_CHECK_USAGE = `Usage: npm run cli -- migrate-check <old-feed> <new-dir> [options]
 
@@ -270,8 +272,8 @@ const findFeeds = async (dir: string, shown: string): Promise<NewFeed[]> => {
 
 /** Reads files below the built folder, never above it; a missing file (or a folder) is undefined. */
 export const siteReader = (dir: string) => async (path: string) => {
+  if (!insideFolder(dir, path)) return undefined;
   const full = join(dir, path);
-  if (!full.startsWith(dir + sep)) return undefined;
   try {
     return await readFile(full, 'utf8');
   } catch (error) {

@@ -3,7 +3,7 @@
  * digest preview commands all need them.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { listFiles } from '../adapters/list-files.ts';
 import { ConfigError, describeError } from '../core/errors.ts';
 import type { SourceFile } from '../core/posts/build-batch.ts';
@@ -85,4 +85,10 @@ export const mapLimit = async <T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+};
+
+/** Whether a relative path stays inside a folder once resolved. */
+export const insideFolder = (folder: string, path: string): boolean => {
+  const target = resolve(folder, path);
+  return target.startsWith(folder.endsWith(sep) ? folder : folder + sep);
 };
