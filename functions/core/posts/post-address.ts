@@ -234,17 +234,7 @@ const fillJekyll = (template: string, values: Record<string, string>): string =>
 
 /** Jekyll's URL.escape_path: characters outside a path segment's own alphabet are percent-encoded. */
 const escapeJekyll = (value: string): string =>
-  /^[a-zA-Z0-9./-]*$/.test(value)
-    ? value
-    : [...value]
-        .map((char) =>
-          /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/.test(char)
-            ? char
-            : [...new TextEncoder().encode(char)]
-                .map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)
-                .join(''),
-        )
-        .join('');
+  /^[a-zA-Z0-9./-]*$/.test(value) ? value : escapeExcept(value, /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/);
 
 /** Jekyll's URL#sanitize_url: one leading slash, no `..`, no `./`, no doubled slashes. */
 const jekyllSanitize = (path: string): string =>
@@ -363,10 +353,13 @@ export const hugoPathOf = (text: string): string => hugoSanitize(text.trim()).to
 const placeholder = (text: string): string => hugoSanitize(text).replaceAll('+', '');
 
 /** A path escaped as Hugo's permalinks are: characters outside ASCII as UTF-8 percent-escapes (upper-case hex). */
-const escapePath = (path: string): string =>
-  [...path]
+const escapePath = (path: string): string => escapeExcept(path, /[\x21-\x7e]/);
+
+/** Each character `kept` does not match, as its UTF-8 bytes percent-escaped with upper-case hex. */
+const escapeExcept = (text: string, kept: RegExp): string =>
+  [...text]
     .map((char) =>
-      /[\x21-\x7e]/.test(char)
+      kept.test(char)
         ? char
         : [...new TextEncoder().encode(char)]
             .map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)
