@@ -176,7 +176,8 @@ export const renderMarks = async (
 
   const postSlugs = new Set(marks.map((mark) => slugOfKey(mark.key)).filter((slug) => slug !== undefined));
   const tagSlugs = new Set(marks.map((mark) => tagOfKey(mark.key)).filter((tag) => tag !== undefined));
-  const reached = staleByArchiveChange(allEntries(stored), entries);
+  const entriesBefore = allEntries(stored);
+  const reached = staleByArchiveChange(entriesBefore, entries);
   const more = [
     ...[...reached.posts].filter((slug) => !postSlugs.has(slug)).map(postKey),
     ...[...reached.tags].filter((tag) => !tagSlugs.has(tag)).map(tagKey),
@@ -212,7 +213,8 @@ export const renderMarks = async (
   }
 
   const tags = groupByTag(entries);
-  const tagsBefore = groupByTag(allEntries(stored));
+  // The spellings each tag had, for the `:tag` feed files of one no post uses any more.
+  const tagsBefore = tagSlugs.size > 0 ? groupByTag(entriesBefore) : new Map<string, TagGroup>();
   for (const slug of tagSlugs) {
     await checkpoint();
     await renderTag(slug, tags.get(slug), deps, tagsBefore.get(slug));
