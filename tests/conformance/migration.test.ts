@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,7 +70,9 @@ const CASES: Record<Generator, Case> = {
 const GENERATORS = generatorsInstalled();
 const SKIP_REASON =
   'Debian’s hugo and jekyll are not installed (apt-get install hugo jekyll ruby-jekyll-feed ruby-jekyll-redirect-from)';
-const missing = !GENERATORS.hugo || !GENERATORS.jekyll;
+// The Jekyll build uses the two plugins a moved Jekyll blog has; without them it would fail rather than compare.
+const JEKYLL_PLUGINS = spawnSync('ruby', ['-e', 'require "jekyll-feed"; require "jekyll-redirect-from"']).status === 0;
+const missing = !GENERATORS.hugo || !GENERATORS.jekyll || !JEKYLL_PLUGINS;
 if (missing && process.env.CI) throw new Error(`${SKIP_REASON}; .ci/run installs them.`);
 
 const work = mkdtempSync(join(tmpdir(), 'feedmail-migration-'));
