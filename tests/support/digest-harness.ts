@@ -25,10 +25,7 @@ import { type StandIns, startStandIns } from '../../functions/local/stand-ins.ts
 import { type LogLine, testSite } from './publisher-harness.ts';
 import { TEST_TOKEN_KEY } from './subscription-harness.ts';
 
-/** Thrown by injected faults: stands for the Lambda dying at that point (nothing after it runs). */
-export class Crash extends Error {
-  override name = 'Crash';
-}
+export { Crash } from './faults.ts';
 
 /**
  * The digest planner and sender over the DynamoDB stand-in (real conditional writes over HTTP), with a queue that
