@@ -338,8 +338,10 @@ export interface DigestLedger {
    */
   recordBatch(id: string, batchId: string, tally: BatchTally): Promise<void>;
   /**
-   * Counts one more completed batch run (a redelivered batch counts again) and returns the count. Only a hint of
-   * when the tallies are worth summing: it never runs behind the stored tallies, because it is counted first.
+   * Counts one more completed batch run (a redelivered batch counts again) and returns the count: a hint of when the
+   * tallies are worth summing. Counted after the batch's tally is stored, so the run whose count reaches the number
+   * of batches last finds every tally stored (a run that died between the two leaves its batch to be redelivered,
+   * which counts it then).
    */
   countBatchRun(id: string): Promise<number>;
   /** The batches with a complete tally so far, and their sums. */

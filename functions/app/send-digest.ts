@@ -130,10 +130,12 @@ export const sendRecipientBatch = async (deps: SenderDeps, batch: RecipientBatch
   // same batch to the same tally instead of adding to a counter a crash could have left half-updated.
   if (result.retryLater.length === 0) {
     const { sent, failed, skipped, uncertain } = result;
-    // Summing every tally after every batch would read the digest's tallies once per batch (quadratic in the list's
-    // size); the run count, taken before the tally is stored, says when the last ones may be in.
-    const runs = await deps.ledger.countBatchRun(digest.id);
     await deps.ledger.recordBatch(digest.id, batch.batchId, { sent, failed, skipped, uncertain });
+    // Summing every tally after every batch would read the digest's tallies once per batch (quadratic in the list's
+    // size); the run count says when the last ones may be in. Counted after the tally is stored: of two senders
+    // finishing the last two batches at once, the one whose count comes second finds both tallies stored (counted
+    // first, the lower count could be stored last, and nobody would finish the digest).
+    const runs = await deps.ledger.countBatchRun(digest.id);
     if (runs >= digest.batches || digest.status !== 'sending') await finishIfDone(deps.ledger, digest.id, deps.now());
   } else if (allowance <= 0) {
     deps.log.warn('daily sending quota reached; the rest of the batch waits', {
