@@ -33,7 +33,7 @@ import {
   tagFilePaths,
 } from '../core/site/public-files.ts';
 import type { MonthRef, PostSummary, PublicFile, PublishedPost, SiteConfig } from '../core/types.ts';
-import { FEEDS_KEY, monthOfKey, postKey, slugOfKey, tagKey, tagOfKey } from './dirty-keys.ts';
+import { FEEDS_KEY, monthKey, monthOfKey, postKey, slugOfKey, tagKey, tagOfKey } from './dirty-keys.ts';
 import type { Logger } from './logger.ts';
 import type { ContentStore, DirtyMark, DirtyMarks, NameClaims, PostArchive, RenderLock, SourceIndex } from './ports.ts';
 
@@ -178,17 +178,18 @@ export const renderMarks = async (
   const tagSlugs = new Set(marks.map((mark) => tagOfKey(mark.key)).filter((tag) => tag !== undefined));
   const entriesBefore = allEntries(stored);
   const reached = staleByArchiveChange(entriesBefore, entries);
+  // Month pages link to their neighbours: when a month appears or disappears, the neighbours change too. Rendering
+  // them now from months not yet stored would let a crash leave them stale: the retry, seeing the months stored
+  // before, finds nothing changed. They are marked instead, like the posts and tags a change reaches.
+  const neighbours = new Set(changedMonths.flatMap((month) => neighbouringMonths(month, monthList)));
   const more = [
     ...[...reached.posts].filter((slug) => !postSlugs.has(slug)).map(postKey),
     ...[...reached.tags].filter((tag) => !tagSlugs.has(tag)).map(tagKey),
+    ...[...neighbours].filter((month) => !dirtyMonths.has(month)).map(monthKey),
   ];
   if (more.length > 0) await deps.dirtyMarks.markDirty(more);
 
-  // Month pages link to their neighbours: when a month appears or disappears, the neighbours change too.
-  const monthsToRender = new Set(dirtyMonths);
-  for (const month of changedMonths)
-    for (const neighbour of neighbouringMonths(month, monthList)) monthsToRender.add(neighbour);
-  for (const month of isCompanion(deps.site) ? [] : monthsToRender) {
+  for (const month of isCompanion(deps.site) ? [] : dirtyMonths) {
     const posts = postsByMonth.get(month) ?? (months.has(month) ? await deps.archive.postsInMonth(month) : []);
     await checkpoint();
     if (posts.length === 0) {
