@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseSiteConfig } from '../functions/core/site-config.ts';
 import { writeCorpus } from './corpus.ts';
 import { measureDigestCompile, measurePersonalize, measureSenderBundle, measureSendRate } from './digest.ts';
+import { measureStressedDigest } from './digest-scale.ts';
 import { timeHugoBuild } from './hugo.ts';
 import { measureIncrementalPublish } from './publish.ts';
 import { measureSubscribers } from './subscribers.ts';
@@ -13,7 +14,8 @@ import { measureSubscribers } from './subscribers.ts';
  * `npm run bench`: full builds of synthetic corpora (ours and Hugo's on the same posts), the cost of one
  * incremental publish into a store holding 10 and 10,000 posts, a 100,000-subscriber import and listing, and the
  * digest: compiling it, personalising it for 100,000 recipients, sending at the SES rate through the real sender,
- * and the sender function's bundle and cold start (bench/digest.ts). Prints a table, then one JSON line.
+ * and the sender function's bundle and cold start (bench/digest.ts), and a 10,000-subscriber digest sent through
+ * duplicate deliveries and throttling (bench/digest-scale.ts). Prints a table, then one JSON line.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -74,6 +76,15 @@ const main = async (): Promise<void> => {
     const personalize = await measurePersonalize(compile.compiled, 100_000);
     const sending = await measureSendRate();
     const bundles = await measureSenderBundle(join(work, 'bundles'));
+    const stressed = await measureStressedDigest(10_000);
+    const stressProblems = [
+      stressed.duplicates > 0 && `${stressed.duplicates} recipients mailed twice`,
+      stressed.notMailed > 0 && `${stressed.notMailed} recipients not mailed`,
+      stressed.strangers > 0 && `${stressed.strangers} addresses mailed that are not confirmed`,
+      (stressed.digest.status !== 'sent' || stressed.digest.sent !== stressed.recipients) &&
+        `digest record ${stressed.digest.status} with sent = ${stressed.digest.sent}`,
+    ].filter(Boolean);
+    if (stressProblems.length > 0) throw new Error(`digest at scale went wrong: ${stressProblems.join(', ')}`);
     const sendingProblems = [
       sending.duplicates > 0 && `${sending.duplicates} recipients mailed twice`,
       sending.notSent > 0 && `${sending.notSent} deliveries not sent`,
@@ -101,6 +112,8 @@ const main = async (): Promise<void> => {
       planner_bundle_kb: Math.round(bundles.plannerBytes / 1024),
       sender_cold_import_ms: Math.round(bundles.senderColdImportMs),
       sender_cold_import_ms_no_source_maps: Math.round(bundles.senderColdImportMsNoSourceMaps),
+      stressed_digest_ms_10000: Math.round(stressed.ms),
+      stressed_digest_mailer_calls_10000: stressed.mailerCalls,
     };
     const rows: [string, string][] = [
       ['full build, 1,000 posts', `${figures.full_build_ms_1000} ms`],
@@ -142,6 +155,11 @@ const main = async (): Promise<void> => {
       [
         'digest bundles (minified, no source map)',
         `sender ${figures.sender_bundle_kb} KB, planner (with MJML) ${figures.planner_bundle_kb} KB`,
+      ],
+      [
+        'digest to 10,000, two senders, duplicates, 1 in 10 throttled',
+        `${figures.stressed_digest_ms_10000} ms to plan and send, ${stressed.batches} batches, ` +
+          `${stressed.mailerCalls} SES calls (${stressed.throttled} throttled), each recipient mailed once`,
       ],
       [
         'sender cold import (median of 5)',

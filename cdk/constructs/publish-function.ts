@@ -70,7 +70,7 @@ export class PublishFunction extends Construct {
       onFailure: new SqsDestination(this.failures),
     });
     props.contentBucket.grantPublishing(this.handler);
-    props.stateTable.grantReadWrite(this.handler);
+    props.stateTable.grantPublishing(this.handler);
 
     const trigger = new LambdaDestination(this.handler);
     const postsOnly = { prefix: POSTS_PREFIX };
@@ -88,7 +88,7 @@ export class PublishFunction extends Construct {
       retryAttempts: 0,
     });
     props.contentBucket.grantPublishing(this.dueHandler);
-    props.stateTable.grantReadWrite(this.dueHandler);
+    props.stateTable.grantPublishing(this.dueHandler, { dueEntries: 'handle' });
     new Rule(this, 'DueTimer', {
       description: 'Publishes scheduled posts and withdraws expired ones',
       schedule: Schedule.rate(Duration.minutes(5)),

@@ -1,24 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, Grant, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 
 /** The local secondary index (and its sort key attribute) that orders a partition's items by date. */
 export const BY_DATE_INDEX = 'byDate';
-
-/** Item-level actions only: no table management, no streams. */
-const READ_WRITE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
 
 /** Leading key of every subscriber record (`SUB#00`..`SUB#15`): see functions/adapters/dynamo-subscriber-store.ts. */
 export const SUBSCRIBER_PARTITIONS = 'SUB#*';
@@ -48,11 +35,92 @@ export const DIGEST_PARTITIONS = {
 /** Leading key of the digest sending pause flag (`SENDING`/`PAUSE`): see functions/adapters/dynamo-sending-pause.ts. */
 export const SENDING_PAUSE_PARTITION = 'SENDING';
 
+/**
+ * Leading keys of the items the publish functions use (see functions/adapters/dynamo-table.ts for who owns which):
+ * what they may do with them is PUBLISHING.
+ */
+export const PUBLISH_PARTITIONS = {
+  /** One record per source file, with the published post; also what the `byDate` index lists. */
+  posts: DIGEST_PARTITIONS.posts,
+  /** Unique names: slugs, ids, feed ids, page files, old addresses. */
+  claims: 'CLAIM',
+  /** Outputs to re-render. */
+  dirtyMarks: 'DIRTY',
+  /** The site revision counters and the render lease. */
+  site: 'SITE',
+  /** Archive months. */
+  months: 'MONTH',
+  /** Scheduled posts and expiries, for the timer. */
+  due: 'DUE',
+  /** Published posts waiting for a digest: the publisher adds to it, the digest planner takes from it. */
+  mailQueue: DIGEST_PARTITIONS.mailQueue,
+} as const;
+
 interface PartitionGrant {
   sid: string;
   actions: string[];
   leadingKeys: string[];
+  /** On the `byDate` index instead of the base table (a Query there names the same partition key, `pk`). */
+  byDateIndex?: true;
 }
+
+/**
+ * What publishing does (functions/app/publish.ts, reconcile-source.ts and render-site.ts over the dynamo-* adapters
+ * of the post index): read and write source records with a version condition (GetItem, BatchGetItem, PutItem) and
+ * list published ones by date through `byDate` (Query on the index only); claim, move, retire and release names
+ * (conditional UpdateItem and DeleteItem); mark, list and clear dirty outputs; count revisions and hold the render
+ * lease (UpdateItem on one item); rewrite archive months; write due entries beside scheduled records; queue published
+ * posts for the digest (UpdateItem that leaves an entry already assigned to a digest alone). Subscriber records,
+ * digests and deliveries are out of reach, and nothing is ever scanned.
+ */
+const PUBLISHING: readonly PartitionGrant[] = [
+  {
+    sid: 'SourceRecords',
+    actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'],
+    leadingKeys: [PUBLISH_PARTITIONS.posts],
+  },
+  {
+    sid: 'PublishedPostsByDate',
+    actions: ['dynamodb:Query'],
+    leadingKeys: [PUBLISH_PARTITIONS.posts],
+    byDateIndex: true,
+  },
+  {
+    sid: 'NameClaims',
+    actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+    leadingKeys: [PUBLISH_PARTITIONS.claims],
+  },
+  {
+    sid: 'DirtyMarks',
+    actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+    leadingKeys: [PUBLISH_PARTITIONS.dirtyMarks],
+  },
+  {
+    sid: 'SiteRevisionAndRenderLease',
+    actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    leadingKeys: [PUBLISH_PARTITIONS.site],
+  },
+  {
+    sid: 'ArchiveMonths',
+    actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+    leadingKeys: [PUBLISH_PARTITIONS.months],
+  },
+  { sid: 'QueueForDigest', actions: ['dynamodb:UpdateItem'], leadingKeys: [PUBLISH_PARTITIONS.mailQueue] },
+];
+
+/**
+ * Due entries: every publish writes one beside a record that changes state later (a scheduled post, an expiry); only
+ * the timer lists the entries that came due and deletes them once handled.
+ */
+const WRITE_DUE_ENTRIES: PartitionGrant = {
+  sid: 'DueEntries',
+  actions: ['dynamodb:PutItem'],
+  leadingKeys: [PUBLISH_PARTITIONS.due],
+};
+const HANDLE_DUE_ENTRIES: PartitionGrant = {
+  ...WRITE_DUE_ENTRIES,
+  actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+};
 
 /**
  * What the digest planner does (functions/adapters/dynamo-mail-queue.ts and dynamo-digest-ledger.ts): list the
@@ -135,17 +203,12 @@ export class StateTable extends Construct {
   }
 
   /**
-   * Lets a function read and write items of the table and query the `byDate` index (named, not `index/*`), and tells
-   * it the table's name (STATE_TABLE_NAME).
+   * Lets a publish function use the post index's partitions and queue posts for digests, and nothing else; see
+   * PUBLISHING. `dueEntries: 'handle'` is for the timer, which also lists and clears the due entries.
+   * @example stateTable.grantPublishing(dueHandler, { dueEntries: 'handle' })
    */
-  grantReadWrite(fn: LambdaFunction): Grant {
-    const grant = Grant.addToPrincipal({
-      grantee: fn,
-      actions: READ_WRITE_ACTIONS,
-      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${BY_DATE_INDEX}`],
-    });
-    fn.addEnvironment('STATE_TABLE_NAME', this.table.tableName);
-    return grant;
+  grantPublishing(fn: LambdaFunction, { dueEntries = 'write' }: { dueEntries?: 'write' | 'handle' } = {}): void {
+    this.grantPartitions(fn, [...PUBLISHING, dueEntries === 'handle' ? HANDLE_DUE_ENTRIES : WRITE_DUE_ENTRIES]);
   }
 
   /**
@@ -187,18 +250,20 @@ export class StateTable extends Construct {
   }
 
   /**
-   * One statement per partition family, each limited by `dynamodb:LeadingKeys` to the base table. Every action
-   * granted this way names a partition key in its request; never add Scan here: a request without a partition key
-   * has no LeadingKeys, and `ForAllValues` is true for an empty set, so the condition would allow the whole table.
+   * One statement per partition family, each limited by `dynamodb:LeadingKeys` to the base table (or to the `byDate`
+   * index by name, where a Query's LeadingKeys is the index's partition key: for this local index, the table's own
+   * `pk`). Every action granted this way names a partition key in its request; never add Scan here: a request
+   * without a partition key has no LeadingKeys, and `ForAllValues` is true for an empty set, so the condition would
+   * allow the whole table.
    */
   private grantPartitions(fn: LambdaFunction, grants: readonly PartitionGrant[]): void {
-    for (const { sid, actions, leadingKeys } of grants) {
+    for (const { sid, actions, leadingKeys, byDateIndex } of grants) {
       fn.addToRolePolicy(
         new PolicyStatement({
           sid,
           effect: Effect.ALLOW,
           actions,
-          resources: [this.table.tableArn],
+          resources: [byDateIndex ? `${this.table.tableArn}/index/${BY_DATE_INDEX}` : this.table.tableArn],
           conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': leadingKeys } },
         }),
       );

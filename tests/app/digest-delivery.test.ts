@@ -58,7 +58,7 @@ describe('digest planning and sending', () => {
   it('mails each confirmed subscriber once and nobody else, and records the digest', async () => {
     await h.publish({ id: 'one' });
     await h.publish({ id: 'two' });
-    const confirmed = await h.addSubscribers(250);
+    const confirmed = await h.addSubscribers(60);
     await h.addSubscribers(5, 'unsubscribed', 'gone');
     await h.addSubscribers(5, 'pending', 'maybe');
     await h.addSubscribers(5, 'suppressed', 'bounced');
@@ -67,16 +67,16 @@ describe('digest planning and sending', () => {
     await h.drain();
 
     expectEachOnce(confirmed);
-    expect(plan).toMatchObject({ status: 'sending', posts: 2, recipients: 250 });
+    expect(plan).toMatchObject({ status: 'sending', posts: 2, recipients: 60 });
     const record = await h.ledger.getDigest(plan?.id as string);
-    expect(record).toMatchObject({ status: 'sent', recipients: 250, sent: 250, failed: 0, skipped: 0, uncertain: 0 });
+    expect(record).toMatchObject({ status: 'sent', recipients: 60, sent: 60, failed: 0, skipped: 0, uncertain: 0 });
     expect(record?.finishedAt).toBeDefined();
     expect(h.queued).toEqual([]);
   });
 
   it('plans one digest however often its slot is triggered, even at once', async () => {
     await h.publish({ id: 'one' });
-    const confirmed = await h.addSubscribers(120);
+    const confirmed = await h.addSubscribers(40);
     const slot = { scheduledTime: '2026-11-23T07:00:00Z' };
 
     await Promise.all([h.plan(slot), h.plan(slot), h.plan(slot)]);
@@ -89,7 +89,7 @@ describe('digest planning and sending', () => {
 
   it('mails each subscriber once when SQS delivers every batch twice, even concurrently', async () => {
     await h.publish({ id: 'one' });
-    const confirmed = await h.addSubscribers(300);
+    const confirmed = await h.addSubscribers(60);
     await h.plan();
     const batches = h.queued.splice(0);
 
@@ -98,7 +98,7 @@ describe('digest planning and sending', () => {
 
     expectEachOnce(confirmed);
     const record = await h.ledger.getDigest('2026-11-23T07:00Z');
-    expect(record).toMatchObject({ status: 'sent', sent: 300 });
+    expect(record).toMatchObject({ status: 'sent', sent: 60 });
   });
 
   /** Sends every queued batch once through `deliveries`; returns the batches that crashed (SQS redelivers those). */
@@ -153,7 +153,7 @@ describe('digest planning and sending', () => {
 
   it('finishes a digest whose planner died between batches, when the trigger comes again', async () => {
     await h.publish({ id: 'one' });
-    const confirmed = await h.addSubscribers(800);
+    const confirmed = await h.addSubscribers(60);
     let sends = 0;
     const flaky = {
       send: async (batches: Parameters<typeof h.queued.push>) => {
@@ -170,14 +170,14 @@ describe('digest planning and sending', () => {
     expectEachOnce(confirmed);
     expect(await h.ledger.getDigest('2026-11-23T07:00Z')).toMatchObject({
       status: 'sent',
-      recipients: 800,
-      sent: 800,
+      recipients: 60,
+      sent: 60,
     });
   });
 
   it('paces through throttling on a share of calls: no error reaches anyone, and each is mailed once', async () => {
     await h.publish({ id: 'one' });
-    const confirmed = await h.addSubscribers(200);
+    const confirmed = await h.addSubscribers(50);
     let call = 0;
     const throttling: Mailer = {
       send: async (message) => {
@@ -193,7 +193,7 @@ describe('digest planning and sending', () => {
 
     expectEachOnce(confirmed);
     expect(results.flatMap((r) => r.retryLater)).toEqual([]);
-    expect(call).toBeGreaterThan(200);
+    expect(call).toBeGreaterThan(50);
   });
 
   it('records a permanent rejection without retrying it, and an unanswered send as uncertain', async () => {

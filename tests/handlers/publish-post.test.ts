@@ -517,12 +517,17 @@ describe('publish handler', () => {
       },
     };
 
+    // One clock for both invocations, moved by the test: the lease runs out because the test says so, not because
+    // some real time passed.
+    let clock = Date.parse('2024-12-01T00:00:00Z');
+    const now = () => new Date(clock);
+
     // Act: the slow renderer stalls with a feed that lacks the second post; its lease runs out; another
     // invocation publishes the second post; then the slow renderer's stale write lands.
-    const slow = harness.handler({ content: stalling, leaseMs: 150 })(s3Event('created', 'posts/first.md'));
+    const slow = harness.handler({ content: stalling, leaseMs: 150, now })(s3Event('created', 'posts/first.md'));
     await gate.reached;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    await harness.handler({ leaseMs: 150 })(s3Event('created', 'posts/second.md'));
+    clock += 250;
+    await harness.handler({ leaseMs: 150, now })(s3Event('created', 'posts/second.md'));
     gate.open();
     await slow;
 
@@ -616,11 +621,15 @@ describe('publish handler', () => {
       },
     };
 
-    // Act: the first attempt dies holding the render lease; Lambda retries the event.
+    let clock = Date.parse('2024-12-01T00:00:00Z');
+    const now = () => new Date(clock);
+
+    // Act: the first attempt dies holding the render lease; Lambda retries the event once the lease has run out.
     await expect(
-      harness.handler({ content: flaky, leaseMs: 300 })(s3Event('created', 'posts/crash.md')),
+      harness.handler({ content: flaky, leaseMs: 300, now })(s3Event('created', 'posts/crash.md')),
     ).rejects.toThrow();
-    await harness.handler({ leaseMs: 300 })(s3Event('created', 'posts/crash.md'));
+    clock += 301;
+    await harness.handler({ leaseMs: 300, now })(s3Event('created', 'posts/crash.md'));
 
     // Assess
     expect((await feedItems()).map((item) => item.title)).toEqual(['Survives a crash']);

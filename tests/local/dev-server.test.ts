@@ -31,8 +31,12 @@ interface RawAnswer {
   body: string;
 }
 
-/** Sends bytes as they are and reads the answer to the end (every request asks for `Connection: close`). */
-const rawRequest = (bytes: string | Buffer, timeoutMs = 2_000): Promise<RawAnswer | undefined> =>
+/**
+ * Sends bytes as they are and reads the answer to the end (every request asks for `Connection: close`). A socket
+ * idle for `timeoutMs` counts as unanswered: generous, so that only a server that never answers is reported, not a
+ * slow one on a loaded machine.
+ */
+const rawRequest = (bytes: string | Buffer, timeoutMs = 20_000): Promise<RawAnswer | undefined> =>
   new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];

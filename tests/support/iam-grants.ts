@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { PublisherStack } from '../../cdk/publisher-stack.ts';
 import { parseSiteConfig } from '../../functions/core/site-config.ts';
@@ -6,34 +7,87 @@ import { actionsOf, arnOf, type Statement, synthesisePublisherStack } from './st
 
 /*
  * Checks a function's IAM grants against what its code really calls: the code runs over the DynamoDB stand-in with
- * every request recorded (operation and partition key), and each recorded request must be allowed by a statement of
- * that function's role in the synthesised stack. The stand-in enforces no IAM, so without this a missing grant would
- * only show after deploying.
+ * every request recorded (operation, partition key, and index when it reads one), and each recorded request must be
+ * allowed by a statement of that function's role in the synthesised stack. The stand-in enforces no IAM, so without
+ * this a missing grant would only show after deploying.
+ *
+ * Statements are read as IAM reads them, as far as this stack uses IAM: an Allow without a condition allows every
+ * item; `ForAllValues:StringLike` on `dynamodb:LeadingKeys` allows the keys it matches, and also a request that names
+ * no partition key at all (a Scan), since ForAllValues holds for an empty set. Any other condition is not evaluated
+ * and counts as not allowing.
  */
 export interface Call {
   action: string;
-  pk: string;
+  /** The partition key the request names; undefined for a request that names none (a Scan). */
+  pk?: string | undefined;
+  /** The index a Query or Scan reads, when it reads one. */
+  index?: string | undefined;
 }
 
-const pkOf = (input: Record<string, unknown>): string => {
-  const key = (input.Key ?? input.Item) as Record<string, unknown> | undefined;
-  if (typeof key?.pk === 'string') return key.pk;
-  const values = input.ExpressionAttributeValues as Record<string, unknown> | undefined;
-  return String(values?.[':pk'] ?? '?');
+/** A key attribute as the document client passes it (a string) or as the low-level client does (`{ S }`). */
+const stringOf = (value: unknown): string | undefined => {
+  if (typeof value === 'string') return value;
+  const s = (value as { S?: unknown } | undefined)?.S;
+  return typeof s === 'string' ? s : undefined;
 };
 
-/** An Allow statement for the action, on the state table (`tableArn`, as the template refers to it), for the key. */
-const allows = (statements: Statement[], call: Call, tableArn: unknown): boolean =>
+/** The partition key a KeyConditionExpression fixes: `pk = :value`, possibly through an attribute name. */
+const queriedPk = (input: Record<string, unknown>): string | undefined => {
+  const expression = input.KeyConditionExpression;
+  if (typeof expression !== 'string') return undefined;
+  const names = (input.ExpressionAttributeNames ?? {}) as Record<string, string>;
+  const values = (input.ExpressionAttributeValues ?? {}) as Record<string, unknown>;
+  for (const [, name, value] of expression.matchAll(/(#?[\w]+)\s*=\s*(:[\w]+)/g)) {
+    if ((names[name as string] ?? name) === 'pk') return stringOf(values[value as string]);
+  }
+  return undefined;
+};
+
+/** The calls one request stands for: one per partition key for a batch, which IAM checks key by key. */
+const callsOf = (action: string, input: Record<string, unknown>): Call[] => {
+  const index = typeof input.IndexName === 'string' ? input.IndexName : undefined;
+  if (action === 'BatchGetItem' || action === 'BatchWriteItem') {
+    const requests = Object.values((input.RequestItems ?? {}) as Record<string, unknown>);
+    const keys = requests.flatMap((request) =>
+      action === 'BatchGetItem'
+        ? ((request as { Keys?: Record<string, unknown>[] }).Keys ?? [])
+        : (
+            request as {
+              PutRequest?: { Item: Record<string, unknown> };
+              DeleteRequest?: { Key: Record<string, unknown> };
+            }[]
+          ).map((write) => write.PutRequest?.Item ?? write.DeleteRequest?.Key ?? {}),
+    );
+    return [...new Set(keys.map((key) => stringOf(key.pk)))].map((pk) => ({ action, pk }));
+  }
+  const key = (input.Key ?? input.Item) as Record<string, unknown> | undefined;
+  const pk = key ? stringOf(key.pk) : queriedPk(input);
+  return [{ action, pk, ...(index ? { index } : {}) }];
+};
+
+const matches = (pattern: string, value: string): boolean =>
+  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`).test(value);
+
+/**
+ * An Allow statement for the action, on the resource the call reads (`resourceOf`: the table, or the index it
+ * queries, as the template refers to them), for its partition key.
+ */
+const allows = (statements: Statement[], call: Call, resourceOf: (call: Call) => unknown): boolean =>
   statements.some((statement) => {
     if (statement.Effect !== 'Allow') return false;
     const resources = [statement.Resource].flat().map((resource) => JSON.stringify(resource));
-    if (!resources.includes(JSON.stringify(tableArn))) return false;
+    if (!resources.includes(JSON.stringify(resourceOf(call))) && !resources.includes('"*"')) return false;
     if (!actionsOf(statement).includes(`dynamodb:${call.action}`)) return false;
-    const keys = statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[] | undefined;
-    if (!keys) return false;
-    return keys.some((pattern) =>
-      new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`).test(call.pk),
-    );
+    const conditions = statement.Condition ?? {};
+    if (Object.keys(conditions).length === 0) return true;
+    const operators = Object.keys(conditions);
+    const keys = conditions['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[] | undefined;
+    if (!keys || operators.length > 1 || Object.keys(conditions['ForAllValues:StringLike'] ?? {}).length > 1) {
+      return false;
+    }
+    if (call.pk === undefined) return true;
+    const pk = call.pk;
+    return keys.some((pattern) => matches(pattern, pk));
   });
 
 /** Records every DynamoDB request the client makes, under whichever name `current()` gives at the time. */
@@ -47,13 +101,17 @@ export const recordDynamoCalls = <Name extends string>(
       const action = String(context.commandName ?? '').replace(/Command$/, '');
       const name = current();
       calls[name] ??= [];
-      calls[name].push({ action, pk: pkOf(args.input as Record<string, unknown>) });
+      calls[name].push(...callsOf(action, args.input as Record<string, unknown>));
       return next(args);
     },
     { step: 'initialize', name: 'recordCalls' },
   );
   return calls;
 };
+
+/** A call as one line, `Query SRC byDate`, for reports and for comparing sets of calls. */
+export const describeCall = (call: Call): string =>
+  [call.action, call.pk ?? '(no key)', ...(call.index ? [call.index] : [])].join(' ');
 
 /** The stack as `cdk synth` builds it (without bundling), and the calls a function's role does not allow. */
 export const synthesiseForGrants = (): { stack: PublisherStack; denied: (fn: IConstruct, calls: Call[]) => Call[] } => {
@@ -66,12 +124,14 @@ export const synthesiseForGrants = (): { stack: PublisherStack; denied: (fn: ICo
     { id: 'Grants', nag: false },
   );
   const statementsOf = (fn: IConstruct) => roleStatements((fn as unknown as { role: IConstruct }).role);
-  const tableArn = arnOf(stack.state.table);
+  const table = stack.state.table;
+  const resourceOf = (call: Call): unknown =>
+    call.index === undefined ? arnOf(table) : Stack.of(table).resolve(`${table.tableArn}/index/${call.index}`);
   return {
     stack,
-    denied: (fn, calls) =>
-      [...new Set(calls.map((c) => `${c.action} ${c.pk}`))]
-        .map((text) => ({ action: text.split(' ')[0] as string, pk: text.split(' ')[1] as string }))
-        .filter((call) => !allows(statementsOf(fn), call, tableArn)),
+    denied: (fn, calls) => {
+      const unique = new Map(calls.map((call) => [describeCall(call), call]));
+      return [...unique.values()].filter((call) => !allows(statementsOf(fn), call, resourceOf));
+    },
   };
 };
