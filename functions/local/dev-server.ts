@@ -49,6 +49,24 @@ export const parseRequestPath = (target: string | undefined): RequestPath => {
   return { ok: true, path, query };
 };
 
+/** S3's limit on an object key, in UTF-8 bytes: a longer key names no object (S3 answers 400 KeyTooLongError). */
+export const MAX_KEY_BYTES = 1024;
+
+/**
+ * The longest key segment the S3 stand-in can hold: s3rver keeps each segment as a folder or file name (at most 255
+ * bytes on Linux, less the `._S3rver_metadata.json` it appends), and answers 500 (ENAMETOOLONG) for a longer one.
+ * No object with such a segment can be in the local bucket, since s3rver could not have stored it either.
+ */
+export const MAX_SEGMENT_BYTES = 200;
+
+/** Why no object of the local bucket can have this key, or undefined when one may. */
+const unmappableKey = (key: string): string | undefined => {
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) return `no page of the site has a path over ${MAX_KEY_BYTES} bytes`;
+  if (key.split('/').some((segment) => Buffer.byteLength(segment) > MAX_SEGMENT_BYTES))
+    return `no page of the local site has a path segment over ${MAX_SEGMENT_BYTES} bytes`;
+  return undefined;
+};
+
 /** The same path, percent-encoded segment by segment: safe in a Location header and never leaving the origin. */
 const encodePath = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
 
@@ -148,6 +166,11 @@ export const startDevServer = async (options: {
       return;
     }
     const key = (path.endsWith('/') ? `${path}${SITE_FILES.index}` : kind === 'page' ? `${path}.html` : path).slice(1);
+    const unmappable = unmappableKey(options.sitePrefix + key);
+    if (unmappable) {
+      await notFound(response, unmappable);
+      return;
+    }
     try {
       const { object, body } = await readSiteObject(key);
       // An alias file (an old address of a post): 301 to its target, as the stack's viewer-response function does,

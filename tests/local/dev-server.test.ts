@@ -297,6 +297,84 @@ describe('local server answers to old addresses', () => {
   );
 });
 
+/*
+ * Property: whatever the path (thousands of segments, one very long segment, bad percent-encoding, NUL, backslashes,
+ * `..`, mixed), the local server answers with a client status or a page, never a 5xx, and never with an object
+ * outside the bucket's site/ prefix. Every path is sent raw, as one request line under Node's 16 KiB header limit.
+ */
+describe('local server answers to paths it cannot map', () => {
+  const OUTSIDE = 'OUTSIDE-THE-SITE-FOLDER';
+
+  beforeAll(async () => {
+    for (const key of ['outside.txt', 'posts/outside.txt', 'a/outside.txt'])
+      await local.standIns.s3.send(
+        new PutObjectCommand({ Bucket: local.standIns.bucket, Key: key, Body: OUTSIDE, ContentType: 'text/plain' }),
+      );
+  });
+
+  it.each([
+    ['3,000 segments', `/${'a/'.repeat(3_000)}`],
+    ['3,000 segments ending in a file', `/${'a/'.repeat(3_000)}x.css`],
+    ['one segment of 6,000 characters', `/${'a'.repeat(6_000)}.css`],
+    ['one segment of 300 characters, in a short path', `/${'a'.repeat(300)}/`],
+    ['a path of 1,100 encoded bytes', `/${'%C3%A9'.repeat(550)}/`],
+  ])('answers %s with the 404 page, not a server error', async (_name, target) => {
+    // Act
+    const answer = await get(target);
+    const after = await get('/feed.xml');
+
+    // Assess
+    expect(answer?.status).toBe(404);
+    expect(answer?.body).toBe(NOT_FOUND_PAGE);
+    expect(after?.status).toBe(200);
+  });
+
+  const piece = fc.constantFrom(
+    'a',
+    '..',
+    '.',
+    '%2e%2e',
+    '%00',
+    '\\',
+    '%5c',
+    '%',
+    '%zz',
+    '%C0%AF',
+    'é',
+    '%2f',
+    '',
+    'site',
+    'outside.txt',
+  );
+  const hostilePath = fc.oneof(
+    fc.array(piece, { minLength: 1, maxLength: 4_000 }).map((parts) => `/${parts.join('/')}`),
+    fc
+      .tuple(
+        fc.constantFrom('a', 'é', '%41', '.'),
+        fc.integer({ min: 500, max: 7_000 }),
+        fc.constantFrom('', '/', '.css', '.html'),
+      )
+      .map(([unit, count, end]) => `/${unit.repeat(count)}${end}`),
+    fc
+      .tuple(fc.array(piece, { maxLength: 8 }), fc.constantFrom('outside.txt', '../outside.txt', '..%2foutside.txt'))
+      .map(([parts, last]) => `/${[...parts, last].join('/')}`),
+  );
+
+  it('never answers a hostile path with a 5xx, and never with an object outside the site folder', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostilePath, fc.constantFrom('GET', 'HEAD'), async (path, method) => {
+        const target = path.slice(0, 15_000);
+        const answer = await get(target, method);
+        expect(answer, target.slice(0, 80)).toBeDefined();
+        expect(answer?.status, target.slice(0, 80)).toBeLessThan(500);
+        expect(answer?.body ?? '').not.toContain(OUTSIDE);
+      }),
+      { numRuns: 150, seed: 20261208 },
+    );
+    expect((await get('/feed.xml'))?.status).toBe(200);
+  }, 120_000);
+});
+
 describe('fuzzing the local server', () => {
   // Pieces real attacks and broken clients send, mixed with random text and bytes.
   const hostile = fc.constantFrom(
