@@ -70,6 +70,10 @@ const unmappableKey = (key: string): string | undefined => {
 /** The same path, percent-encoded segment by segment: safe in a Location header and never leaving the origin. */
 const encodePath = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
 
+/** The local server's bounds on a request's arrival (see startDevServer). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+
 /** `PORT` as the local run takes it: a whole number from 0 (any free port) to 65535, or a message saying what to do. */
 export const parsePort = (value: string | undefined, fallback: number): number | string => {
   if (value === undefined || value.trim() === '') return fallback;
@@ -117,6 +121,10 @@ export const startDevServer = async (options: {
   sitePrefix: string;
   port: number;
   host?: string;
+  /** How long a whole request (head and body) may take to arrive before the answer is 408 (default 30 s). */
+  requestTimeoutMs?: number;
+  /** How long the request head may take (default 10 s, and never more than requestTimeoutMs). */
+  headersTimeoutMs?: number;
 }): Promise<{ server: Server; url: string; setRoutes(routes: DevRoute[]): void; close(): Promise<void> }> => {
   let routes: DevRoute[] = [];
 
@@ -200,13 +208,25 @@ export const startDevServer = async (options: {
     }
   };
 
-  const server = createServer((request, response) => {
-    answer(request, response).catch((error: unknown) => {
-      console.error(`The local run could not answer ${request.method} ${JSON.stringify(request.url)}:`, error);
-      if (!response.headersSent) sendText(response, 500, 'The local run failed to answer; the terminal says why.');
-      else response.destroy();
-    });
-  });
+  // Node's defaults let a request whose body never ends hold a socket for 300 s. A form post or a page request here
+  // arrives in milliseconds; these bounds only cut off clients that stall. Node checks them on a timer, so the
+  // interval follows the timeout (else a short timeout would still wait Node's default 30 s check).
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout);
+  const server = createServer(
+    {
+      requestTimeout,
+      headersTimeout,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4))),
+    },
+    (request, response) => {
+      answer(request, response).catch((error: unknown) => {
+        console.error(`The local run could not answer ${request.method} ${JSON.stringify(request.url)}:`, error);
+        if (!response.headersSent) sendText(response, 500, 'The local run failed to answer; the terminal says why.');
+        else response.destroy();
+      });
+    },
+  );
   // CONNECT (a proxy tunnel) never reaches the request handler; without an answer here Node would drop the socket.
   server.on('connect', (_request, socket) => {
     socket.on('error', () => socket.destroy());

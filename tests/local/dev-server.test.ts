@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3ContentStore } from '../../functions/adapters/s3-content-store.ts';
 import { aliasFile } from '../../functions/core/site/redirects.ts';
 import { describeListenError, parsePort, parseRequestPath, startDevServer } from '../../functions/local/dev-server.ts';
+import { toApiEvent } from '../../functions/local/http-bridge.ts';
 import { SITE_PREFIX } from '../../functions/local/local-publisher.ts';
 import { type LocalSite, startLocalSite } from '../../functions/local/local-site.ts';
 
@@ -488,6 +489,94 @@ describe('fuzzing the local server', () => {
     expect(serverErrors).toEqual([]);
     expect(after?.status).toBe(200);
   }, 120_000);
+});
+
+/*
+ * A client that stalls must not hold a socket for Node's default 300 s. The server under test is a second dev server
+ * over the same stand-ins, with short bounds passed as options and the subscription route reading the body as the
+ * local run's does; the margins (several times the bound) leave room for a loaded machine.
+ */
+describe('local server bounds on slow requests', () => {
+  const REQUEST_MS = 600;
+  const HEADERS_MS = 300;
+  let slow: Awaited<ReturnType<typeof startDevServer>>;
+  let slowPort: number;
+
+  beforeAll(async () => {
+    slow = await startDevServer({
+      s3: local.standIns.s3,
+      bucket: local.standIns.bucket,
+      sitePrefix: SITE_PREFIX,
+      port: 0,
+      requestTimeoutMs: REQUEST_MS,
+      headersTimeoutMs: HEADERS_MS,
+    });
+    slow.setRoutes([
+      async (request, response) => {
+        await toApiEvent(request);
+        response.end('read');
+        return true;
+      },
+    ]);
+    slowPort = Number(new URL(slow.url).port);
+  });
+
+  afterAll(async () => {
+    await slow?.close();
+  });
+
+  /** Sends `bytes` and never more; resolves when the server closes the socket, with what it said and when. */
+  const stall = (bytes: string) =>
+    new Promise<{ ms: number; answer: RawAnswer | undefined }>((resolve) => {
+      const started = Date.now();
+      const socket = connect(slowPort, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      const done = () => resolve({ ms: Date.now() - started, answer: parseAnswer(Buffer.concat(chunks)) });
+      socket.setTimeout(10_000, () => socket.destroy());
+      socket.on('data', (chunk) => chunks.push(chunk));
+      socket.on('error', done);
+      socket.on('close', done);
+      socket.write(bytes);
+    });
+
+  it('answers 408 and closes the socket when a request body never finishes', async () => {
+    // Act
+    const { ms, answer } = await stall(
+      'POST /api/subscribe HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n' +
+        'Content-Length: 100\r\n\r\nemail=a',
+    );
+
+    // Assess
+    expect(answer?.status).toBe(408);
+    expect(ms).toBeGreaterThanOrEqual(REQUEST_MS - 50);
+    expect(ms).toBeLessThan(REQUEST_MS + 5_000);
+  });
+
+  it('closes the socket when the request head never finishes', async () => {
+    // Act
+    const { ms, answer } = await stall('GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: 1\r\n');
+
+    // Assess
+    expect(answer === undefined || answer.status === 408).toBe(true);
+    expect(ms).toBeLessThan(REQUEST_MS + 5_000);
+  });
+
+  it('still answers a request that arrives in time', async () => {
+    // Act
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(slowPort, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk) => chunks.push(chunk));
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+      socket.write(
+        'POST /api/subscribe HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 7\r\n\r\nemail=a',
+      );
+    });
+
+    // Assess
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).toMatch(/read$/);
+  });
 });
 
 describe('starting the local server', () => {
