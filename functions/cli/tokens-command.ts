@@ -27,7 +27,7 @@ Commands:
 
 Options:
   --secret <arn>    The deployed stack's token secret (its TokenSecretArn output).
-  --region <r>      The stack's region (default: AWS_REGION, or your AWS profile's).
+  --region <r>      The secret's region (default: the one in the ARN, else AWS_REGION or your profile's).
 
 Functions read the secret once per cold start: a warm function seals with the replaced key until AWS replaces its
 execution environment (usually within hours), which the kept key covers. The local run (\`npm start\`) makes a new
@@ -80,8 +80,9 @@ export const runTokensCommand = async (argv: string[], io: Io, deps: TokensDeps 
     'hours',
     24 * 30,
   );
-  const secrets: SecretsClient =
-    deps.secrets ?? new SecretsManagerClient(values.region ? { region: values.region } : {});
+  // An ARN names its region (arn:aws:secretsmanager:<region>:…), so --region is rarely needed.
+  const region = values.region ?? /^arn:[^:]+:secretsmanager:([^:]+):/.exec(values.secret)?.[1];
+  const secrets: SecretsClient = deps.secrets ?? new SecretsManagerClient(region ? { region } : {});
   const now = (deps.now ?? (() => new Date()))();
   try {
     if (command === 'status') {
