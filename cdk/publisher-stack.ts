@@ -126,6 +126,10 @@ export class PublisherStack extends Stack {
       value: `${publicUrl}api/`,
       description: 'Subscription API (subscribe, confirm, unsubscribe), on the site origin',
     });
+    new CfnOutput(this, 'TokenSecretArn', {
+      value: subscriptions.tokenKey.secretArn,
+      description: 'Secret sealing confirmation and unsubscribe links: npm run cli -- tokens rotate --secret <this>',
+    });
     new CfnOutput(this, 'ConfigurationSetName', {
       value: feedback.configurationSet.configurationSetName,
       description: 'SES configuration set every mail is sent with; its bounces and complaints reach the feedback topic',

@@ -9,6 +9,7 @@ import { DOCTOR_USAGE, DoctorUsageError, runDoctorCommand } from './cli/doctor-c
 import { MIGRATE_CHECK_USAGE, MigrateCheckUsageError, runMigrateCheckCommand } from './cli/migrate-check-command.ts';
 import { IO_CONCURRENCY, insideFolder, loadSite, mapLimit, readFolder } from './cli/posts-folder.ts';
 import { runSubscribersCommand, SUBSCRIBERS_USAGE, SubscribersUsageError } from './cli/subscribers-command.ts';
+import { runTokensCommand, TOKENS_USAGE, TokensUsageError } from './cli/tokens-command.ts';
 import { ConfigError, describeError } from './core/errors.ts';
 import { addressOfName } from './core/paths.ts';
 import { type BatchResult, decideBatch } from './core/posts/build-batch.ts';
@@ -31,6 +32,8 @@ Commands:
                                                (\`npm run cli -- digest --help\` for details).
   subscribers <command>                        Import, export, list, count or remove subscribers
                                                (\`npm run cli -- subscribers --help\` for details).
+  tokens rotate|status --secret <arn>          Rotate the key that seals confirmation and unsubscribe links,
+                                               or show its ring (\`npm run cli -- tokens --help\` for details).
   doctor [--region <r>] [--offline]            Check the deployed stack's SES account, identity, DNS and site
                                                (\`npm run cli -- doctor --help\` for details).
   migrate-check <old-feed> <new-dir>           Check that a moved blog's build keeps every old feed id and
@@ -70,6 +73,15 @@ export const runCli = async (argv: string[], io: Io, cwd = process.cwd()): Promi
     } catch (error) {
       if (!(error instanceof SubscribersUsageError)) throw error;
       io.err(`${error.message}\n\n${SUBSCRIBERS_USAGE}`);
+      return 2;
+    }
+  }
+  if (argv[0] === 'tokens') {
+    try {
+      return await runTokensCommand(argv.slice(1), io);
+    } catch (error) {
+      if (!(error instanceof TokensUsageError)) throw error;
+      io.err(`${error.message}\n\n${TOKENS_USAGE}`);
       return 2;
     }
   }

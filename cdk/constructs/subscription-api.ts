@@ -163,8 +163,9 @@ export class SubscriptionApi extends Construct {
     const { siteConfig, configurationSet } = props;
 
     // Generated at deploy time, so the key is never in the template, the repository or an environment variable.
-    // Retained, and not rotated: every unsubscribe link in every mail already sent is signed with it, and a new key
-    // would break them all (and with them the one-click unsubscribe that bulk-sender rules require to keep working).
+    // Retained: every unsubscribe link in mail already sent is sealed with a key it holds. Rotated by the operator
+    // (`npm run cli -- tokens rotate`), not by a schedule: the secret becomes a key ring whose newest key seals and
+    // whose previous keys still open old links for a year, which Secrets Manager's managed rotation cannot express.
     this.tokenKey = new Secret(this, 'TokenKey', {
       description: 'Key sealing the confirmation and unsubscribe links of the newsletter',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
@@ -173,8 +174,9 @@ export class SubscriptionApi extends Construct {
     Validations.of(this.tokenKey).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'The secret seals the unsubscribe links in mail already delivered; rotating it would invalidate ' +
-        'every one of them, and unsubscribing must keep working for as long as those mails are read.',
+        'Rotated on demand with `npm run cli -- tokens rotate`, which keeps the replaced key accepted (365 days by ' +
+        'default) so unsubscribe links in mail already delivered keep working; a scheduled rotation Lambda would ' +
+        'replace the key without that grace period and break those links.',
     });
 
     this.requestsDeadLetters = deadLetterStore(

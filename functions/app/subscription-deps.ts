@@ -3,6 +3,7 @@ import { buildConfirmationMail, compileConfirmationMail } from '../core/mail/con
 import { buildWelcomeMail, compileWelcomeMail, sendsWelcomeMail } from '../core/mail/welcome-mail.ts';
 import { unsubscribeUrl } from '../core/subscribers/links.ts';
 import { DEFAULT_POLICY, type SubscriptionPolicy } from '../core/subscribers/subscriber.ts';
+import type { TokenKeyRing } from '../core/subscribers/token-key-ring.ts';
 import type { SiteConfig } from '../core/types.ts';
 import type { Logger } from './logger.ts';
 import type { Mailer, SubscriberStore } from './ports.ts';
@@ -16,7 +17,7 @@ export const createSubscriptionDeps = async (parts: {
   store: SubscriberStore;
   mailer: Mailer;
   site: SiteConfig;
-  tokenKey: Uint8Array;
+  tokenKey: Uint8Array | TokenKeyRing;
   mailTemplates: Readonly<Record<string, string>>;
   log: Logger;
   policy?: SubscriptionPolicy;

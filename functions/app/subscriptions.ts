@@ -39,6 +39,7 @@ import {
   type UnsubscribeOutcome,
   type UnsubscribeVia,
 } from '../core/subscribers/subscriber.ts';
+import type { TokenKeyRing } from '../core/subscribers/token-key-ring.ts';
 import { signToken, type TokenCheck, verifyToken } from '../core/subscribers/tokens.ts';
 import type { SiteConfig } from '../core/types.ts';
 import type { Logger } from './logger.ts';
@@ -87,8 +88,11 @@ export const changeSubscriber = async <Outcome extends string>(
 export interface LinkDeps {
   store: SubscriberStore;
   site: SiteConfig;
-  /** The secret that seals tokens (from the secret store when deployed). */
-  tokenKey: Uint8Array;
+  /**
+   * The secret that seals tokens (from the secret store when deployed), or its key ring: the newest key seals, and
+   * the previous keys still open the tokens they sealed until they expire.
+   */
+  tokenKey: Uint8Array | TokenKeyRing;
   now: () => Date;
   log: Logger;
   /**

@@ -11,7 +11,7 @@ import { createDynamoSourceIndex } from '../adapters/dynamo-source-index.ts';
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { openStateTable } from '../adapters/dynamo-table.ts';
 import { loadMailTemplates } from '../adapters/mail-templates.ts';
-import { readSecretKey } from '../adapters/secret-key.ts';
+import { readTokenKeyRing } from '../adapters/secret-key.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
 import { createSesSendQuota } from '../adapters/ses-send-quota.ts';
 import { createSqsRecipientQueue } from '../adapters/sqs-recipient-queue.ts';
@@ -61,7 +61,8 @@ export const createSenderDeps = async (environment: SenderEnvironment): Promise<
     quota: createSesSendQuota(),
     concurrency: environment.concurrency,
     site: environment.site,
-    tokenKey: await readSecretKey(environment.tokenSecretArn),
+    // The digest only seals (unsubscribe links), always with the newest key.
+    tokenKey: (await readTokenKeyRing(environment.tokenSecretArn)).current,
     compose: (compiled, to, unsubscribeUrl, now) =>
       buildDigestMessage({ site: environment.site, compiled, to, unsubscribeUrl, now }),
     now: () => new Date(),

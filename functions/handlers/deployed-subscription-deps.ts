@@ -6,7 +6,7 @@
  */
 import { createDynamoSubscriberStore } from '../adapters/dynamo-subscriber-store.ts';
 import { loadMailTemplates } from '../adapters/mail-templates.ts';
-import { readSecretKey } from '../adapters/secret-key.ts';
+import { readTokenKeyRing } from '../adapters/secret-key.ts';
 import { createSesMailer } from '../adapters/ses-mailer.ts';
 import { createSqsSubscribeRequests } from '../adapters/sqs-subscribe-requests.ts';
 import { createJsonLogger } from '../app/logger.ts';
@@ -22,7 +22,7 @@ export const createApiDeps = async (environment: SubscriptionApiEnvironment): Pr
   return {
     store: createDynamoSubscriberStore({ tableName: environment.tableName }),
     site: environment.site,
-    tokenKey: await readSecretKey(environment.tokenSecretArn),
+    tokenKey: await readTokenKeyRing(environment.tokenSecretArn),
     now: () => new Date(),
     log: createJsonLogger(),
     requests,
@@ -45,7 +45,7 @@ export const createConfirmationDeps = async (environment: SubscriptionEnvironmen
       random: Math.random,
     }),
     site: environment.site,
-    tokenKey: await readSecretKey(environment.tokenSecretArn),
+    tokenKey: await readTokenKeyRing(environment.tokenSecretArn),
     mailTemplates: await loadMailTemplates(new URL('./mail', import.meta.url).pathname),
     log: createJsonLogger(),
   });

@@ -49,8 +49,30 @@ export const parseRequestPath = (target: string | undefined): RequestPath => {
   return { ok: true, path, query };
 };
 
+/** S3's limit on an object key, in UTF-8 bytes: a longer key names no object (S3 answers 400 KeyTooLongError). */
+export const MAX_KEY_BYTES = 1024;
+
+/**
+ * The longest key segment the S3 stand-in can hold: s3rver keeps each segment as a folder or file name (at most 255
+ * bytes on Linux, less the `._S3rver_metadata.json` it appends), and answers 500 (ENAMETOOLONG) for a longer one.
+ * No object with such a segment can be in the local bucket, since s3rver could not have stored it either.
+ */
+export const MAX_SEGMENT_BYTES = 200;
+
+/** Why no object of the local bucket can have this key, or undefined when one may. */
+const unmappableKey = (key: string): string | undefined => {
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) return `no page of the site has a path over ${MAX_KEY_BYTES} bytes`;
+  if (key.split('/').some((segment) => Buffer.byteLength(segment) > MAX_SEGMENT_BYTES))
+    return `no page of the local site has a path segment over ${MAX_SEGMENT_BYTES} bytes`;
+  return undefined;
+};
+
 /** The same path, percent-encoded segment by segment: safe in a Location header and never leaving the origin. */
 const encodePath = (path: string): string => path.split('/').map(encodeURIComponent).join('/');
+
+/** The local server's bounds on a request's arrival (see startDevServer). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 
 /** `PORT` as the local run takes it: a whole number from 0 (any free port) to 65535, or a message saying what to do. */
 export const parsePort = (value: string | undefined, fallback: number): number | string => {
@@ -99,6 +121,10 @@ export const startDevServer = async (options: {
   sitePrefix: string;
   port: number;
   host?: string;
+  /** How long a whole request (head and body) may take to arrive before the answer is 408 (default 30 s). */
+  requestTimeoutMs?: number;
+  /** How long the request head may take (default 10 s, and never more than requestTimeoutMs). */
+  headersTimeoutMs?: number;
 }): Promise<{ server: Server; url: string; setRoutes(routes: DevRoute[]): void; close(): Promise<void> }> => {
   let routes: DevRoute[] = [];
 
@@ -148,6 +174,11 @@ export const startDevServer = async (options: {
       return;
     }
     const key = (path.endsWith('/') ? `${path}${SITE_FILES.index}` : kind === 'page' ? `${path}.html` : path).slice(1);
+    const unmappable = unmappableKey(options.sitePrefix + key);
+    if (unmappable) {
+      await notFound(response, unmappable);
+      return;
+    }
     try {
       const { object, body } = await readSiteObject(key);
       // An alias file (an old address of a post): 301 to its target, as the stack's viewer-response function does,
@@ -177,13 +208,25 @@ export const startDevServer = async (options: {
     }
   };
 
-  const server = createServer((request, response) => {
-    answer(request, response).catch((error: unknown) => {
-      console.error(`The local run could not answer ${request.method} ${JSON.stringify(request.url)}:`, error);
-      if (!response.headersSent) sendText(response, 500, 'The local run failed to answer; the terminal says why.');
-      else response.destroy();
-    });
-  });
+  // Node's defaults let a request whose body never ends hold a socket for 300 s. A form post or a page request here
+  // arrives in milliseconds; these bounds only cut off clients that stall. Node checks them on a timer, so the
+  // interval follows the timeout (else a short timeout would still wait Node's default 30 s check).
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const headersTimeout = Math.min(options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout);
+  const server = createServer(
+    {
+      requestTimeout,
+      headersTimeout,
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4))),
+    },
+    (request, response) => {
+      answer(request, response).catch((error: unknown) => {
+        console.error(`The local run could not answer ${request.method} ${JSON.stringify(request.url)}:`, error);
+        if (!response.headersSent) sendText(response, 500, 'The local run failed to answer; the terminal says why.');
+        else response.destroy();
+      });
+    },
+  );
   // CONNECT (a proxy tunnel) never reaches the request handler; without an answer here Node would drop the socket.
   server.on('connect', (_request, socket) => {
     socket.on('error', () => socket.destroy());

@@ -2,7 +2,7 @@
  * `npm start` writes where its stand-ins listen to `.local/run.json`, so the CLI (`subscribers …`) can reach the
  * running local list; the file is removed when the run stops, and a stale one (a run that crashed) is detected.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface LocalRunInfo {
@@ -18,9 +18,19 @@ export interface LocalRunInfo {
 
 const pathIn = (root: string) => join(root, '.local', 'run.json');
 
+/**
+ * Writes the file readable by its owner only (0600, in a 0700 `.local`): it holds the run's token key, with which
+ * anyone could forge its links. `mode` only applies to a file being created, so the text goes to a new file that is
+ * renamed over the old one: an existing run.json with wider permissions never holds the key, not even for a moment.
+ */
 export const writeLocalRun = async (root: string, info: LocalRunInfo): Promise<() => Promise<void>> => {
-  await mkdir(join(root, '.local'), { recursive: true });
-  await writeFile(pathIn(root), `${JSON.stringify(info, null, 2)}\n`);
+  const folder = join(root, '.local');
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  await chmod(folder, 0o700);
+  const fresh = `${pathIn(root)}.${process.pid}.tmp`;
+  await rm(fresh, { force: true });
+  await writeFile(fresh, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  await rename(fresh, pathIn(root));
   return () => rm(pathIn(root), { force: true });
 };
 

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,15 @@ export const connectToStandIns = (run: { dynamoEndpoint: string; tableName: stri
   tableName: run.tableName,
 });
 
+/**
+ * Node's defaults let a stalled request hold a socket for 300 s. The stand-ins listen on loopback for this process
+ * and the CLI, whose requests (a post upload, a batch write) arrive in well under a second; a minute is generous.
+ */
+const boundRequests = (server: Server): void => {
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 10_000;
+};
+
 export const startStandIns = async (options: { bucket?: string; tableName?: string } = {}): Promise<StandIns> => {
   const bucket = options.bucket ?? 'feedmail-content';
   const tableName = options.tableName ?? 'feedmail-state';
@@ -57,10 +67,12 @@ export const startStandIns = async (options: { bucket?: string; tableName?: stri
     configureBuckets: [{ name: bucket, configs: [] }],
   });
   const s3Address = (await s3rver.run()) as AddressInfo;
+  boundRequests((s3rver as unknown as { httpServer: Server }).httpServer);
   const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
 
   const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => dynamoServer.listen(0, '127.0.0.1', () => resolve()));
+  boundRequests(dynamoServer);
   const dynamoEndpoint = `http://127.0.0.1:${(dynamoServer.address() as AddressInfo).port}`;
 
   const s3 = new S3Client({

@@ -43,14 +43,14 @@ describe('synthesis', () => {
     expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
   });
 
-  it('acknowledges only open routes, the unrotated token key and the dead-letter queue, each with a reason', () => {
+  it('acknowledges only open routes, the operator-rotated token key and the dead-letter queue, each with a reason', () => {
     const acknowledged = {
       ...acknowledgedIn(stack.subscriptions),
       ...acknowledgedIn(stack.feedback),
     };
 
     expect(Object.keys(acknowledged).sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3']);
-    expect(acknowledged['AwsSolutions-SMG4']).toMatch(/invalidate every one of them/);
+    expect(acknowledged['AwsSolutions-SMG4']).toMatch(/tokens rotate.*keeps the replaced key accepted/);
     expect(acknowledged['AwsSolutions-APIG4']).toMatch(/sealed \(authenticated, encrypted\) token/);
     expect(acknowledgedIn(stack.subscriptions.requestsDeadLetters)['AwsSolutions-SQS3']).toMatch(
       /itself the dead-letter queue of the subscribe requests/,
@@ -178,6 +178,10 @@ describe('SubscriptionApi: the functions and their permissions', () => {
       UpdateReplacePolicy: 'Retain',
     });
     template.resourcePropertiesCountIs('AWS::SecretsManager::RotationSchedule', {}, 0);
+  });
+
+  it('names the token secret in an output, for `cli tokens rotate --secret`', () => {
+    template.hasOutput('TokenSecretArn', { Value: ref(stack.subscriptions.tokenKey) });
   });
 
   it.each([

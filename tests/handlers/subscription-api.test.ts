@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SubscribeRequest, WelcomeRequest } from '../../functions/app/ports.ts';
 import { unsubscribeUrl } from '../../functions/core/subscribers/links.ts';
+import { readTokenKeys, rotateTokenKeys, toTokenKeyRing } from '../../functions/core/subscribers/token-key-ring.ts';
 import { signToken } from '../../functions/core/subscribers/tokens.ts';
 import {
   createSubscriptionHandler,
@@ -280,6 +281,42 @@ describe('subscription API', () => {
       status: 'unsubscribed',
       unsubscribedVia: 'one-click',
     });
+  });
+
+  it('unsubscribes through a link sealed before a rotation, and refuses one sealed with a key the ring dropped', async () => {
+    // Prepare: the handler as deployed after a rotation (the ring read at a cold start two days later).
+    await subscribe({ email: 'ada@example.org' });
+    await subscribe({ email: 'bob@example.org' });
+    const now = new Date();
+    const dropped = 'd'.repeat(64);
+    const rotated = rotateTokenKeys(readTokenKeys(new TextDecoder().decode(TEST_TOKEN_KEY), 'TokenKey'), {
+      newKey: 'n'.repeat(64),
+      now,
+      keepDays: 365,
+    });
+    const ring = toTokenKeyRing(rotated, new Date(now.getTime() + 2 * 24 * 60 * 60 * 1000));
+    const rotatedApi = createSubscriptionHandler({
+      ...h.deps,
+      tokenKey: ring,
+      requests: createLocalSubscribeRequests(h.deps),
+    });
+    const oneClick = (key: Uint8Array, address: string) =>
+      rotatedApi(
+        httpEvent('POST', '/api/unsubscribe', {
+          query: `token=${signToken(key, { purpose: 'unsubscribe', key: address })}`,
+          body: 'List-Unsubscribe=One-Click',
+        }),
+      );
+
+    // Act
+    const sealedBefore = await oneClick(TEST_TOKEN_KEY, 'ada@example.org');
+    const sealedWithDropped = await oneClick(new TextEncoder().encode(dropped), 'bob@example.org');
+
+    // Assess
+    expect(sealedBefore.statusCode).toBe(200);
+    expect((await h.store.get('ada@example.org'))?.status).toBe('unsubscribed');
+    expect(sealedWithDropped.statusCode).toBe(400);
+    expect((await h.store.get('bob@example.org'))?.status).not.toBe('unsubscribed');
   });
 
   it('accepts the one-click POST as multipart/form-data too', async () => {

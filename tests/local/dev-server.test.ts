@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3ContentStore } from '../../functions/adapters/s3-content-store.ts';
 import { aliasFile } from '../../functions/core/site/redirects.ts';
 import { describeListenError, parsePort, parseRequestPath, startDevServer } from '../../functions/local/dev-server.ts';
+import { toApiEvent } from '../../functions/local/http-bridge.ts';
 import { SITE_PREFIX } from '../../functions/local/local-publisher.ts';
 import { type LocalSite, startLocalSite } from '../../functions/local/local-site.ts';
 
@@ -301,6 +302,84 @@ describe('local server answers to old addresses', () => {
   );
 });
 
+/*
+ * Property: whatever the path (thousands of segments, one very long segment, bad percent-encoding, NUL, backslashes,
+ * `..`, mixed), the local server answers with a client status or a page, never a 5xx, and never with an object
+ * outside the bucket's site/ prefix. Every path is sent raw, as one request line under Node's 16 KiB header limit.
+ */
+describe('local server answers to paths it cannot map', () => {
+  const OUTSIDE = 'OUTSIDE-THE-SITE-FOLDER';
+
+  beforeAll(async () => {
+    for (const key of ['outside.txt', 'posts/outside.txt', 'a/outside.txt'])
+      await local.standIns.s3.send(
+        new PutObjectCommand({ Bucket: local.standIns.bucket, Key: key, Body: OUTSIDE, ContentType: 'text/plain' }),
+      );
+  });
+
+  it.each([
+    ['3,000 segments', `/${'a/'.repeat(3_000)}`],
+    ['3,000 segments ending in a file', `/${'a/'.repeat(3_000)}x.css`],
+    ['one segment of 6,000 characters', `/${'a'.repeat(6_000)}.css`],
+    ['one segment of 300 characters, in a short path', `/${'a'.repeat(300)}/`],
+    ['a path of 1,100 encoded bytes', `/${'%C3%A9'.repeat(550)}/`],
+  ])('answers %s with the 404 page, not a server error', async (_name, target) => {
+    // Act
+    const answer = await get(target);
+    const after = await get('/feed.xml');
+
+    // Assess
+    expect(answer?.status).toBe(404);
+    expect(answer?.body).toBe(NOT_FOUND_PAGE);
+    expect(after?.status).toBe(200);
+  });
+
+  const piece = fc.constantFrom(
+    'a',
+    '..',
+    '.',
+    '%2e%2e',
+    '%00',
+    '\\',
+    '%5c',
+    '%',
+    '%zz',
+    '%C0%AF',
+    'é',
+    '%2f',
+    '',
+    'site',
+    'outside.txt',
+  );
+  const hostilePath = fc.oneof(
+    fc.array(piece, { minLength: 1, maxLength: 4_000 }).map((parts) => `/${parts.join('/')}`),
+    fc
+      .tuple(
+        fc.constantFrom('a', 'é', '%41', '.'),
+        fc.integer({ min: 500, max: 7_000 }),
+        fc.constantFrom('', '/', '.css', '.html'),
+      )
+      .map(([unit, count, end]) => `/${unit.repeat(count)}${end}`),
+    fc
+      .tuple(fc.array(piece, { maxLength: 8 }), fc.constantFrom('outside.txt', '../outside.txt', '..%2foutside.txt'))
+      .map(([parts, last]) => `/${[...parts, last].join('/')}`),
+  );
+
+  it('never answers a hostile path with a 5xx, and never with an object outside the site folder', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostilePath, fc.constantFrom('GET', 'HEAD'), async (path, method) => {
+        const target = path.slice(0, 15_000);
+        const answer = await get(target, method);
+        expect(answer, target.slice(0, 80)).toBeDefined();
+        expect(answer?.status, target.slice(0, 80)).toBeLessThan(500);
+        expect(answer?.body ?? '').not.toContain(OUTSIDE);
+      }),
+      { numRuns: 150, seed: 20261208 },
+    );
+    expect((await get('/feed.xml'))?.status).toBe(200);
+  }, 120_000);
+});
+
 describe('fuzzing the local server', () => {
   // Pieces real attacks and broken clients send, mixed with random text and bytes.
   const hostile = fc.constantFrom(
@@ -414,6 +493,94 @@ describe('fuzzing the local server', () => {
     expect(serverErrors).toEqual([]);
     expect(after?.status).toBe(200);
   }, 120_000);
+});
+
+/*
+ * A client that stalls must not hold a socket for Node's default 300 s. The server under test is a second dev server
+ * over the same stand-ins, with short bounds passed as options and the subscription route reading the body as the
+ * local run's does; the margins (several times the bound) leave room for a loaded machine.
+ */
+describe('local server bounds on slow requests', () => {
+  const REQUEST_MS = 600;
+  const HEADERS_MS = 300;
+  let slow: Awaited<ReturnType<typeof startDevServer>>;
+  let slowPort: number;
+
+  beforeAll(async () => {
+    slow = await startDevServer({
+      s3: local.standIns.s3,
+      bucket: local.standIns.bucket,
+      sitePrefix: SITE_PREFIX,
+      port: 0,
+      requestTimeoutMs: REQUEST_MS,
+      headersTimeoutMs: HEADERS_MS,
+    });
+    slow.setRoutes([
+      async (request, response) => {
+        await toApiEvent(request);
+        response.end('read');
+        return true;
+      },
+    ]);
+    slowPort = Number(new URL(slow.url).port);
+  });
+
+  afterAll(async () => {
+    await slow?.close();
+  });
+
+  /** Sends `bytes` and never more; resolves when the server closes the socket, with what it said and when. */
+  const stall = (bytes: string) =>
+    new Promise<{ ms: number; answer: RawAnswer | undefined }>((resolve) => {
+      const started = Date.now();
+      const socket = connect(slowPort, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      const done = () => resolve({ ms: Date.now() - started, answer: parseAnswer(Buffer.concat(chunks)) });
+      socket.setTimeout(10_000, () => socket.destroy());
+      socket.on('data', (chunk) => chunks.push(chunk));
+      socket.on('error', done);
+      socket.on('close', done);
+      socket.write(bytes);
+    });
+
+  it('answers 408 and closes the socket when a request body never finishes', async () => {
+    // Act
+    const { ms, answer } = await stall(
+      'POST /api/subscribe HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n' +
+        'Content-Length: 100\r\n\r\nemail=a',
+    );
+
+    // Assess
+    expect(answer?.status).toBe(408);
+    expect(ms).toBeGreaterThanOrEqual(REQUEST_MS - 50);
+    expect(ms).toBeLessThan(REQUEST_MS + 5_000);
+  });
+
+  it('closes the socket when the request head never finishes', async () => {
+    // Act
+    const { ms, answer } = await stall('GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: 1\r\n');
+
+    // Assess
+    expect(answer === undefined || answer.status === 408).toBe(true);
+    expect(ms).toBeLessThan(REQUEST_MS + 5_000);
+  });
+
+  it('still answers a request that arrives in time', async () => {
+    // Act
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(slowPort, '127.0.0.1');
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk) => chunks.push(chunk));
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+      socket.write(
+        'POST /api/subscribe HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 7\r\n\r\nemail=a',
+      );
+    });
+
+    // Assess
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).toMatch(/read$/);
+  });
 });
 
 describe('starting the local server', () => {

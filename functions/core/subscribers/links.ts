@@ -4,6 +4,7 @@
  */
 import { siteUrl } from '../paths.ts';
 import type { SiteConfig } from '../types.ts';
+import type { TokenKeyRing } from './token-key-ring.ts';
 import { signToken } from './tokens.ts';
 
 export const API_PATHS = {
@@ -30,7 +31,7 @@ export const apiUrl = (site: Pick<SiteConfig, 'baseUrl'>, endpoint: ApiEndpoint,
  * @example unsubscribeUrl({ site: { baseUrl: 'https://a.example/' }, tokenKey }, 'ada@example.org') // 'https://a.example/api/unsubscribe?token=…'
  */
 export const unsubscribeUrl = (
-  links: { site: Pick<SiteConfig, 'baseUrl'>; tokenKey: Uint8Array },
+  links: { site: Pick<SiteConfig, 'baseUrl'>; tokenKey: Uint8Array | TokenKeyRing },
   key: string,
 ): string => apiUrl(links.site, 'unsubscribe', signToken(links.tokenKey, { purpose: 'unsubscribe', key }));
 

@@ -14,8 +14,15 @@
  * address cannot act on another. Confirmation tokens also carry the nonce of the request they answer (so only the
  * latest request's link works, once) and expire; unsubscribe tokens never expire, because an old digest's link must
  * still let its reader leave.
+ *
+ * The secret can rotate (token-key-ring.ts): one key seals, and opening tries that key, then each other key of the
+ * ring not past its `acceptUntil`. Trying each key, rather than naming the key inside the token, keeps
+ * the format as it is, so every link already delivered (sealed before rings existed) opens with no second format to
+ * support; the GCM tag makes a wrong key fail (a false match has a chance of 2^-128 per key), and a ring holds only
+ * the keys of the last year's rotations, so a token that opens with none costs a handful of AES operations.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import type { TokenKeyRing } from './token-key-ring.ts';
 
 export type TokenPurpose = 'confirm' | 'unsubscribe';
 
@@ -67,10 +74,12 @@ const sealingKey = (secret: Uint8Array): Buffer => {
 };
 
 /**
- * Seals claims into a URL-safe token. Each call draws a fresh IV, so two tokens for the same claims differ.
+ * Seals claims into a URL-safe token, with the ring's sealing key when given a ring. Each call draws a fresh IV, so two
+ * tokens for the same claims differ.
  * @example signToken(secret, { purpose: 'unsubscribe', key: 'ada@example.org' }) // 'q1Xb…' (123 characters)
  */
-export const signToken = (secret: Uint8Array, claims: TokenClaims): string => {
+export const signToken = (keys: Uint8Array | TokenKeyRing, claims: TokenClaims): string => {
+  const secret = keys instanceof Uint8Array ? keys : keys.current;
   const payload: Payload = {
     p: claims.purpose,
     k: claims.key,
@@ -114,18 +123,38 @@ const open = (secret: Uint8Array, bytes: Buffer): string | undefined => {
   }
 };
 
+/** The keys that may open a token at `now`: the sealing one first, then the others whose time is not up. */
+const openingKeys = (keys: Uint8Array | TokenKeyRing, now: Date): Uint8Array[] =>
+  keys instanceof Uint8Array
+    ? [keys]
+    : [
+        keys.current,
+        ...keys.others
+          .filter((entry) => entry.acceptUntil === undefined || now.getTime() < entry.acceptUntil.getTime())
+          .map((entry) => entry.secret),
+      ];
+
 /**
  * Opens a token first (nothing inside a token that fails authentication is trusted, not even its purpose), then
- * checks its purpose and expiry.
+ * checks its purpose and expiry. `keys` is one key, or a ring whose previous keys open tokens until they expire.
  */
-export const verifyToken = (secret: Uint8Array, token: string, purpose: TokenPurpose, now: Date): TokenCheck => {
+export const verifyToken = (
+  keys: Uint8Array | TokenKeyRing,
+  token: string,
+  purpose: TokenPurpose,
+  now: Date,
+): TokenCheck => {
   if (token.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) return { ok: false, reason: 'malformed' };
   const bytes = Buffer.from(token, 'base64url');
   // Only the canonical spelling counts: the last character's unused bits must not give a token a second spelling.
   if (bytes.length <= IV_BYTES + TAG_BYTES || bytes.toString('base64url') !== token) {
     return { ok: false, reason: 'malformed' };
   }
-  const json = open(secret, bytes);
+  let json: string | undefined;
+  for (const secret of openingKeys(keys, now)) {
+    json = open(secret, bytes);
+    if (json !== undefined) break;
+  }
   if (json === undefined) return { ok: false, reason: 'forged' };
   let payload: unknown;
   try {
