@@ -10,6 +10,8 @@
  *   or two senders overlap at exactly the steps a test names.
  */
 
+export { seededRandom } from '../../functions/core/seeded-random.ts';
+
 /** Thrown by injected faults: stands for the Lambda dying at that point (nothing after it runs). */
 export class Crash extends Error {
   override name = 'Crash';
@@ -139,18 +141,6 @@ export const crashPointsOf = (calls: readonly CallRecord[]): CrashPoint[] =>
 
 export const describePoint = (point: CrashPoint, calls: readonly CallRecord[]): string =>
   `${point.when} call ${point.at} (${calls[point.at]?.name ?? '?'})`;
-
-/** A small seeded generator (mulberry32), so a failing sweep can be run again exactly. */
-export const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 /** The sweep seed: SWEEP_SEED when set (to repeat a failure), else a fresh one. Printed by every failure. */
 export const sweepSeed = (): number => {

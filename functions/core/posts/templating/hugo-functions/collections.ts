@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../seeded-random.ts';
 import { memberOf } from '../go/execute.ts';
 import { formatValue, goTypeName } from '../go/format.ts';
 import { goRegExp } from '../go/regexp.ts';
@@ -49,18 +50,6 @@ export const queryEscape = (value: string): string =>
   encodeURIComponent(value)
     .replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
     .replace(/%20/g, '+');
-
-/** A small fixed-seed generator (mulberry32): shuffles are repeatable, and core reads no randomness. */
-const seeded = (seed: number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 const hashText = (value: string): number => {
   let hash = 2166136261;
@@ -364,7 +353,7 @@ export const collectionsFunctions: FunctionFamily = (context) => {
   const shuffle = (list: unknown) => {
     const items = [...toList(list, 'shuffle')];
     charge(items.length);
-    const random = seeded(hashText(formatValue(items)));
+    const random = seededRandom(hashText(formatValue(items)));
     for (let i = items.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [items[i], items[j]] = [items[j], items[i]];
